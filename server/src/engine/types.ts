@@ -1,0 +1,112 @@
+// The engine's plain-data vocabulary. Everything here is JSON-serialisable; nothing refers to
+// Python syntax, tree-sitter, LSP or the file system.
+
+/**
+ * A Python value as the front end folded it from source, before any Keras normalisation.
+ * Lists and tuples are both `seq` (Keras treats them alike for shape arguments).
+ */
+export type PyValue =
+  | { kind: 'int'; value: number } // may exceed the safe-integer range (e.g. 10**100 -> Infinity)
+  | { kind: 'float'; value: number }
+  | { kind: 'str'; value: string }
+  | { kind: 'bool'; value: boolean }
+  | { kind: 'none' }
+  | { kind: 'seq'; items: PyValue[]; list: boolean }
+  | { kind: 'unknown'; reason: string };
+
+/** One dimension: a known size, or null when the code does not determine it. */
+export type Dim = number | null;
+
+/** A full tensor shape, batch axis included: `[null, 65, 65, 3]`. */
+export type Shape = Dim[];
+
+export type DataFormat = 'channels_last' | 'channels_first';
+
+export interface EngineOptions {
+  /** What `data_format=None` means (Keras' `image_data_format()`, default channels_last). */
+  defaultDataFormat: DataFormat;
+}
+
+export const DIAGNOSTIC_CODES = [
+  'same-stride-downsamples',
+  'same-stride-uneven',
+  'same-transpose-upsamples',
+  'same-asymmetric-padding',
+  'shape-mismatch',
+  'non-positive-dimension',
+  'invalid-layer-argument',
+  'rank-mismatch',
+] as const;
+
+export type DiagnosticCode = (typeof DIAGNOSTIC_CODES)[number];
+
+export type Severity = 'hint' | 'information' | 'warning' | 'error';
+
+/** A candidate diagnostic produced by the engine for one layer application. */
+export interface Finding {
+  code: DiagnosticCode;
+  /** Complete user-facing sentence(s), with the user's numbers. */
+  message: string;
+  /**
+   * The keyword argument this finding is about (`padding`, `strides`, ...), so the front end
+   * can place the diagnostic on that argument when it is written in the source.
+   */
+  argument?: string;
+  /** For multi-input layers: indexes (into the inputs list) of the inputs involved. */
+  inputs?: number[];
+}
+
+/** What happened along one spatial axis (or the one axis a 1-D layer works on). */
+export interface AxisDetail {
+  /** Index of the axis in the full shape (batch = 0). */
+  axis: number;
+  /** 'steps' (1-D), 'height'/'width' (2-D), 'depth'/'height'/'width' (3-D). */
+  name: string;
+  input: Dim;
+  output: Dim;
+  kernel?: number;
+  stride?: number;
+  dilation?: number;
+  /** (k-1)*d + 1 */
+  effectiveKernel?: number;
+  /**
+   * Forward layers: zeros added before/after along this axis (null when unknown).
+   * Transposed convs: the crop TensorFlow applies (negative = extended with zeros).
+   */
+  before?: Dim;
+  after?: Dim;
+  /** The output-size formula with the user's numbers, e.g. `ceil(65 / 2) = 33`. */
+  formula: string;
+  /** Padding line with numbers, e.g. `P = max((33-1)*2 + 3 - 65, 0) = 2 -> 1 before, 1 after`. */
+  paddingFormula?: string;
+}
+
+export interface PaddingInfo {
+  /** Normalised padding mode: 'valid' | 'same' | 'causal' | 'explicit' (ZeroPadding/Cropping). */
+  mode: string;
+  /** One entry per spatial axis, in spatial order. */
+  before: Dim[];
+  after: Dim[];
+  /** True for transposed convs and cropping, where before/after are crops rather than pads. */
+  crop?: boolean;
+}
+
+export interface LayerResult {
+  /** Output shape, or null when it cannot be known at all (see unknownReason). */
+  output: Shape | null;
+  padding?: PaddingInfo;
+  axes: AxisDetail[];
+  /** The derivation in words and numbers, one line each, for hovers and tooltips. */
+  steps: string[];
+  /** A PyTorch call (or calls) that reproduces this layer's shape and padding exactly. */
+  torch?: string;
+  findings: Finding[];
+  /** Why `output` is null (or partly unknown), in plain words. */
+  unknownReason?: string;
+}
+
+/** A layer as written: its canonical Keras class name and keyword-resolved arguments. */
+export interface LayerCall {
+  className: string;
+  args: Record<string, PyValue>;
+}
