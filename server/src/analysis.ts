@@ -1,0 +1,65 @@
+// The one façade over the pure core: (text, config) -> results in offsets and labels.
+// The language server and the checker both call this and nothing below it.
+import type { Parser, Tree } from 'web-tree-sitter';
+import type { AnalysisResult, DiagnosticReport } from './analysis-types';
+import type { AnalysisConfig } from './config';
+import { analyzeModule } from './python/analyze-module';
+import { createPythonParser } from './python/parser';
+import { applySuppressions } from './suppressions';
+
+export type { AnalysisResult } from './analysis-types';
+
+/** Beyond this many characters a document is not analysed (the answer says so). */
+export const MAX_DOCUMENT_CHARS = 8_000_000;
+/** The parser gives up after this long on pathological input. */
+const PARSE_TIMEOUT_MICROS = 2_000_000;
+
+export class Analyzer {
+  private constructor(private readonly parser: Parser) {}
+
+  static async create(): Promise<Analyzer> {
+    const parser = await createPythonParser();
+    parser.setTimeoutMicros(PARSE_TIMEOUT_MICROS);
+    return new Analyzer(parser);
+  }
+
+  /** Parses with the shared parser. The caller owns the tree and must `delete()` it. */
+  parse(text: string, oldTree?: Tree | null): Tree | null {
+    try {
+      return this.parser.parse(text, oldTree ?? null);
+    } catch {
+      return null;
+    }
+  }
+
+  analyzeText(text: string, config: AnalysisConfig): AnalysisResult {
+    if (text.length > MAX_DOCUMENT_CHARS) return notAnalysed(`the file has ${text.length} characters, over the limit of ${MAX_DOCUMENT_CHARS}`);
+    const tree = this.parse(text);
+    if (!tree) return notAnalysed('the parser gave up on this file (too deeply nested or too large)');
+    try {
+      return this.analyzeTree(tree, text, config);
+    } finally {
+      tree.delete();
+    }
+  }
+
+  /** Analyses a tree the caller parsed (the server keeps trees for incremental parsing). */
+  analyzeTree(tree: Tree, text: string, config: AnalysisConfig): AnalysisResult {
+    const raw = analyzeModule(tree.rootNode, text, { defaultDataFormat: config.dataFormat });
+    const diagnostics: DiagnosticReport[] = [];
+    for (const d of raw.diagnostics) {
+      const severity = config.severity[d.code];
+      if (severity === 'off') continue;
+      diagnostics.push({ ...d, severity });
+    }
+    return { ...raw, diagnostics: applySuppressions(text, diagnostics) };
+  }
+
+  dispose(): void {
+    this.parser.delete();
+  }
+}
+
+function notAnalysed(why: string): AnalysisResult {
+  return { layers: [], diagnostics: [], unknowns: [], notAnalysed: why };
+}

@@ -1,0 +1,81 @@
+// The one place where offsets become positions. Offsets everywhere in Shapewise are UTF-16
+// code-unit indexes into the JavaScript string (what web-tree-sitter reports for string input
+// and what LSP uses by default); the checker's JSON wants 1-based lines and code-point columns.
+
+export interface Position {
+  /** 0-based line. */
+  line: number;
+  /** 0-based column in UTF-16 code units. */
+  character: number;
+}
+
+export class LineIndex {
+  /** Offset of the first character of each line. Lines end at \n, \r\n or a lone \r. */
+  private readonly starts: number[];
+
+  constructor(private readonly text: string) {
+    const starts = [0];
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10) starts.push(i + 1);
+      else if (c === 13) {
+        if (text.charCodeAt(i + 1) === 10) i++;
+        starts.push(i + 1);
+      }
+    }
+    this.starts = starts;
+  }
+
+  get lineCount(): number {
+    return this.starts.length;
+  }
+
+  lineStart(line: number): number {
+    return this.starts[Math.max(0, Math.min(line, this.starts.length - 1))];
+  }
+
+  /** Offset just past the line's content (before its line break). */
+  lineEnd(line: number): number {
+    const next = line + 1 < this.starts.length ? this.starts[line + 1] : this.text.length;
+    let end = next;
+    if (end > this.lineStart(line) && this.text.charCodeAt(end - 1) === 10) end--;
+    if (end > this.lineStart(line) && this.text.charCodeAt(end - 1) === 13) end--;
+    return end;
+  }
+
+  positionAt(offset: number): Position {
+    const o = Math.max(0, Math.min(offset, this.text.length));
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid] <= o) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo, character: o - this.starts[lo] };
+  }
+
+  offsetAt(pos: Position): number {
+    if (pos.line >= this.starts.length) return this.text.length;
+    if (pos.line < 0) return 0;
+    const start = this.starts[pos.line];
+    return Math.min(start + Math.max(0, pos.character), this.lineEnd(pos.line));
+  }
+
+  /** 1-based line and 1-based column counted in Unicode code points (the checker's contract). */
+  codePointPosition(offset: number): { line: number; column: number } {
+    const p = this.positionAt(offset);
+    const start = this.starts[p.line];
+    let column = 1;
+    for (let i = start; i < start + p.character; i++) {
+      const c = this.text.charCodeAt(i);
+      // A surrogate pair is one code point: count it at its high half only.
+      if (c >= 0xdc00 && c <= 0xdfff && i > start) {
+        const prev = this.text.charCodeAt(i - 1);
+        if (prev >= 0xd800 && prev <= 0xdbff) continue;
+      }
+      column++;
+    }
+    return { line: p.line + 1, column };
+  }
+}
