@@ -80,4 +80,8 @@ export interface AnalysisResult {
   unknowns: UnknownReport[];
   /** Set when the document was not analysed at all (too large, parse timeout), with why. */
   notAnalysed?: string;
+  /** Set when the analysis stopped part-way (work bound reached); results so far are kept. */
+  stoppedEarly?: string;
+  /** A bug in Shapewise stopped the analysis; results so far are kept, the server logs this. */
+  internalError?: string;
 }

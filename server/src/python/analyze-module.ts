@@ -2,8 +2,25 @@
 import type { Node } from 'web-tree-sitter';
 import type { AnalysisResult } from '../analysis-types';
 import type { EngineOptions } from '../engine/types';
+import { Interpreter } from './interpreter';
+import { lowerModule } from './lower';
+import { Recorder } from './recorder';
+import { copyTree } from './syntax';
 
-// Placeholder until the interpreter lands: recognises nothing.
-export function analyzeModule(_root: Node, _text: string, _options: EngineOptions): AnalysisResult {
-  return { layers: [], diagnostics: [], unknowns: [] };
+export function analyzeModule(root: Node, text: string, options: EngineOptions): AnalysisResult {
+  // Every way of reaching Keras names it somewhere (imports, tf.keras); skip other files cheaply.
+  if (!text.includes('keras')) return { layers: [], diagnostics: [], unknowns: [] };
+  const recorder = new Recorder(text);
+  try {
+    const module = lowerModule(copyTree(root), text);
+    const interp = new Interpreter(recorder, options);
+    interp.run(module.body);
+    const result = recorder.result();
+    if (interp.stoppedBecause) result.stoppedEarly = interp.stoppedBecause;
+    return result;
+  } catch (e) {
+    const result = recorder.result();
+    result.internalError = e instanceof Error ? `${e.message}\n${e.stack ?? ''}` : String(e);
+    return result;
+  }
 }

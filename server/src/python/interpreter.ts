@@ -1,0 +1,617 @@
+// An abstract interpreter for the Python that builds Keras models. It runs module code in
+// order, folds constants, follows tensors through layers, runs helper functions per call site
+// and loops over literal values; what it cannot know becomes `unknown` with a reason, and the
+// run goes on. It never executes anything for real.
+import type { EngineOptions } from '../engine/types';
+import type { Arg, Expr, Stmt } from './ast';
+import { Budget, BudgetExceeded } from './budget';
+import { callBuiltin, callMethod, iterate } from './builtins';
+import { callKeras, applyCallable, attributeOf, finishModels, type KerasState } from './keras-runtime';
+import { starImportsLayers } from './keras-names';
+import { binaryOp, compareOp, indexOp, notOp, unaryOp } from './operators';
+import type { Recorder } from './recorder';
+import { Scope } from './scope';
+import { mergeVals, NONE, truthy, unknown, type FuncVal, type Val } from './values';
+import { canonicalLayerName } from '../engine/index';
+
+type Signal = 'normal' | 'return' | 'break' | 'continue';
+
+interface Frame {
+  returns: Val[];
+}
+
+/** Arguments of a call, evaluated, with the syntax kept for placing diagnostics. */
+export interface CallArgs {
+  positional: Val[];
+  positionalExprs: Expr[];
+  keywords: Map<string, Val>;
+  keywordArgs: Map<string, Arg>;
+  /** Set when `*xs` / `**kw` hid arguments the analysis cannot see. */
+  opaque?: string;
+  syntax: Arg[];
+}
+
+const BUILTIN_NAMES = new Set([
+  'range', 'len', 'int', 'float', 'str', 'bool', 'tuple', 'list', 'dict', 'min', 'max', 'abs', 'round',
+  'sum', 'reversed', 'enumerate', 'zip', 'print', 'isinstance', 'sorted', 'divmod', 'pow', 'any', 'all',
+  'map', 'type', 'hasattr', 'getattr', 'super', 'iter', 'next', 'set', 'format', 'repr', 'id', 'vars',
+]);
+
+export class Interpreter {
+  readonly budget = new Budget();
+  readonly module = new Scope(undefined);
+  readonly keras: KerasState;
+  /** Layer classes are in scope without an import (star import, or a notebook's earlier cell). */
+  private bareLayerNames = false;
+  private callDepth = 0;
+  /** Functions being called, to tell recursion from ordinary nesting. */
+  private readonly callStack: FuncVal[] = [];
+  stoppedBecause: string | undefined;
+
+  constructor(
+    readonly recorder: Recorder,
+    options: EngineOptions,
+  ) {
+    this.keras = { options: { ...options }, sequentials: [], constructed: new Set() };
+    this.module.set('__name__', { k: 'str', v: '__main__' });
+  }
+
+  run(body: Stmt[]): void {
+    const frame: Frame = { returns: [] };
+    try {
+      this.execBlock(body, this.module, frame);
+      finishModels(this);
+    } catch (e) {
+      if (e instanceof BudgetExceeded) this.stoppedBecause = e.why;
+      else throw e;
+    }
+  }
+
+  // ---------------------------------------------------------------- statements
+
+  private execBlock(body: Stmt[], scope: Scope, frame: Frame): Signal {
+    for (const s of body) {
+      const sig = this.execStmt(s, scope, frame);
+      if (sig !== 'normal') return sig;
+    }
+    return 'normal';
+  }
+
+  private execStmt(s: Stmt, scope: Scope, frame: Frame): Signal {
+    this.budget.tick();
+    switch (s.t) {
+      case 'expr':
+        this.eval(s.value, scope);
+        return 'normal';
+      case 'assign': {
+        const v = this.eval(s.value, scope);
+        for (const target of s.targets) this.assign(target, v, scope);
+        return 'normal';
+      }
+      case 'augassign': {
+        const cur = this.eval(s.target, scope);
+        const rhs = this.eval(s.value, scope);
+        if (s.op === '+' && cur.k === 'seq' && cur.list) {
+          // list += iterable extends in place (aliases see it)
+          const items = iterate(rhs);
+          if (items) cur.items.push(...items);
+          else this.assign(s.target, unknown('extended with values the analysis cannot see'), scope);
+          return 'normal';
+        }
+        this.assign(s.target, binaryOp(s.op, cur, rhs), scope);
+        return 'normal';
+      }
+      case 'def': {
+        const defaults = new Map<string, Val>();
+        for (const p of s.params) if (p.default) defaults.set(p.name, this.eval(p.default, scope));
+        scope.set(s.name, { k: 'func', fn: { name: s.name, params: s.params, defaults, body: s.body, closure: scope } });
+        return 'normal';
+      }
+      case 'class':
+        scope.set(s.name, unknown(`class ${s.name}: subclassed models and layers are not analysed`));
+        return 'normal';
+      case 'if':
+        return this.execIf(s, 0, scope, frame);
+      case 'for':
+        return this.execFor(s, scope, frame);
+      case 'while':
+        return this.execWhile(s, scope, frame);
+      case 'return':
+        frame.returns.push(s.value ? this.eval(s.value, scope) : NONE);
+        return 'return';
+      case 'import':
+        for (const n of s.names) {
+          const parts = n.module.split('.');
+          if (n.alias) scope.set(n.alias, { k: 'ns', path: parts });
+          else scope.set(parts[0], { k: 'ns', path: [parts[0]] });
+        }
+        return 'normal';
+      case 'from': {
+        if (s.level > 0) {
+          if (s.names !== '*') for (const n of s.names) scope.set(n.alias ?? n.name, unknown(`imported from a local module (${'.'.repeat(s.level)}${s.module})`));
+          return 'normal';
+        }
+        const base = s.module.split('.');
+        if (s.names === '*') {
+          if (starImportsLayers(s.module)) this.bareLayerNames = true;
+          return 'normal';
+        }
+        for (const n of s.names) scope.set(n.alias ?? n.name, { k: 'ns', path: [...base, ...n.name.split('.')] });
+        return 'normal';
+      }
+      case 'with': {
+        for (const item of s.items) {
+          this.eval(item.value, scope);
+          if (item.target) this.assign(item.target, unknown('bound by a with statement'), scope);
+        }
+        return this.execBlock(s.body, scope, frame);
+      }
+      case 'try': {
+        const sig = this.execBlock(s.body, scope, frame);
+        if (sig !== 'normal') return sig;
+        const sig2 = this.execBlock(s.orelse, scope, frame);
+        if (sig2 !== 'normal') return sig2;
+        return this.execBlock(s.finalbody, scope, frame);
+      }
+      case 'break':
+        return 'break';
+      case 'continue':
+        return 'continue';
+      case 'other':
+        return 'normal';
+    }
+  }
+
+  private execIf(s: Extract<Stmt, { t: 'if' }>, i: number, scope: Scope, frame: Frame): Signal {
+    if (i >= s.branches.length) return 'normal';
+    const branch = s.branches[i];
+    if (branch.test === null) return this.execBlock(branch.body, scope, frame);
+    const cond = truthy(this.eval(branch.test, scope));
+    if (cond === true) return this.execBlock(branch.body, scope, frame);
+    if (cond === false) return this.execIf(s, i + 1, scope, frame);
+    // Undecidable: run both ways on forks and keep what they agree on.
+    const line = this.recorder.lineOf(branch.test.span.start);
+    const a = scope.fork();
+    const b = scope.fork();
+    const sigA = this.execBlock(branch.body, a, frame);
+    const sigB = this.execIf(s, i + 1, b, frame);
+    const endsA = sigA === 'return';
+    const endsB = sigB === 'return';
+    if (endsA && endsB) return 'return';
+    if (endsA) copyInto(scope, b);
+    else if (endsB) copyInto(scope, a);
+    else {
+      const why = `differs between the branches of the if on line ${line}`;
+      for (const key of new Set([...a.vars.keys(), ...b.vars.keys()])) {
+        const va = a.vars.get(key);
+        const vb = b.vars.get(key);
+        scope.vars.set(key, va === undefined ? (vb as Val) : vb === undefined ? va : mergeVals(va, vb, why));
+      }
+    }
+    return 'normal';
+  }
+
+  private execFor(s: Extract<Stmt, { t: 'for' }>, scope: Scope, frame: Frame): Signal {
+    const iterVal = this.eval(s.iter, scope);
+    const items = iterate(iterVal);
+    if (!items || items.length > this.budget.maxLoopIterations) {
+      const why = items ? 'set in a loop with too many iterations to follow' : `set in a loop over ${iterVal.k === 'unknown' ? 'values the analysis cannot see' : 'a value it cannot iterate'}`;
+      return this.unknownLoop(s.body, scope, frame, why, s.target);
+    }
+    for (const item of items) {
+      this.assign(s.target, item, scope);
+      const sig = this.execBlock(s.body, scope, frame);
+      if (sig === 'break') return 'normal';
+      if (sig === 'return') return sig;
+    }
+    return this.execBlock(s.orelse, scope, frame);
+  }
+
+  private execWhile(s: Extract<Stmt, { t: 'while' }>, scope: Scope, frame: Frame): Signal {
+    for (let n = 0; n < this.budget.maxLoopIterations; n++) {
+      const cond = truthy(this.eval(s.test, scope));
+      if (cond === undefined) return this.unknownLoop(s.body, scope, frame, 'set in a while loop whose condition the analysis cannot decide');
+      if (!cond) return this.execBlock(s.orelse, scope, frame);
+      const sig = this.execBlock(s.body, scope, frame);
+      if (sig === 'break') return 'normal';
+      if (sig === 'return') return sig;
+    }
+    return this.unknownLoop(s.body, scope, frame, 'set in a loop with too many iterations to follow');
+  }
+
+  /** A loop whose iterations cannot be followed: what it assigns becomes unknown. */
+  private unknownLoop(body: Stmt[], scope: Scope, frame: Frame, why: string, target?: Expr): Signal {
+    const names = new Set<string>();
+    assignedNames(body, names);
+    if (target) targetNames(target, names);
+    for (const n of names) scope.set(n, unknown(why));
+    // One pass with unknown values still records the layers inside (their shapes unknown).
+    this.execBlock(body, scope, frame);
+    for (const n of names) scope.set(n, unknown(why));
+    return 'normal';
+  }
+
+  assign(target: Expr, v: Val, scope: Scope): void {
+    switch (target.t) {
+      case 'name':
+        scope.set(target.id, v);
+        return;
+      case 'tuple':
+      case 'list': {
+        const items = iterate(v);
+        const star = target.items.findIndex((e) => e.t === 'starred');
+        if (!items || (star < 0 && items.length !== target.items.length) || (star >= 0 && items.length < target.items.length - 1)) {
+          const why = v.k === 'unknown' ? v.why : 'could not be unpacked';
+          for (const e of target.items) this.assign(e.t === 'starred' ? e.value : e, unknown(why), scope);
+          return;
+        }
+        if (star < 0) {
+          target.items.forEach((e, i) => this.assign(e, items[i], scope));
+          return;
+        }
+        const after = target.items.length - star - 1;
+        target.items.forEach((e, i) => {
+          if (i < star) this.assign(e, items[i], scope);
+          else if (i === star && e.t === 'starred') this.assign(e.value, { k: 'seq', items: items.slice(star, items.length - after), list: true }, scope);
+          else this.assign(e, items[items.length - (target.items.length - i)], scope);
+        });
+        return;
+      }
+      case 'subscript': {
+        const obj = this.eval(target.obj, scope);
+        const index = this.eval(target.index, scope);
+        if (obj.k === 'dict' && index.k === 'str') obj.entries.set(index.v, v);
+        else if (obj.k === 'seq' && obj.list && index.k === 'int') {
+          const j = index.v < 0 ? index.v + obj.items.length : index.v;
+          if (j >= 0 && j < obj.items.length) obj.items[j] = v;
+        }
+        return;
+      }
+      case 'starred':
+        this.assign(target.value, v, scope);
+        return;
+      default:
+        return; // attribute targets (self.x = ...) are not tracked
+    }
+  }
+
+  // ---------------------------------------------------------------- expressions
+
+  eval(e: Expr, scope: Scope): Val {
+    this.budget.tick();
+    switch (e.t) {
+      case 'name':
+        return this.lookup(e.id, scope);
+      case 'int':
+        return Number.isNaN(e.value) ? unknown('integer literal') : { k: 'int', v: e.value };
+      case 'float':
+        return { k: 'float', v: e.value };
+      case 'str':
+        return e.value === null ? unknown('formatted string') : { k: 'str', v: e.value };
+      case 'fstr': {
+        let out = '';
+        for (const p of e.parts) {
+          if (typeof p === 'string') out += p;
+          else {
+            const v = this.eval(p, scope);
+            if (v.k === 'str') out += v.v;
+            else if (v.k === 'int') out += String(v.v);
+            else if (v.k === 'bool') out += v.v ? 'True' : 'False';
+            else return unknown('formatted string');
+          }
+        }
+        return { k: 'str', v: out };
+      }
+      case 'bool':
+        return { k: 'bool', v: e.value };
+      case 'none':
+        return NONE;
+      case 'tuple':
+      case 'list': {
+        const items: Val[] = [];
+        for (const item of e.items) {
+          if (item.t === 'starred') {
+            const inner = iterate(this.eval(item.value, scope));
+            if (!inner) return unknown('unpacks values the analysis cannot see');
+            items.push(...inner);
+          } else items.push(this.eval(item, scope));
+        }
+        return { k: 'seq', items, list: e.t === 'list' };
+      }
+      case 'dict': {
+        const entries = new Map<string, Val>();
+        for (const { key, value } of e.entries) {
+          const v = this.eval(value, scope);
+          if (key === null) {
+            if (v.k !== 'dict') return unknown('unpacks a dict the analysis cannot see');
+            for (const [k2, v2] of v.entries) entries.set(k2, v2);
+            continue;
+          }
+          const k = this.eval(key, scope);
+          if (k.k !== 'str') return unknown('a dict with keys that are not strings');
+          entries.set(k.v, v);
+        }
+        return { k: 'dict', entries };
+      }
+      case 'attr':
+        return attributeOf(this.eval(e.obj, scope), e.name);
+      case 'call':
+        return this.evalCall(e, scope);
+      case 'subscript': {
+        const obj = this.eval(e.obj, scope);
+        const index = this.eval(e.index, scope);
+        if (obj.k === 'tensor') return { k: 'tensor', t: { shape: null, why: 'a slice of a tensor (not analysed)' } };
+        return indexOp(obj, index);
+      }
+      case 'slice':
+        return {
+          k: 'slice',
+          lo: e.lo ? this.eval(e.lo, scope) : NONE,
+          hi: e.hi ? this.eval(e.hi, scope) : NONE,
+          step: e.step ? this.eval(e.step, scope) : NONE,
+        };
+      case 'unary':
+        return unaryOp(e.op, this.eval(e.operand, scope));
+      case 'binary': {
+        const a = this.eval(e.left, scope);
+        const b = this.eval(e.right, scope);
+        if (a.k === 'tensor' || b.k === 'tensor') return tensorArithmetic(a, b);
+        return binaryOp(e.op, a, b);
+      }
+      case 'compare': {
+        let left = this.eval(e.operands[0], scope);
+        let result: boolean | undefined = true;
+        for (let i = 0; i < e.ops.length && i + 1 < e.operands.length; i++) {
+          const right = this.eval(e.operands[i + 1], scope);
+          const r = compareOp(e.ops[i], left, right);
+          if (r === false) return { k: 'bool', v: false };
+          if (r === undefined) result = undefined;
+          left = right;
+        }
+        return result === undefined ? unknown('comparison not known') : { k: 'bool', v: true };
+      }
+      case 'boolop': {
+        const a = this.eval(e.left, scope);
+        const t = truthy(a);
+        if (t === undefined) {
+          const b = this.eval(e.right, scope);
+          return mergeVals(a, b, 'condition not known');
+        }
+        if (e.op === 'and') return t ? this.eval(e.right, scope) : a;
+        return t ? a : this.eval(e.right, scope);
+      }
+      case 'not':
+        return notOp(this.eval(e.operand, scope));
+      case 'cond': {
+        const t = truthy(this.eval(e.test, scope));
+        if (t === true) return this.eval(e.body, scope);
+        if (t === false) return this.eval(e.orelse, scope);
+        return mergeVals(this.eval(e.body, scope), this.eval(e.orelse, scope), 'depends on a condition the analysis cannot decide');
+      }
+      case 'comp':
+        return this.evalComprehension(e, scope);
+      case 'lambda': {
+        const defaults = new Map<string, Val>();
+        for (const p of e.params) if (p.default) defaults.set(p.name, this.eval(p.default, scope));
+        return { k: 'func', fn: { name: '<lambda>', params: e.params, defaults, body: [], closure: scope, lambda: e.body } };
+      }
+      case 'walrus': {
+        const v = this.eval(e.value, scope);
+        scope.set(e.name, v);
+        return v;
+      }
+      case 'starred':
+        return unknown('starred expression');
+      case 'unknown':
+        return unknown(e.why);
+    }
+  }
+
+  private lookup(name: string, scope: Scope): Val {
+    const v = scope.lookup(name);
+    if (v !== undefined) return v;
+    if (BUILTIN_NAMES.has(name)) return { k: 'ns', path: ['builtins', name] };
+    if (this.bareLayerNames && (canonicalLayerName(name) || name === 'Input' || name === 'Sequential' || name === 'Model')) {
+      return { k: 'ns', path: ['keras', 'layers', name] };
+    }
+    return unknown(`'${name}' is not defined in this file`);
+  }
+
+  private evalComprehension(e: Extract<Expr, { t: 'comp' }>, scope: Scope): Val {
+    if (e.kind === 'set') return unknown('a set');
+    const inner = new Scope(scope);
+    const out: Val[] = [];
+    const dict = new Map<string, Val>();
+    const loop = (ci: number): boolean => {
+      if (ci === e.clauses.length) {
+        const v = this.eval(e.elt, inner);
+        if (e.kind === 'dict') {
+          if (v.k !== 'str' || !e.value) return false;
+          dict.set(v.v, this.eval(e.value, inner));
+        } else out.push(v);
+        return true;
+      }
+      const clause = e.clauses[ci];
+      const items = iterate(this.eval(clause.iter, inner));
+      if (!items || items.length > this.budget.maxLoopIterations) return false;
+      for (const item of items) {
+        this.assign(clause.target, item, inner);
+        let keep: boolean | undefined = true;
+        for (const cond of clause.ifs) {
+          const t = truthy(this.eval(cond, inner));
+          if (t !== true) {
+            keep = t;
+            break;
+          }
+        }
+        if (keep === undefined) return false;
+        if (keep && !loop(ci + 1)) return false;
+      }
+      return true;
+    };
+    if (!loop(0)) return unknown('a comprehension over values the analysis cannot see');
+    if (e.kind === 'dict') return { k: 'dict', entries: dict };
+    return { k: 'seq', items: out, list: true };
+  }
+
+  // ---------------------------------------------------------------- calls
+
+  evalArgs(args: Arg[], scope: Scope): CallArgs {
+    const out: CallArgs = { positional: [], positionalExprs: [], keywords: new Map(), keywordArgs: new Map(), syntax: args };
+    for (const a of args) {
+      const v = this.eval(a.value, scope);
+      if (a.star === '*') {
+        const items = iterate(v);
+        if (items) {
+          out.positional.push(...items);
+          for (let i = 0; i < items.length; i++) out.positionalExprs.push(a.value);
+        } else out.opaque = `*${describeExpr(a.value)} hides some arguments`;
+      } else if (a.star === '**') {
+        if (v.k === 'dict') for (const [k, kv] of v.entries) out.keywords.set(k, kv);
+        else out.opaque = `**${describeExpr(a.value)} hides some arguments`;
+      } else if (a.name !== undefined) {
+        out.keywords.set(a.name, v);
+        out.keywordArgs.set(a.name, a);
+      } else {
+        out.positional.push(v);
+        out.positionalExprs.push(a.value);
+      }
+    }
+    return out;
+  }
+
+  private evalCall(e: Extract<Expr, { t: 'call' }>, scope: Scope): Val {
+    const fn = this.eval(e.fn, scope);
+    const args = this.evalArgs(e.args, scope);
+    return this.call(fn, args, e);
+  }
+
+  call(fn: Val, args: CallArgs, e: Extract<Expr, { t: 'call' }>): Val {
+    switch (fn.k) {
+      case 'ns':
+        if (fn.path[0] === 'builtins') return callBuiltin(this, fn.path[1], args);
+        return callKeras(this, fn.path, args, e);
+      case 'func':
+        return this.callFunction(fn.fn, args);
+      case 'method':
+        return callMethod(this, fn.self, fn.name, args, e);
+      case 'layer':
+      case 'model':
+        return applyCallable(this, fn, args, e);
+      case 'unknown':
+        return unknown(fn.why);
+      default:
+        return unknown(`calls ${fn.k}, which is not callable`);
+    }
+  }
+
+  callFunction(fn: FuncVal, args: CallArgs): Val {
+    if (this.callDepth >= this.budget.maxCallDepth) {
+      return unknown(this.callStack.includes(fn) ? `${fn.name} recurses deeper than the analysis follows` : 'calls nested too deeply');
+    }
+    const scope = new Scope(fn.closure);
+    const params = fn.params;
+    let pi = 0;
+    const positional = args.positional;
+    const kw = new Map(args.keywords);
+    for (const p of params) {
+      if (p.kind === 'varargs') {
+        scope.set(p.name, { k: 'seq', items: positional.slice(pi), list: false });
+        pi = positional.length;
+      } else if (p.kind === 'kwargs') {
+        scope.set(p.name, args.opaque ? unknown(args.opaque) : { k: 'dict', entries: kw });
+      } else if (pi < positional.length) {
+        scope.set(p.name, positional[pi++]);
+      } else if (kw.has(p.name)) {
+        scope.set(p.name, kw.get(p.name) as Val);
+        kw.delete(p.name);
+      } else if (fn.defaults.has(p.name)) {
+        scope.set(p.name, args.opaque ? unknown(args.opaque) : (fn.defaults.get(p.name) as Val));
+      } else {
+        scope.set(p.name, unknown(args.opaque ?? `argument '${p.name}' of ${fn.name} was not passed`));
+      }
+    }
+    this.callDepth++;
+    this.callStack.push(fn);
+    try {
+      if (fn.lambda) return this.eval(fn.lambda, scope);
+      const frame: Frame = { returns: [] };
+      this.execBlock(fn.body, scope, frame);
+      if (frame.returns.length === 0) return NONE;
+      return frame.returns.reduce((a, b) => mergeVals(a, b, `${fn.name} returns different values on different paths`));
+    } finally {
+      this.callDepth--;
+      this.callStack.pop();
+    }
+  }
+}
+
+function copyInto(scope: Scope, from: Scope): void {
+  for (const [k, v] of from.vars) scope.vars.set(k, v);
+}
+
+/** `x + y` on tensors: same shapes stay, anything else is not followed. */
+function tensorArithmetic(a: Val, b: Val): Val {
+  if (a.k === 'tensor' && b.k === 'tensor') {
+    const sa = a.t.shape;
+    const sb = b.t.shape;
+    if (sa && sb && sa.length === sb.length && sa.every((d, i) => d === sb[i])) return { k: 'tensor', t: { shape: [...sa], origin: a.t.origin, rankOrigin: a.t.rankOrigin } };
+    return { k: 'tensor', t: { shape: null, why: 'arithmetic on tensors of different shapes' } };
+  }
+  const t = a.k === 'tensor' ? a : (b as Extract<Val, { k: 'tensor' }>);
+  const other = a.k === 'tensor' ? b : a;
+  if (other.k === 'int' || other.k === 'float' || other.k === 'bool') return { k: 'tensor', t: { ...t.t } };
+  return { k: 'tensor', t: { shape: null, why: 'arithmetic with a value the analysis cannot see' } };
+}
+
+function describeExpr(e: Expr): string {
+  return e.t === 'name' ? e.id : 'an expression';
+}
+
+/** Names a block assigns to (for loops the analysis cannot follow). */
+function assignedNames(body: Stmt[], out: Set<string>): void {
+  for (const s of body) {
+    switch (s.t) {
+      case 'assign':
+        for (const t of s.targets) targetNames(t, out);
+        break;
+      case 'augassign':
+        targetNames(s.target, out);
+        break;
+      case 'for':
+        targetNames(s.target, out);
+        assignedNames(s.body, out);
+        assignedNames(s.orelse, out);
+        break;
+      case 'while':
+        assignedNames(s.body, out);
+        assignedNames(s.orelse, out);
+        break;
+      case 'if':
+        for (const b of s.branches) assignedNames(b.body, out);
+        break;
+      case 'with':
+        for (const i of s.items) if (i.target) targetNames(i.target, out);
+        assignedNames(s.body, out);
+        break;
+      case 'try':
+        assignedNames(s.body, out);
+        for (const h of s.handlers) assignedNames(h, out);
+        assignedNames(s.orelse, out);
+        assignedNames(s.finalbody, out);
+        break;
+      case 'def':
+      case 'class':
+        out.add(s.name);
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+function targetNames(t: Expr, out: Set<string>): void {
+  if (t.t === 'name') out.add(t.id);
+  else if (t.t === 'tuple' || t.t === 'list') for (const i of t.items) targetNames(i, out);
+  else if (t.t === 'starred') targetNames(t.value, out);
+}

@@ -1,0 +1,90 @@
+// Which Python names mean Keras things. Every import style ends up as a module path; the
+// path is normalised so that `tf.keras.layers.Conv2D`, `tensorflow.keras.layers.Conv2D`,
+// `keras.layers.convolutional.Conv2D` and `keras.src.layers.Conv2D` all mean one class.
+import { canonicalLayerName, functionalMergeName } from '../engine/index';
+
+export type KerasSymbol =
+  | { kind: 'layer'; className: string }
+  | { kind: 'sequential' }
+  | { kind: 'model' }
+  | { kind: 'merge-fn'; className: string }
+  | { kind: 'int-shape' }
+  | { kind: 'set-data-format' }
+  | { kind: 'tensor-factory'; shapeArg: 'shape' | 'first' | 'dims' }
+  | { kind: 'math'; name: string }
+  | { kind: 'module' }
+  | { kind: 'other' };
+
+/** Roots of module paths we give meaning to. */
+export const KNOWN_ROOTS = new Set(['keras', 'tensorflow', 'tf_keras', 'numpy', 'math']);
+
+/** Rewrites aliases of the Keras package to a path starting with 'keras'. */
+export function normaliseModulePath(path: readonly string[]): string[] {
+  let p = [...path];
+  if (p[0] === 'tf_keras') p = ['keras', ...p.slice(1)];
+  if (p[0] === 'tensorflow') {
+    // tensorflow.compat.v1.keras / tensorflow.compat.v2.keras
+    if (p[1] === 'compat' && (p[2] === 'v1' || p[2] === 'v2') && p[3] === 'keras') p = ['keras', ...p.slice(4)];
+    else if (p[1] === 'python' && p[2] === 'keras') p = ['keras', ...p.slice(3)];
+    else if (p[1] === 'keras') p = ['keras', ...p.slice(2)];
+  }
+  if (p[0] === 'keras') {
+    // keras.src.*, keras.api.*, keras._tf_keras.keras.* are implementation paths of the same API.
+    while (p[1] === 'src' || p[1] === 'api' || p[1] === '_tf_keras' || (p[1] === 'keras' && p.length > 2)) p = ['keras', ...p.slice(2)];
+  }
+  return p;
+}
+
+const KERAS_MODULES = new Set([
+  'layers', 'models', 'backend', 'config', 'ops', 'applications', 'activations', 'initializers',
+  'regularizers', 'constraints', 'optimizers', 'losses', 'metrics', 'callbacks', 'utils', 'engine',
+  'convolutional', 'pooling', 'core', 'reshaping', 'merging', 'normalization', 'regularization',
+  'preprocessing', 'experimental', 'merge', 'advanced_activations', 'activation', 'legacy', 'random',
+]);
+
+/** What a (normalised) module path names. */
+export function resolveSymbol(rawPath: readonly string[]): KerasSymbol {
+  const path = normaliseModulePath(rawPath);
+  const last = path[path.length - 1];
+  if (path[0] === 'keras') {
+    if (path.length === 1) return { kind: 'module' };
+    if (last === 'Sequential') return { kind: 'sequential' };
+    if (last === 'Model' || last === 'Functional') return { kind: 'model' };
+    if (last === 'int_shape' && path.includes('backend')) return { kind: 'int-shape' };
+    if (last === 'set_image_data_format') return { kind: 'set-data-format' };
+    if (path.includes('layers') || path.length === 2 || path.includes('models')) {
+      const merge = functionalMergeName(last);
+      if (merge && path.includes('layers')) return { kind: 'merge-fn', className: merge };
+      const cls = canonicalLayerName(last);
+      if (cls) return { kind: 'layer', className: cls };
+    }
+    if (KERAS_MODULES.has(last)) return { kind: 'module' };
+    return { kind: 'other' };
+  }
+  if (path[0] === 'tensorflow' || path[0] === 'numpy') {
+    const name = path.slice(1).join('.');
+    if (['zeros', 'ones', 'empty', 'random.normal', 'random.uniform', 'random.truncated_normal'].includes(name)) {
+      return { kind: 'tensor-factory', shapeArg: 'first' };
+    }
+    if (['random.rand', 'random.randn'].includes(name) && path[0] === 'numpy') return { kind: 'tensor-factory', shapeArg: 'dims' };
+    if (['random.random', 'random.random_sample'].includes(name) && path[0] === 'numpy') return { kind: 'tensor-factory', shapeArg: 'first' };
+    if (['prod', 'ceil', 'floor', 'sqrt', 'maximum', 'minimum'].includes(name)) return { kind: 'math', name };
+    if (path.length === 1) return { kind: 'module' };
+    return { kind: 'other' };
+  }
+  if (path[0] === 'math') {
+    if (path.length === 1) return { kind: 'module' };
+    return { kind: 'math', name: path.slice(1).join('.') };
+  }
+  return { kind: 'other' };
+}
+
+/** Whether a module's star import brings Keras layer classes into scope. */
+export function starImportsLayers(module: string): boolean {
+  const p = normaliseModulePath(module.split('.'));
+  return p[0] === 'keras' && (p.includes('layers') || p.includes('models') || p.length === 1);
+}
+
+export function isKerasPath(path: readonly string[]): boolean {
+  return normaliseModulePath(path)[0] === 'keras';
+}

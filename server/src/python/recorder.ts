@@ -1,0 +1,109 @@
+// Collects what the interpreter observes: every layer application, the diagnostics its
+// findings become (placed on the source the user wrote), and what stayed unknown.
+import type { AnalysisResult, ArgReport, DiagnosticReport, LayerReport, RelatedReport, SourceRange, UnknownReport } from '../analysis-types';
+import { DEFAULT_SEVERITY } from '../config';
+import type { Finding, LayerResult, Shape } from '../engine/types';
+import { LineIndex } from '../text/line-index';
+import type { Origin, Tensor } from './values';
+
+export class Recorder {
+  readonly layers: LayerReport[] = [];
+  private readonly diagnostics: DiagnosticReport[] = [];
+  private readonly diagnosticKeys = new Set<string>();
+  private readonly unknowns: UnknownReport[] = [];
+  private readonly unknownKeys = new Set<string>();
+  private lineIndex: LineIndex | undefined;
+
+  constructor(private readonly text: string) {}
+
+  get lines(): LineIndex {
+    this.lineIndex ??= new LineIndex(this.text);
+    return this.lineIndex;
+  }
+
+  lineOf(offset: number): number {
+    return this.lines.positionAt(offset).line + 1;
+  }
+
+  origin(className: string, range: SourceRange): Origin {
+    return { range, label: `${className} (line ${this.lineOf(range.start)})` };
+  }
+
+  addLayer(report: Omit<LayerReport, 'inputOrigins'>, inputs: (Tensor | undefined)[]): number {
+    const index = this.layers.length;
+    this.layers.push({ ...report, inputOrigins: inputs.map((t) => t?.origin) });
+    for (const f of report.result.findings) this.addFinding(f, index, report, inputs);
+    return index;
+  }
+
+  /** Findings of a layer that was built but never applied: only argument errors are certain. */
+  addConstructionFindings(findings: Finding[], report: { construct: SourceRange; name: SourceRange; args: ArgReport[] }): void {
+    for (const f of findings) {
+      if (f.code === 'invalid-layer-argument') this.addFinding(f, undefined, report, []);
+    }
+  }
+
+  addUnknown(range: SourceRange, reason: string): void {
+    const key = `${range.start}:${range.end}`;
+    if (this.unknownKeys.has(key)) return;
+    this.unknownKeys.add(key);
+    this.unknowns.push({ ...range, reason });
+  }
+
+  private addFinding(
+    f: Finding,
+    layer: number | undefined,
+    report: { construct: SourceRange; name: SourceRange; args: ArgReport[] },
+    inputs: (Tensor | undefined)[],
+  ): void {
+    const range = this.place(f, report);
+    let message = f.message;
+    const related: RelatedReport[] = [];
+    if (f.code === 'shape-mismatch') {
+      const involved = f.inputs ?? inputs.map((_, i) => i);
+      const from: string[] = [];
+      for (const i of involved) {
+        const t = inputs[i];
+        if (!t?.origin) continue;
+        from.push(`input ${i + 1} comes from ${t.origin.label}`);
+        related.push({ range: t.origin.range, message: `input ${i + 1}: ${formatShape(t.shape)} from ${t.origin.label}` });
+      }
+      if (from.length > 0) message += ` (${from.join('; ')})`;
+    } else if (f.code === 'rank-mismatch') {
+      const t = inputs[0];
+      if (t?.rankOrigin) {
+        message += ` The rank became ${t.shape?.length ?? '?'} at ${t.rankOrigin.label}.`;
+        related.push({ range: t.rankOrigin.range, message: `rank changed here: ${formatShape(t.shape)}` });
+      }
+    }
+    const key = `${range.start}:${range.end}:${f.code}:${message}`;
+    if (this.diagnosticKeys.has(key)) return;
+    this.diagnosticKeys.add(key);
+    this.diagnostics.push({ ...range, code: f.code, severity: DEFAULT_SEVERITY[f.code], message, related, layer });
+  }
+
+  /** same-* and argument findings go on the argument when written, else on the layer. */
+  private place(f: Finding, report: { construct: SourceRange; name: SourceRange; args: ArgReport[] }): SourceRange {
+    if (f.argument) {
+      const arg = report.args.find((a) => a.name === f.argument);
+      if (arg) return { ...arg.range };
+    }
+    if (f.code.startsWith('same-')) return { ...report.name };
+    // The constructor call, cut at the end of its first line so multi-line calls stay readable.
+    const line = this.lines.positionAt(report.construct.start).line;
+    return { start: report.construct.start, end: Math.min(report.construct.end, this.lines.lineEnd(line)) };
+  }
+
+  result(): AnalysisResult {
+    const diagnostics = [...this.diagnostics].sort((a, b) => a.start - b.start || a.end - b.end);
+    return { layers: this.layers, diagnostics, unknowns: this.unknowns };
+  }
+}
+
+export function formatShape(shape: Shape | null): string {
+  if (!shape) return '?';
+  const dims = shape.map((d) => (d === null ? 'None' : String(d)));
+  return `(${dims.join(', ')}${dims.length === 1 ? ',' : ''})`;
+}
+
+export type { LayerResult };

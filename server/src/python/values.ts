@@ -1,0 +1,234 @@
+// The interpreter's values: Python constants and containers, plus what Keras code passes
+// around (tensors with shapes, layer objects, models, namespaces). Plain data; no evaluation.
+import type { ArgReport, SourceRange } from '../analysis-types';
+import type { PyValue, Shape } from '../engine/types';
+import type { Param, Stmt } from './ast';
+import type { Scope } from './scope';
+
+/** Where a tensor came from: the layer expression that produced it. */
+export interface Origin {
+  range: SourceRange;
+  /** e.g. `Conv2DTranspose (line 41)` */
+  label: string;
+}
+
+export interface Tensor {
+  shape: Shape | null;
+  origin?: Origin;
+  /** The layer where the tensor's rank last changed (for rank-mismatch messages). */
+  rankOrigin?: Origin;
+  /** Why the shape is unknown, when it is. */
+  why?: string;
+}
+
+/** A layer object: constructed once, applied any number of times. */
+export interface LayerObj {
+  id: number;
+  className: string;
+  args: Record<string, PyValue>;
+  argReports: ArgReport[];
+  /** Keyword arguments only Sequential's first layer uses (input_shape, batch_input_shape, input_dim). */
+  inputShapeHint?: Shape | null;
+  construct: SourceRange;
+  name: SourceRange;
+  /** The `name=` argument, when known. */
+  layerName?: string;
+  applications: number;
+  /** The output of the latest application (`layer.output`). */
+  lastOutput?: Tensor;
+}
+
+/** One entry of a Sequential: a layer, a nested model, or something the analysis cannot see. */
+export interface SequentialItem {
+  item: Val;
+  /** The source of the entry (list item or model.add argument): where its hint goes. */
+  expression: SourceRange;
+  via: 'sequential' | 'model-add';
+}
+
+export interface SequentialModel {
+  kind: 'sequential';
+  /** Entries already applied to the model's input, in order. */
+  items: SequentialItem[];
+  /** Entries added while the input shape was not known yet. */
+  pending: SequentialItem[];
+  input?: Tensor;
+  output?: Tensor;
+}
+
+export interface FunctionalModel {
+  kind: 'functional';
+  inputs: Val;
+  outputs: Val;
+}
+
+export type ModelObj = SequentialModel | FunctionalModel;
+
+export interface FuncVal {
+  name: string;
+  params: Param[];
+  /** Defaults evaluated where the function was defined (Python semantics). */
+  defaults: Map<string, Val>;
+  body: Stmt[];
+  closure: Scope;
+  /** Lambdas: a single expression body. */
+  lambda?: import('./ast').Expr;
+}
+
+export type Val =
+  | { k: 'int'; v: number }
+  | { k: 'float'; v: number }
+  | { k: 'str'; v: string }
+  | { k: 'bool'; v: boolean }
+  | { k: 'none' }
+  | { k: 'seq'; items: Val[]; list: boolean }
+  | { k: 'dict'; entries: Map<string, Val> }
+  | { k: 'tensor'; t: Tensor }
+  | { k: 'layer'; layer: LayerObj }
+  | { k: 'model'; model: ModelObj }
+  | { k: 'func'; fn: FuncVal }
+  /** A module or a name inside one: ['keras', 'layers', 'Conv2D'], ['numpy'], ... */
+  | { k: 'ns'; path: string[] }
+  /** A bound method of a value (list.append, model.add, ...). */
+  | { k: 'method'; self: Val; name: string }
+  /** `lo:hi:step` inside a subscript. */
+  | { k: 'slice'; lo: Val; hi: Val; step: Val }
+  | { k: 'unknown'; why: string };
+
+export const NONE: Val = { k: 'none' };
+
+export function unknown(why: string): Val {
+  return { k: 'unknown', why };
+}
+
+export function int(v: number): Val {
+  return { k: 'int', v };
+}
+
+export function tuple(items: Val[]): Val {
+  return { k: 'seq', items, list: false };
+}
+
+/** Converts to the engine's constant vocabulary; tensors and objects become unknown. */
+export function toPyValue(v: Val, depth = 0): PyValue {
+  switch (v.k) {
+    case 'int':
+      return { kind: 'int', value: v.v };
+    case 'float':
+      return { kind: 'float', value: v.v };
+    case 'str':
+      return { kind: 'str', value: v.v };
+    case 'bool':
+      return { kind: 'bool', value: v.v };
+    case 'none':
+      return { kind: 'none' };
+    case 'seq':
+      if (depth > 8) return { kind: 'unknown', reason: 'nested too deeply' };
+      return { kind: 'seq', items: v.items.map((i) => toPyValue(i, depth + 1)), list: v.list };
+    case 'unknown':
+      return { kind: 'unknown', reason: v.why };
+    default:
+      return { kind: 'unknown', reason: `not a constant (${describe(v)})` };
+  }
+}
+
+/** Python truthiness, or undefined when it cannot be known. */
+export function truthy(v: Val): boolean | undefined {
+  switch (v.k) {
+    case 'int':
+    case 'float':
+      return v.v !== 0;
+    case 'str':
+      return v.v.length > 0;
+    case 'bool':
+      return v.v;
+    case 'none':
+      return false;
+    case 'seq':
+      return v.items.length > 0;
+    case 'dict':
+      return v.entries.size > 0;
+    case 'layer':
+    case 'model':
+    case 'func':
+    case 'ns':
+    case 'tensor':
+    case 'method':
+      return v.k === 'tensor' ? undefined : true;
+    default:
+      return undefined;
+  }
+}
+
+export function isNumber(v: Val): v is { k: 'int'; v: number } | { k: 'float'; v: number } | { k: 'bool'; v: boolean } {
+  return v.k === 'int' || v.k === 'float' || v.k === 'bool';
+}
+
+export function numberOf(v: Val): number {
+  return v.k === 'bool' ? (v.v ? 1 : 0) : (v as { v: number }).v;
+}
+
+/** Structural equality of constants; undefined when either side is not a constant. */
+export function constEquals(a: Val, b: Val): boolean | undefined {
+  if (isNumber(a) && isNumber(b)) return numberOf(a) === numberOf(b);
+  if (a.k === 'str' && b.k === 'str') return a.v === b.v;
+  if (a.k === 'none' || b.k === 'none') {
+    if (a.k === 'unknown' || b.k === 'unknown') return undefined;
+    return a.k === b.k;
+  }
+  if (a.k === 'seq' && b.k === 'seq') {
+    if (a.items.length !== b.items.length) return false;
+    for (let i = 0; i < a.items.length; i++) {
+      const e = constEquals(a.items[i], b.items[i]);
+      if (e !== true) return e;
+    }
+    return true;
+  }
+  if ((a.k === 'str' && isNumber(b)) || (b.k === 'str' && isNumber(a))) return false;
+  return undefined;
+}
+
+export function shapesEqual(a: Shape | null, b: Shape | null): boolean {
+  if (a === null || b === null) return a === b;
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+/** The value after an if/else whose branch the analysis cannot decide. */
+export function mergeVals(a: Val, b: Val, why: string): Val {
+  if (a === b) return a;
+  if (a.k === 'tensor' && b.k === 'tensor') {
+    if (shapesEqual(a.t.shape, b.t.shape)) return a;
+    if (a.t.shape && b.t.shape && a.t.shape.length === b.t.shape.length) {
+      // Same rank: keep the dimensions both branches agree on.
+      const shape = a.t.shape.map((d, i) => (d === (b.t.shape as Shape)[i] ? d : null));
+      return { k: 'tensor', t: { shape, origin: a.t.origin, rankOrigin: a.t.rankOrigin, why } };
+    }
+    return { k: 'tensor', t: { shape: null, why } };
+  }
+  if (constEquals(a, b) === true) return a;
+  if (a.k === 'layer' && b.k === 'layer' && a.layer === b.layer) return a;
+  return unknown(why);
+}
+
+export function describe(v: Val): string {
+  switch (v.k) {
+    case 'tensor':
+      return 'a tensor';
+    case 'layer':
+      return `a ${v.layer.className} layer`;
+    case 'model':
+      return 'a model';
+    case 'func':
+      return `function ${v.fn.name}`;
+    case 'ns':
+      return v.path.join('.');
+    case 'method':
+      return `method ${v.name}`;
+    case 'dict':
+      return 'a dict';
+    case 'unknown':
+      return 'an unknown value';
+    default:
+      return v.k;
+  }
+}
