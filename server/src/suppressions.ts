@@ -3,7 +3,7 @@
 import type { DiagnosticReport } from './analysis-types';
 import { LineIndex } from './text/line-index';
 
-const IGNORE = /#\s*shapewise:\s*ignore(?:\[([^\]]*)\])?/;
+const IGNORE = /#\s*shapewise:\s*ignore(?![\w-])\s*(?:\[([^\]]*)\])?/;
 
 export function applySuppressions(text: string, diagnostics: DiagnosticReport[]): DiagnosticReport[] {
   if (diagnostics.length === 0 || !text.includes('shapewise:')) return diagnostics;
