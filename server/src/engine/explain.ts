@@ -1,0 +1,37 @@
+// Small helpers for the human-readable derivation (steps, formulas): numbers as the user wrote
+// them, unknown dims as Python's `None`, and a layer call echoed with normalised arguments.
+import type { AxisDetail, Dim, LayerCall, Shape } from './types';
+import { repr, shapeRepr, tupleRepr } from './py';
+
+/** A dimension in a formula: the number, or `None` when unknown. */
+export function fmt(d: Dim | undefined): string {
+  return d === null || d === undefined ? 'None' : String(d);
+}
+
+/** A per-axis tuple for display; collapses to one number when all axes agree. */
+export function compactTuple(values: readonly (number | null)[]): string {
+  if (values.length > 0 && values.every((v) => v !== null && v === values[0])) return String(values[0]);
+  return tupleRepr(values);
+}
+
+/** `Conv2D(filters=32, kernel_size=3, padding='same')` with the arguments exactly as written. */
+export function callRepr(call: LayerCall): string {
+  const args = Object.entries(call.args).map(([k, v]) => `${k}=${repr(v)}`);
+  return `${call.className}(${args.join(', ')})`;
+}
+
+export function inputStep(shape: Shape): string {
+  return `Input shape ${shapeRepr(shape)}.`;
+}
+
+export function outputStep(shape: Shape | null): string {
+  return shape === null ? 'Output shape unknown.' : `Output shape ${shapeRepr(shape)}.`;
+}
+
+/** One line per axis: `height: ceil(65 / 2) = 33; P = … → 1 before, 1 after.` */
+export function axisSteps(axes: readonly AxisDetail[]): string[] {
+  return axes.map((a) => {
+    const pad = a.paddingFormula ? `; ${a.paddingFormula}` : '';
+    return `${a.name}: ${a.formula}${pad}.`;
+  });
+}

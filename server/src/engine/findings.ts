@@ -1,0 +1,52 @@
+// Collects findings for one layer application. The contract is one finding per code per
+// application, so a second problem of the same code is appended to the first finding's message
+// (Keras would stop at the first error; the user is better served seeing all of them at once).
+import type { DiagnosticCode, Finding } from './types';
+
+export class FindingSink {
+  private readonly byCode = new Map<DiagnosticCode, Finding>();
+
+  add(code: DiagnosticCode, message: string, argument?: string, inputs?: number[]): void {
+    const text = sentence(message);
+    const existing = this.byCode.get(code);
+    if (existing) {
+      if (!existing.message.includes(text)) existing.message = `${existing.message} ${text}`;
+      if (inputs) existing.inputs = [...new Set([...(existing.inputs ?? []), ...inputs])].sort((a, b) => a - b);
+      return;
+    }
+    const f: Finding = { code, message: text };
+    if (argument !== undefined) f.argument = argument;
+    if (inputs !== undefined) f.inputs = [...inputs];
+    this.byCode.set(code, f);
+  }
+
+  has(code: DiagnosticCode): boolean {
+    return this.byCode.has(code);
+  }
+
+  /** Any error that makes Keras refuse the layer (used to decide whether hints still apply). */
+  hasErrors(): boolean {
+    return (
+      this.byCode.has('invalid-layer-argument') ||
+      this.byCode.has('rank-mismatch') ||
+      this.byCode.has('shape-mismatch') ||
+      this.byCode.has('non-positive-dimension')
+    );
+  }
+
+  list(): Finding[] {
+    return [...this.byCode.values()];
+  }
+}
+
+/** Findings are complete sentences ending with a full stop (messages are written to start well). */
+export function sentence(s: string): string {
+  const t = s.trim();
+  if (t === '') return t;
+  return /[.!?]$/.test(t) ? t : `${t}.`;
+}
+
+/** Keras' own message, attributed: `Keras raises ValueError: …`. */
+export function kerasRaises(message: string, kind: 'ValueError' | 'TypeError' = 'ValueError'): string {
+  return `Keras raises ${kind}: ${message.trim().replace(/\.$/, '')}.`;
+}
