@@ -1,0 +1,141 @@
+// One file in, one FileReport out. No global state and no output: folder checking can run
+// this in worker threads (one Analyzer per worker) and hand the reports to a reporter.
+import { MAX_DOCUMENT_CHARS } from '../analysis';
+import type { AnalysisResult, SourceRange } from '../analysis-types';
+import type { AnalysisConfig } from '../config';
+import { cellAt, joinCells, type JoinedNotebook } from '../notebook';
+import { LineIndex } from '../text/line-index';
+import { parseNotebook, type CodeCell } from './ipynb';
+import { decodePythonSource, decodeUtf8, readFileBounded } from './read-source';
+import type { DiagnosticEntry, FileReport, LayerEntry, Place, SourceAnalyzer, Span } from './types';
+
+/**
+ * Python files are not read past this size: a UTF-16 code unit takes at most 3 bytes of UTF-8,
+ * so a larger file is certainly over the analysis' character limit.
+ */
+export const MAX_PYTHON_BYTES = 3 * MAX_DOCUMENT_CHARS;
+/** Notebooks carry their outputs (images, tables): allow more, but not without bound. */
+export const MAX_NOTEBOOK_BYTES = 128 * 1024 * 1024;
+
+export function isNotebookPath(path: string): boolean {
+  return /\.ipynb$/i.test(path);
+}
+
+/** Reads, decodes and analyses one file. Never throws: every failure is in the report. */
+export function checkFile(path: string, analyzer: SourceAnalyzer, config: AnalysisConfig, displayPath: string = path): FileReport {
+  const kind = isNotebookPath(path) ? 'notebook' : 'python';
+  try {
+    const limit = kind === 'notebook' ? MAX_NOTEBOOK_BYTES : MAX_PYTHON_BYTES;
+    const read = readFileBounded(path, limit);
+    if (!read.ok) {
+      if ('tooLarge' in read) {
+        return emptyReport(displayPath, kind, {
+          notAnalysed: `the file is ${mib(read.tooLarge)}, over the checker's limit of ${mib(limit)}`,
+        });
+      }
+      return emptyReport(displayPath, kind, { error: `cannot read: ${read.error}` });
+    }
+    if (kind === 'notebook') {
+      const decoded = decodeUtf8(read.bytes);
+      if (!decoded.ok) return emptyReport(displayPath, kind, { error: decoded.error });
+      return checkNotebookText(displayPath, decoded.text, analyzer, config);
+    }
+    const decoded = decodePythonSource(read.bytes);
+    if (!decoded.ok) return emptyReport(displayPath, kind, { error: decoded.error });
+    return checkPythonText(displayPath, decoded.text, analyzer, config);
+  } catch (e) {
+    return emptyReport(displayPath, kind, { error: internalError(e) });
+  }
+}
+
+/** Analyses Python source already decoded (no BOM). */
+export function checkPythonText(displayPath: string, text: string, analyzer: SourceAnalyzer, config: AnalysisConfig): FileReport {
+  const result = analyze(analyzer, text, config);
+  if ('error' in result) return emptyReport(displayPath, 'python', { error: result.error });
+  const lines = new LineIndex(text);
+  return buildReport(displayPath, 'python', result, (offset) => lines.codePointPosition(offset));
+}
+
+/** Analyses a notebook's JSON text: code cells joined, results mapped back to their cells. */
+export function checkNotebookText(displayPath: string, json: string, analyzer: SourceAnalyzer, config: AnalysisConfig): FileReport {
+  const nb = parseNotebook(json);
+  if (!nb.ok) return emptyReport(displayPath, 'notebook', { error: nb.error });
+  const original = joinCells(nb.cells.map((c) => ({ index: c.index, text: c.text })));
+  const analysed = joinCells(nb.cells.map((c) => ({ index: c.index, text: c.analysed })));
+  const result = analyze(analyzer, analysed.text, config);
+  if ('error' in result) return emptyReport(displayPath, 'notebook', { error: result.error });
+  // Positions come from the original text: masking keeps UTF-16 offsets, not code-point columns.
+  const lines = new LineIndex(original.text);
+  const inCell = cellLocator(original, nb.cells);
+  return buildReport(displayPath, 'notebook', result, (offset) => ({ ...lines.codePointPosition(offset), ...inCell(offset) }));
+}
+
+function cellLocator(joined: JoinedNotebook, cells: CodeCell[]): (offset: number) => { cell: number; cellLine: number } | object {
+  const byIndex = new Map(cells.map((c) => [c.index, c]));
+  const indexes = new Map<number, LineIndex>();
+  return (offset) => {
+    const at = cellAt(joined, offset);
+    const cell = at && byIndex.get(at.cell);
+    if (!at || !cell) return {};
+    let idx = indexes.get(at.cell);
+    if (!idx) indexes.set(at.cell, (idx = new LineIndex(cell.text)));
+    return { cell: at.cell, cellLine: idx.positionAt(at.offset).line + 1 };
+  };
+}
+
+function analyze(analyzer: SourceAnalyzer, text: string, config: AnalysisConfig): AnalysisResult | { error: string } {
+  try {
+    return analyzer.analyzeText(text, config);
+  } catch (e) {
+    return { error: internalError(e, 'in the analysis') };
+  }
+}
+
+function buildReport(path: string, kind: FileReport['kind'], result: AnalysisResult, place: (offset: number) => Place): FileReport {
+  const span = (r: SourceRange): Span => {
+    const end = place(r.end);
+    return { ...place(r.start), endLine: end.line, endColumn: end.column };
+  };
+  const layers: LayerEntry[] = result.layers.map((l) => {
+    const entry: LayerEntry = {
+      ...place(l.construct.start),
+      layer: l.className,
+      inputShape: l.inputs[0] ?? null,
+      outputShape: l.result.output ?? null,
+    };
+    const p = l.result.padding;
+    if (p) entry.padding = { mode: p.mode, before: p.before, after: p.after };
+    return entry;
+  });
+  const diagnostics: DiagnosticEntry[] = result.diagnostics.map((d) => ({
+    ...span(d),
+    severity: d.severity,
+    code: d.code,
+    message: d.message,
+    related: (d.related ?? []).map((r) => ({ ...span(r.range), message: r.message })),
+  }));
+  // Array.prototype.sort is stable: diagnostics at the same place keep analysis order.
+  diagnostics.sort((a, b) => a.line - b.line || a.column - b.column);
+  const report: FileReport = { path, kind, layers, diagnostics };
+  if (result.notAnalysed !== undefined) report.notAnalysed = result.notAnalysed;
+  if (result.stoppedEarly !== undefined) report.stoppedEarly = result.stoppedEarly;
+  if (result.internalError !== undefined) report.error = internalError(firstLine(result.internalError), 'in the analysis');
+  return report;
+}
+
+function emptyReport(path: string, kind: FileReport['kind'], extra: { error?: string; notAnalysed?: string }): FileReport {
+  return { path, kind, layers: [], diagnostics: [], ...extra };
+}
+
+function internalError(e: unknown, where = 'in the checker'): string {
+  const what = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  return `internal error ${where} (please report it): ${what}`;
+}
+
+function firstLine(s: string): string {
+  return s.split(/\r?\n/, 1)[0];
+}
+
+function mib(bytes: number): string {
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+}

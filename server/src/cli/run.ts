@@ -1,0 +1,86 @@
+// The check command from parsed options to output and exit status. Everything it touches comes
+// in through CliEnv, so tests run it in-process with their own analyzer and streams.
+import { defaultAnalysisConfig, type AnalysisConfig } from '../config';
+import type { Severity } from '../engine/types';
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE_OR_UNREADABLE, parseArguments } from './args';
+import { checkFile, isNotebookPath } from './check-file';
+import { collectFiles } from './collect';
+import { formatJson } from './reporters/json';
+import { formatSarif } from './reporters/sarif';
+import { formatText } from './reporters/text';
+import { TOOL_VERSION } from './rules';
+import type { CheckOptions, FailOn, FileReport, SourceAnalyzer } from './types';
+
+export interface CliEnv {
+  cwd: string;
+  stdout(text: string): void;
+  stderr(text: string): void;
+  /** Called once per run; the result is used for every file. */
+  createAnalyzer(): Promise<SourceAnalyzer & { dispose?(): void }>;
+}
+
+export async function main(argv: readonly string[], env: CliEnv): Promise<number> {
+  const parsed = parseArguments(argv, { out: (s) => env.stdout(s), err: (s) => env.stderr(s) });
+  if (parsed.kind === 'exit') return parsed.code;
+  return runCheck(parsed.options, env);
+}
+
+export async function runCheck(options: CheckOptions, env: CliEnv): Promise<number> {
+  // Load the parser while the folders are searched.
+  const analyzerLoading = env.createAnalyzer();
+  analyzerLoading.catch(() => undefined);
+  const collected = await collectFiles(options.paths, env.cwd);
+
+  let analyzer: SourceAnalyzer & { dispose?(): void };
+  try {
+    analyzer = await analyzerLoading;
+  } catch (e) {
+    env.stderr(`shapewise: error: cannot load the Python parser: ${e instanceof Error ? e.message : String(e)}\n`);
+    return EXIT_USAGE_OR_UNREADABLE;
+  }
+  const config: AnalysisConfig = { ...defaultAnalysisConfig(), dataFormat: options.dataFormat };
+
+  const reports: FileReport[] = collected.problems.map((p) => ({
+    path: p.display,
+    kind: isNotebookPath(p.display) ? 'notebook' : 'python',
+    layers: [],
+    diagnostics: [],
+    error: p.error,
+  }));
+  try {
+    for (const f of collected.files) reports.push(checkFile(f.absolute, analyzer, config, f.display));
+  } finally {
+    analyzer.dispose?.();
+  }
+  reports.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+
+  for (const note of collected.notes) env.stderr(`shapewise: note: ${note}\n`);
+  for (const r of reports) {
+    if (r.error !== undefined) env.stderr(`shapewise: error: ${r.path}: ${r.error}\n`);
+    else if (r.notAnalysed !== undefined) env.stderr(`shapewise: note: ${r.path} was not analysed: ${r.notAnalysed}\n`);
+    if (r.stoppedEarly !== undefined) env.stderr(`shapewise: note: ${r.path}: the analysis stopped part-way: ${r.stoppedEarly}\n`);
+  }
+  env.stdout(format(reports, options, env.cwd));
+  return exitStatus(reports, options.failOn);
+}
+
+function format(reports: FileReport[], options: CheckOptions, cwd: string): string {
+  switch (options.format) {
+    case 'json':
+      return formatJson(reports);
+    case 'sarif':
+      return formatSarif(reports, { toolVersion: TOOL_VERSION, cwd });
+    default:
+      return formatText(reports);
+  }
+}
+
+const RANK: Record<Severity, number> = { hint: 0, information: 1, warning: 2, error: 3 };
+const THRESHOLD: Record<FailOn, number> = { information: 1, warning: 2, error: 3, never: Infinity };
+
+/** 2 when a file could not be checked; else 1 when a diagnostic is at or above failOn; else 0. */
+export function exitStatus(reports: readonly FileReport[], failOn: FailOn): number {
+  if (reports.some((r) => r.error !== undefined)) return EXIT_USAGE_OR_UNREADABLE;
+  const failing = reports.some((r) => r.diagnostics.some((d) => RANK[d.severity] >= THRESHOLD[failOn]));
+  return failing ? EXIT_FINDINGS : EXIT_OK;
+}
