@@ -1,6 +1,7 @@
 // The layering rules of ARCHITECTURE.md, checked on the import statements of every source file.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
 const root = path.join(__dirname, '..');
@@ -16,12 +17,10 @@ function sources(dir: string): string[] {
   return out;
 }
 
+/** Module specifiers of every import, export-from, require() and import() in a file. */
 function imports(file: string): string[] {
   const text = readFileSync(path.join(root, file), 'utf8');
-  const specs: string[] = [];
-  for (const m of text.matchAll(/(?:^|\n)\s*(?:import|export)\b[^'"\n;]*?(?:from\s*)?['"]([^'"]+)['"]/g)) specs.push(m[1]);
-  for (const m of text.matchAll(/\b(?:require|import)\(\s*['"]([^'"]+)['"]\s*\)/g)) specs.push(m[1]);
-  return specs;
+  return ts.preProcessFile(text, true, true).importedFiles.map((f) => f.fileName);
 }
 
 function resolvesInside(file: string, spec: string, dir: string): boolean {

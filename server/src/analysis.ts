@@ -5,6 +5,7 @@ import type { AnalysisResult, DiagnosticReport } from './analysis-types';
 import type { AnalysisConfig } from './config';
 import { analyzeModule } from './python/analyze-module';
 import { createPythonParser } from './python/parser';
+import { recoverFromErrors } from './python/recover';
 import { applySuppressions } from './suppressions';
 
 export type { AnalysisResult } from './analysis-types';
@@ -12,21 +13,23 @@ export type { AnalysisResult } from './analysis-types';
 /** Beyond this many characters a document is not analysed (the answer says so). */
 export const MAX_DOCUMENT_CHARS = 8_000_000;
 /** The parser gives up after this long on pathological input. */
-const PARSE_TIMEOUT_MICROS = 2_000_000;
+const PARSE_TIMEOUT_MS = 2_000;
 
 export class Analyzer {
   private constructor(private readonly parser: Parser) {}
 
   static async create(): Promise<Analyzer> {
-    const parser = await createPythonParser();
-    parser.setTimeoutMicros(PARSE_TIMEOUT_MICROS);
-    return new Analyzer(parser);
+    return new Analyzer(await createPythonParser());
   }
 
   /** Parses with the shared parser. The caller owns the tree and must `delete()` it. */
   parse(text: string, oldTree?: Tree | null): Tree | null {
+    // setTimeoutMicros is broken in web-tree-sitter 0.25 (BigInt conversion); a progress
+    // callback that returns true cancels the parse instead.
+    const deadline = performance.now() + PARSE_TIMEOUT_MS;
+    const progressCallback = (() => performance.now() > deadline) as unknown as () => void;
     try {
-      return this.parser.parse(text, oldTree ?? null);
+      return this.parser.parse(text, oldTree ?? null, { progressCallback });
     } catch {
       return null;
     }
@@ -45,7 +48,13 @@ export class Analyzer {
 
   /** Analyses a tree the caller parsed (the server keeps trees for incremental parsing). */
   analyzeTree(tree: Tree, text: string, config: AnalysisConfig): AnalysisResult {
-    const raw = analyzeModule(tree.rootNode, text, { defaultDataFormat: config.dataFormat });
+    const recovered = recoverFromErrors(tree, text, (t) => this.parse(t));
+    let raw: AnalysisResult;
+    try {
+      raw = analyzeModule(recovered.tree.rootNode, recovered.text, { defaultDataFormat: config.dataFormat });
+    } finally {
+      if (recovered.tree !== tree) recovered.tree.delete();
+    }
     const diagnostics: DiagnosticReport[] = [];
     for (const d of raw.diagnostics) {
       const severity = config.severity[d.code];

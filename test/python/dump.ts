@@ -27,7 +27,7 @@ export function dumpResult(text: string, r: AnalysisResult): string {
   }
   for (const d of r.diagnostics) {
     out.push(`${d.severity} ${pos(d.start)}-${pos(d.end)} [${d.code}] ${d.message}`);
-    for (const rel of d.related) out.push(`    related ${pos(rel.start)}: ${rel.message}`);
+    for (const rel of d.related) out.push(`    related ${pos(rel.range.start)}: ${rel.message}`);
   }
   for (const u of r.unknowns) out.push(`unknown ${pos(u.start)}: ${u.reason}`);
   if (r.stoppedEarly) out.push(`stopped early: ${r.stoppedEarly}`);

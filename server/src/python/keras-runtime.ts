@@ -3,7 +3,7 @@
 // model code uses for shapes.
 import type { ApplicationKind, ArgReport, SourceRange } from '../analysis-types';
 import { applyLayer as engineApply, layerInputKind, layerSignature } from '../engine/index';
-import type { EngineOptions, PyValue, Shape } from '../engine/types';
+import type { EngineOptions, LayerResult, PyValue, Shape } from '../engine/types';
 import type { Expr } from './ast';
 import { iterate } from './builtins';
 import type { CallArgs, Interpreter } from './interpreter';
@@ -224,7 +224,7 @@ function applyInputLayer(interp: Interpreter, layer: LayerObj, expression: Sourc
 function record(interp: Interpreter, layer: LayerObj, inputs: Tensor[], expression: SourceRange, application: ApplicationKind): Tensor {
   interp.budget.tick(10);
   const shapes = inputs.map((t) => t.shape);
-  const result = engineApply({ className: layer.className, args: layer.args }, shapes, interp.keras.options);
+  const result = withoutShapeOnError(engineApply({ className: layer.className, args: layer.args }, shapes, interp.keras.options));
   const rec = interp.recorder;
   rec.addLayer(
     {
@@ -255,6 +255,15 @@ function record(interp: Interpreter, layer: LayerObj, inputs: Tensor[], expressi
   };
   layer.lastOutput = out;
   return out;
+}
+
+/** Codes at which Keras raises: the layer has no output to show, and nothing after it either. */
+const FATAL = new Set(['invalid-layer-argument', 'non-positive-dimension', 'rank-mismatch', 'shape-mismatch']);
+
+function withoutShapeOnError(result: LayerResult): LayerResult {
+  const fatal = result.findings.find((f) => FATAL.has(f.code));
+  if (!fatal || result.output === null) return result;
+  return { ...result, output: null, unknownReason: `Keras raises an error at this layer (${fatal.code})` };
 }
 
 /** Calling a layer or a model object: `conv(x)`, `model(x)`. */

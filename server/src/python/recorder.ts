@@ -8,7 +8,7 @@ import type { Origin, Tensor } from './values';
 
 export class Recorder {
   readonly layers: LayerReport[] = [];
-  private readonly diagnostics: DiagnosticReport[] = [];
+  private readonly diagnostics: (DiagnosticReport & { vague?: boolean })[] = [];
   private readonly diagnosticKeys = new Set<string>();
   private readonly unknowns: UnknownReport[] = [];
   private readonly unknownKeys = new Set<string>();
@@ -65,8 +65,8 @@ export class Recorder {
       for (const i of involved) {
         const t = inputs[i];
         if (!t?.origin) continue;
-        from.push(`input ${i + 1} comes from ${t.origin.label}`);
-        related.push({ range: t.origin.range, message: `input ${i + 1}: ${formatShape(t.shape)} from ${t.origin.label}` });
+        from.push(`input ${i} comes from ${t.origin.label}`);
+        related.push({ range: t.origin.range, message: `input ${i}: ${formatShape(t.shape)} from ${t.origin.label}` });
       }
       if (from.length > 0) message += ` (${from.join('; ')})`;
     } else if (f.code === 'rank-mismatch') {
@@ -79,7 +79,10 @@ export class Recorder {
     const key = `${range.start}:${range.end}:${f.code}:${message}`;
     if (this.diagnosticKeys.has(key)) return;
     this.diagnosticKeys.add(key);
-    this.diagnostics.push({ ...range, code: f.code, severity: DEFAULT_SEVERITY[f.code], message, related, layer });
+    // A finding made without knowing the input (e.g. "n → n·2") says less than the same code
+    // with numbers at the same place; result() drops it when such a one exists.
+    const vague = inputs.some((t) => t?.shape === null);
+    this.diagnostics.push({ ...range, code: f.code, severity: DEFAULT_SEVERITY[f.code], message, related, layer, vague });
   }
 
   /** same-* and argument findings go on the argument when written, else on the layer. */
@@ -95,7 +98,11 @@ export class Recorder {
   }
 
   result(): AnalysisResult {
-    const diagnostics = [...this.diagnostics].sort((a, b) => a.start - b.start || a.end - b.end);
+    const precise = new Set(this.diagnostics.filter((d) => !d.vague).map((d) => `${d.start}:${d.end}:${d.code}`));
+    const diagnostics: DiagnosticReport[] = this.diagnostics
+      .filter((d) => !d.vague || !precise.has(`${d.start}:${d.end}:${d.code}`))
+      .map(({ vague: _vague, ...d }) => d)
+      .sort((a, b) => a.start - b.start || a.end - b.end);
     return { layers: this.layers, diagnostics, unknowns: this.unknowns };
   }
 }
