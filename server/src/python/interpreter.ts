@@ -46,6 +46,9 @@ export class Interpreter {
   private callDepth = 0;
   /** Functions being called, to tell recursion from ordinary nesting. */
   private readonly callStack: FuncVal[] = [];
+  /** Module-level functions in definition order, and which of them the code calls. */
+  private readonly moduleFunctions: FuncVal[] = [];
+  private readonly called = new Set<FuncVal>();
   stoppedBecause: string | undefined;
 
   constructor(
@@ -60,10 +63,24 @@ export class Interpreter {
     const frame: Frame = { returns: [] };
     try {
       this.execBlock(body, this.module, frame);
+      this.runUncalledBuilders();
       finishModels(this);
     } catch (e) {
       if (e instanceof BudgetExceeded) this.stoppedBecause = e.why;
       else throw e;
+    }
+  }
+
+  /**
+   * A module that only defines `def build_model(input_shape=(65, 65, 3)): ...` and never calls
+   * it still says what the model is for its defaults: run such functions as `build_model()`.
+   * Functions with a parameter that has no default are left alone (nothing to go on).
+   */
+  private runUncalledBuilders(): void {
+    for (const fn of this.moduleFunctions) {
+      if (this.called.has(fn)) continue;
+      if (!fn.params.every((p) => p.kind !== 'normal' || fn.defaults.has(p.name))) continue;
+      this.callFunction(fn, { positional: [], positionalExprs: [], keywords: new Map(), keywordArgs: new Map(), syntax: [] });
     }
   }
 
@@ -104,7 +121,9 @@ export class Interpreter {
       case 'def': {
         const defaults = new Map<string, Val>();
         for (const p of s.params) if (p.default) defaults.set(p.name, this.eval(p.default, scope));
-        scope.set(s.name, { k: 'func', fn: { name: s.name, params: s.params, defaults, body: s.body, closure: scope } });
+        const fn: FuncVal = { name: s.name, params: s.params, defaults, body: s.body, closure: scope };
+        scope.set(s.name, { k: 'func', fn });
+        if (scope === this.module) this.moduleFunctions.push(fn);
         return 'normal';
       }
       case 'class':
@@ -531,6 +550,7 @@ export class Interpreter {
         scope.set(p.name, unknown(args.opaque ?? `argument '${p.name}' of ${fn.name} was not passed`));
       }
     }
+    this.called.add(fn);
     this.callDepth++;
     this.callStack.push(fn);
     try {
