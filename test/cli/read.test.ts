@@ -73,7 +73,7 @@ describe('decoding', () => {
     ['bad-utf8.py', /^is not valid UTF-8 \(first bad byte at offset 17, line 3\); save it as UTF-8 or declare its encoding$/],
     ['utf16.py', /^is UTF-16 \(it starts with a UTF-16 byte-order mark\); save it as UTF-8$/],
     ['binary.py', /^contains a NUL byte \(offset 6, line 2\): a binary file, not Python source$/],
-    ['nb-bad-utf8.ipynb', /^is not valid UTF-8 \(first bad byte at offset 20, line 1\)/],
+    ['nb-bad-utf8.ipynb', /^is not valid UTF-8 \(first bad byte at offset 20, line 1\); notebook files are UTF-8 JSON$/],
     ['folder.py', /^cannot read: is a directory$/],
     ['fifo.py', /^cannot read: not a regular file$/],
     ['missing.py', /^cannot read: no such file or directory \(ENOENT\)$/],

@@ -36,7 +36,7 @@ export function checkFile(path: string, analyzer: SourceAnalyzer, config: Analys
       return emptyReport(displayPath, kind, { error: `cannot read: ${read.error}` });
     }
     if (kind === 'notebook') {
-      const decoded = decodeUtf8(read.bytes);
+      const decoded = decodeUtf8(read.bytes, 'notebook files are UTF-8 JSON');
       if (!decoded.ok) return emptyReport(displayPath, kind, { error: decoded.error });
       return checkNotebookText(displayPath, decoded.text, analyzer, config);
     }

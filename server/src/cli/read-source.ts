@@ -109,8 +109,8 @@ export function decodePythonSource(bytes: Uint8Array): DecodeOutcome {
   return utf8.ok ? checkNul(utf8.text, bytes) : utf8;
 }
 
-/** Decodes UTF-8 strictly, dropping a BOM. */
-export function decodeUtf8(bytes: Uint8Array): DecodeOutcome {
+/** Decodes UTF-8 strictly, dropping a BOM. `advice` ends the message when it is not UTF-8. */
+export function decodeUtf8(bytes: Uint8Array, advice = 'save it as UTF-8 or declare its encoding'): DecodeOutcome {
   if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) {
     return { ok: false, error: 'is UTF-16 (it starts with a UTF-16 byte-order mark); save it as UTF-8' };
   }
@@ -120,7 +120,7 @@ export function decodeUtf8(bytes: Uint8Array): DecodeOutcome {
   } catch {
     const at = firstInvalidUtf8(bytes);
     const where = at < 0 ? '' : ` (first bad byte at offset ${at}, line ${lineOfByte(bytes, at)})`;
-    return { ok: false, error: `is not valid UTF-8${where}; save it as UTF-8 or declare its encoding` };
+    return { ok: false, error: `is not valid UTF-8${where}; ${advice}` };
   }
 }
 
