@@ -82,41 +82,65 @@ describe('text format', () => {
 });
 
 describe('JSON format', () => {
-  it('follows the contract field by field, in order', () => {
-    const expected = {
-      version: 1,
-      files: [
+  it('follows the contract field by field, in order, shapes on one line', () => {
+    const message = JSON.stringify(UNEVEN);
+    expect(formatJson([pythonReport()])).toBe(
+      `{
+  "version": 1,
+  "files": [
+    {
+      "path": "models/unet.py",
+      "layers": [
         {
-          path: 'models/unet.py',
-          layers: [
-            {
-              line: 2,
-              column: 15,
-              layer: 'Conv2D',
-              inputShape: [null, 65, 65, 3],
-              outputShape: [null, 33, 33, 8],
-              padding: { mode: 'same', before: [1, 1], after: [1, 1] },
-            },
-            { line: 3, column: 6, layer: 'Conv2D', inputShape: null, outputShape: null },
-          ],
-          diagnostics: [
-            { line: 2, column: 46, endLine: 2, endColumn: 60, severity: 'warning', code: 'same-stride-uneven', message: UNEVEN },
-            {
-              line: 2,
-              column: 46,
-              endLine: 2,
-              endColumn: 60,
-              severity: 'hint',
-              code: 'same-asymmetric-padding',
-              message: 'TF pads 0 before, 1 after.',
-            },
-            { line: 3, column: 6, endLine: 3, endColumn: 25, severity: 'error', code: 'rank-mismatch', message: 'Conv2D expects rank 4, got 2.' },
-          ],
+          "line": 2,
+          "column": 15,
+          "layer": "Conv2D",
+          "inputShape": [null, 65, 65, 3],
+          "outputShape": [null, 33, 33, 8],
+          "padding": { "mode": "same", "before": [1, 1], "after": [1, 1] }
         },
+        {
+          "line": 3,
+          "column": 6,
+          "layer": "Conv2D",
+          "inputShape": null,
+          "outputShape": null
+        }
       ],
-    };
-    // Comparing the text also checks the order of the keys.
-    expect(formatJson([pythonReport()])).toBe(JSON.stringify(expected, null, 2) + '\n');
+      "diagnostics": [
+        {
+          "line": 2,
+          "column": 46,
+          "endLine": 2,
+          "endColumn": 60,
+          "severity": "warning",
+          "code": "same-stride-uneven",
+          "message": ${message}
+        },
+        {
+          "line": 2,
+          "column": 46,
+          "endLine": 2,
+          "endColumn": 60,
+          "severity": "hint",
+          "code": "same-asymmetric-padding",
+          "message": "TF pads 0 before, 1 after."
+        },
+        {
+          "line": 3,
+          "column": 6,
+          "endLine": 3,
+          "endColumn": 25,
+          "severity": "error",
+          "code": "rank-mismatch",
+          "message": "Conv2D expects rank 4, got 2."
+        }
+      ]
+    }
+  ]
+}
+`,
+    );
   });
 
   it('lists every application of a layer, in analysis order', () => {

@@ -2,6 +2,7 @@
 // file that could not be checked, `notAnalysed` on one that was read but not analysed, and
 // `stoppedEarly` on one whose analysis stopped part-way.
 import type { FileReport, LayerEntry, Place } from '../types';
+import { stringifyJson } from './layout';
 
 export const JSON_FORMAT_VERSION = 1;
 
@@ -15,9 +16,11 @@ export function toJsonObject(reports: readonly FileReport[]): { version: number;
       if (r.stoppedEarly !== undefined) file.stoppedEarly = r.stoppedEarly;
       file.layers = r.layers.map(layerJson);
       file.diagnostics = r.diagnostics.map((d) => ({
-        ...placeJson(d),
+        line: d.line,
+        column: d.column,
         endLine: d.endLine,
         endColumn: d.endColumn,
+        ...cellJson(d),
         severity: d.severity,
         code: d.code,
         message: d.message,
@@ -28,14 +31,18 @@ export function toJsonObject(reports: readonly FileReport[]): { version: number;
 }
 
 export function formatJson(reports: readonly FileReport[]): string {
-  return JSON.stringify(toJsonObject(reports), null, 2) + '\n';
+  return stringifyJson(toJsonObject(reports));
 }
 
-function placeJson(p: Place): Record<string, number> {
-  const o: Record<string, number> = { line: p.line, column: p.column };
+function cellJson(p: Place): Record<string, number> {
+  const o: Record<string, number> = {};
   if (p.cell !== undefined) o.cell = p.cell;
   if (p.cellLine !== undefined) o.cellLine = p.cellLine;
   return o;
+}
+
+function placeJson(p: Place): Record<string, number> {
+  return { line: p.line, column: p.column, ...cellJson(p) };
 }
 
 function layerJson(l: LayerEntry): Record<string, unknown> {
