@@ -11,7 +11,7 @@ export function stringifyJson(value: unknown): string {
   return render(value as JsonValue, '', 0) + '\n';
 }
 
-function isPrimitive(v: unknown): boolean {
+function isPrimitive(v: unknown): v is null | boolean | number | string {
   return v === null || typeof v !== 'object';
 }
 
