@@ -1,7 +1,7 @@
 // A plain-JavaScript copy of the tree-sitter tree, made in one cursor walk. Reading nodes
 // through web-tree-sitter's API crosses into wasm on every property access; the front end
 // reads the tree many times (helpers are re-run per call site), so it reads this copy instead.
-import type { Node } from 'web-tree-sitter';
+import type { Language, Node, TreeCursor } from 'web-tree-sitter';
 
 export interface SyntaxNode {
   type: string;
@@ -15,9 +15,44 @@ export interface SyntaxNode {
   children: SyntaxNode[];
 }
 
+/** Type and field names by id, read once per language (each cursor getter crosses into wasm). */
+interface NameTables {
+  types: string[];
+  named: boolean[];
+  fields: (string | null)[];
+}
+
+const tables = new WeakMap<Language, NameTables>();
+
+function tablesFor(language: Language): NameTables {
+  let t = tables.get(language);
+  if (!t) {
+    const types: string[] = [];
+    const named: boolean[] = [];
+    for (let i = 0; i < language.nodeTypeCount; i++) {
+      types.push(language.nodeTypeForId(i) ?? '');
+      named.push(language.nodeTypeIsNamed(i));
+    }
+    const fields: (string | null)[] = [null];
+    for (let i = 1; i <= language.fieldCount; i++) fields.push(language.fieldNameForId(i));
+    t = { types, named, fields };
+    tables.set(language, t);
+  }
+  return t;
+}
+
 /** Copies the tree below `root`. Beyond `maxDepth` levels children are dropped (and marked). */
 export function copyTree(root: Node, maxDepth = 2000): SyntaxNode {
   const cursor = root.walk();
+  const names = tablesFor(root.tree.language);
+  const makeNode = (c: TreeCursor, field: string | null): SyntaxNode => {
+    const typeId = c.nodeTypeId;
+    const named = names.named[typeId];
+    const start = c.startIndex;
+    // Anonymous tokens are their own text; only named nodes need an end offset read.
+    const end = named ? c.endIndex : start + names.types[typeId].length;
+    return { type: names.types[typeId], field, named, missing: named && start === end, start, end, children: [] };
+  };
   try {
     const top: SyntaxNode = makeNode(cursor, null);
     const stack: SyntaxNode[] = [top];
@@ -25,7 +60,7 @@ export function copyTree(root: Node, maxDepth = 2000): SyntaxNode {
     if (!cursor.gotoFirstChild()) return top;
     for (;;) {
       const parent = stack[stack.length - 1];
-      const node = makeNode(cursor, cursor.currentFieldName);
+      const node = makeNode(cursor, names.fields[cursor.currentFieldId] ?? null);
       parent.children.push(node);
       if (stack.length < maxDepth && cursor.gotoFirstChild()) {
         stack.push(node);
@@ -42,17 +77,6 @@ export function copyTree(root: Node, maxDepth = 2000): SyntaxNode {
   }
 }
 
-function makeNode(cursor: import('web-tree-sitter').TreeCursor, field: string | null): SyntaxNode {
-  return {
-    type: cursor.nodeType,
-    field,
-    named: cursor.nodeIsNamed,
-    missing: cursor.nodeIsMissing,
-    start: cursor.startIndex,
-    end: cursor.endIndex,
-    children: [],
-  };
-}
 
 export function child(node: SyntaxNode, field: string): SyntaxNode | undefined {
   for (const c of node.children) if (c.field === field) return c;
