@@ -81,7 +81,7 @@ export class Recorder {
     this.diagnosticKeys.add(key);
     // A finding made without knowing the input (e.g. "n → n·2") says less than the same code
     // with numbers at the same place; result() drops it when such a one exists.
-    const vague = inputs.some((t) => t?.shape === null);
+    const vague = inputs.some((t) => !t || t.shape === null || t.shape.slice(1).some((d) => d === null));
     this.diagnostics.push({ ...range, code: f.code, severity: DEFAULT_SEVERITY[f.code], message, related, layer, vague });
   }
 
