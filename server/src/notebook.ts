@@ -21,7 +21,8 @@ export function joinCells(cells: NotebookCell[]): JoinedNotebook {
   for (const cell of cells) {
     out.push({ index: cell.index, start: text.length, line, length: cell.text.length });
     text += cell.text + '\n';
-    line += countLineBreaks(cell.text) + 1;
+    // Counted on the joined piece: a cell ending in a lone \r joins as one \r\n break.
+    line += countLineBreaks(cell.text + '\n');
   }
   return { text, cells: out };
 }
