@@ -114,7 +114,7 @@ describe('output shapes vs tfjs-layers computeOutputShape', () => {
               input,
             );
             wellFormed(r);
-            const args = { filters: c.filters, kernelSize: c.k, strides: c.s, dilationRate: n === 1 ? c.d[0] : c.d, padding: c.padding as 'valid', dataFormat: tfFormat(c.format) };
+            const args = { filters: c.filters, kernelSize: c.k, strides: c.s, dilationRate: (n === 1 ? c.d[0] : c.d) as [number], padding: c.padding as 'valid', dataFormat: tfFormat(c.format) };
             const t = n === 1 ? tf.layers.conv1d(args) : n === 2 ? tf.layers.conv2d(args) : tf.layers.conv3d(args);
             const expected = shapeOf(t, input);
             expectSpatial(r, expected, n, c.format, tooSmallAxes(c));
@@ -188,7 +188,7 @@ describe('output shapes vs tfjs-layers computeOutputShape', () => {
           const input = withChannels(c.L, c.C, c.format);
           const r = layer('DepthwiseConv2D', { kernel_size: c.k, strides: c.s, padding: c.padding, depth_multiplier: m, data_format: c.format }, input);
           wellFormed(r);
-          const t = tf.layers.depthwiseConv2d({ kernelSize: c.k, strides: c.s, padding: c.padding as 'valid', depthMultiplier: m, dataFormat: tfFormat(c.format) });
+          const t = tf.layers.depthwiseConv2d({ kernelSize: c.k as [number, number], strides: c.s as [number, number], padding: c.padding as 'valid', depthMultiplier: m, dataFormat: tfFormat(c.format) });
           const expected = shapeOf(t, input);
           expectSpatial(r, expected, 2, c.format, tooSmallAxes(c));
           expect(channelOf(r.output!, c.format)).toBe(channelOf(expected, c.format));

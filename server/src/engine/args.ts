@@ -131,8 +131,11 @@ export class ArgReader {
     if (v.kind === 'seq') {
       this.invalid(
         'padding',
-        kerasRaises(`\`padding\` must be either \`'valid'\` or \`'same'\`. Received ${repr(v)}`) +
-          ' (standardize_padding lets a list/tuple through, then the output-shape computation rejects it)',
+        kerasRaises(
+          `\`padding\` must be either \`'valid'\` or \`'same'\`. Received ${repr(v)}`,
+          'ValueError',
+          'standardize_padding lets a list/tuple through; the output-shape computation then rejects it.',
+        ),
       );
       return null;
     }

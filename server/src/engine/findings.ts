@@ -46,7 +46,11 @@ export function sentence(s: string): string {
   return /[.!?]$/.test(t) ? t : `${t}.`;
 }
 
-/** Keras' own message, attributed: `Keras raises ValueError: …`. */
-export function kerasRaises(message: string, kind: 'ValueError' | 'TypeError' = 'ValueError'): string {
-  return `Keras raises ${kind}: ${message.trim().replace(/\.$/, '')}.`;
+/**
+ * Keras' own message, attributed: `Keras raises ValueError: …`, optionally followed by a note in
+ * our words (a separate sentence).
+ */
+export function kerasRaises(message: string, kind: 'ValueError' | 'TypeError' = 'ValueError', note?: string, who = 'Keras'): string {
+  const main = `${who} raises ${kind}: ${message.trim().replace(/\.$/, '')}.`;
+  return note ? `${main} ${note.trim()}` : main;
 }

@@ -51,7 +51,7 @@ export function checkRank(
   const exp = ranks.length === 1 ? `rank ${ranks[0]}` : `rank ${ranks.slice(0, -1).join(', ')} or ${ranks[ranks.length - 1]}`;
   sink.add(
     'rank-mismatch',
-    `${layer} expects an input of ${exp}${what ? ` ${what}` : ''} (batch axis included), but got rank ${input.length}: ${shapeRepr(input)}.`,
+    `${layer} expects a ${exp.replace('rank ', 'rank-')} input ${what ?? '(batch axis included)'}, but got rank ${input.length}: ${shapeRepr(input)}.`,
   );
   return false;
 }
@@ -60,7 +60,7 @@ export function checkMinRank(layer: string, input: Shape, min: number, sink: Fin
   if (input.length >= min) return true;
   sink.add(
     'rank-mismatch',
-    `${layer} expects an input of rank ${min} or more${what ? ` ${what}` : ''} (batch axis included), but got rank ${input.length}: ${shapeRepr(input)}.`,
+    `${layer} expects an input of rank ${min} or more ${what ?? '(batch axis included)'}, but got rank ${input.length}: ${shapeRepr(input)}.`,
   );
   return false;
 }

@@ -102,6 +102,8 @@ export function transposeTorch(o: {
   if (direct) return `${head}, padding=${torchSize(cb)}, output_padding=${torchSize(q)}${dil})`;
   // Torch crops symmetrically; crop nothing, extend with output_padding where TF extends, slice.
   const ext = ca.map((a) => Math.max(0, -a));
+  // PyTorch requires output_padding < max(stride, dilation); Keras' own check (< stride) is stricter.
+  if (ext.some((e, i) => e >= Math.max(s[i]!, d[i]!))) return undefined;
   const slices = cb.map((b, i) => {
     const len = o.out[i];
     if (len !== null && len !== undefined) return `${b}:${b + len}`;

@@ -35,12 +35,14 @@ export function applyConvTranspose(ctx: LayerContext, n: number, input: Shape | 
     const bad = op.map((o, i) => ({ i, o, st: s[i] ?? null })).filter((e) => e.o !== null && e.st !== null && e.o >= e.st);
     if (bad.length > 0) {
       const first = bad[0]!;
-      let msg = kerasRaises(
+      const more = bad.length > 1 ? `The same holds at dimension ${bad.slice(1).map((b) => b.i).join(', ')}.` : undefined;
+      const msg = kerasRaises(
         `\`output_padding\` must be strictly less than \`strides\` for all dimensions. At dimension ${first.i}, ` +
           `\`output_padding\` is ${first.o} but \`strides\` is ${first.st}. Received: output_padding=${tupleRepr(op)}, strides=${tupleRepr(s)}`,
+        'ValueError',
+        more,
+        'Keras (3.14 and later)',
       );
-      if (bad.length > 1) msg += ` The same holds at dimension ${bad.slice(1).map((b) => b.i).join(', ')}.`;
-      msg += ' (Keras 3.14 and later check this.)';
       args.invalid('output_padding', msg);
     }
   }
@@ -126,7 +128,7 @@ export function applyConvTranspose(ctx: LayerContext, n: number, input: Shape | 
     const torch = transposeTorch({
       n,
       inChannels: C === null ? 'in_channels' : String(C),
-      outChannels: fmt(filters),
+      outChannels: filters === null ? 'out_channels' : String(filters),
       k,
       s,
       d,

@@ -148,18 +148,19 @@ export function applyConv(ctx: LayerContext, kind: ConvKind, n: number, input: S
 
   const cIn = C === null ? 'in_channels' : String(C);
   const mid = C === null ? (multiplier === 1 ? 'in_channels' : `in_channels * ${fmt(multiplier)}`) : fmt(mul(C, multiplier));
+  const outName = filters === null ? 'out_channels' : String(filters);
   if (mode !== null) {
     const torch = forwardConvTorch({
       n,
       inChannels: cIn,
-      outChannels: kind === 'conv' ? fmt(filters) : mid,
+      outChannels: kind === 'conv' ? outName : mid,
       k,
       s,
       d,
       ...(kind === 'conv' ? (groups !== 1 && groups !== null ? { groups: String(groups) } : {}) : { groups: cIn }),
       before: r.before,
       after: r.after,
-      ...(kind === 'separable' ? { pointwise: { inChannels: mid, outChannels: fmt(filters) } } : {}),
+      ...(kind === 'separable' ? { pointwise: { inChannels: mid, outChannels: outName } } : {}),
     });
     if (torch !== undefined) ctx.torch = torch;
   }

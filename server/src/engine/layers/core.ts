@@ -34,7 +34,7 @@ export function applyDense(ctx: LayerContext, input: Shape | null): LayerResult 
   const inF = x[x.length - 1] ?? null;
   ctx.step(`last axis: ${fmt(inF)} features → ${fmt(units)} units; other axes unchanged.`);
   if (units === null) ctx.unknown('units is not known');
-  ctx.torch = `nn.Linear(${inF === null ? 'in_features' : inF}, ${fmt(units)})`;
+  ctx.torch = `nn.Linear(${inF === null ? 'in_features' : inF}, ${units === null ? 'out_features' : units})`;
   return ctx.finish(out);
 }
 
@@ -127,8 +127,11 @@ export function applyReshape(ctx: LayerContext, input: Shape | null): LayerResul
     if (known !== inSize) {
       ctx.args.invalid(
         'target_shape',
-        kerasRaises(`The total size of the tensor must be unchanged. Received: input_shape=${inText}, target_shape=${target.text}`) +
-          ` The input holds ${rest!.join('·')} = ${inSize} values per sample, the target ${dims.join('·')} = ${known}.`,
+        kerasRaises(
+          `The total size of the tensor must be unchanged. Received: input_shape=${inText}, target_shape=${target.text}`,
+          'ValueError',
+          `The input holds ${rest!.join('·')} = ${inSize} values per sample, the target ${dims.join('·')} = ${known}.`,
+        ),
       );
     } else {
       ctx.step(`Total size ${inSize} is unchanged.`);
@@ -140,7 +143,9 @@ export function applyReshape(ctx: LayerContext, input: Shape | null): LayerResul
       'target_shape',
       kerasRaises(
         `The total size of the tensor must be unchanged, however, the input size cannot by divided by the specified dimensions in target_shape. Received: input_shape=${inText}, target_shape=${target.text}`,
-      ) + ` ${inSize} values per sample are not a multiple of ${known}.`,
+        'ValueError',
+        `${inSize} values per sample are not a multiple of ${known}.`,
+      ),
     );
     ctx.unknown('the -1 dimension cannot be inferred');
     return ctx.finish(asOut());

@@ -21,7 +21,7 @@ function standardizeShape(ctx: LayerContext, argName: string, v: PyValue, prefix
       );
       return null;
     }
-    ctx.args.invalid(argName, kerasRaises(`Cannot convert '${repr(v)}' to a shape`) + ` Write ${argName}=(${repr(v)},) for a 1-D shape.`);
+    ctx.args.invalid(argName, kerasRaises(`Cannot convert '${repr(v)}' to a shape`, 'ValueError', `Write ${argName}=(${repr(v)},) for a 1-D shape.`));
     return null;
   }
   const dims: Dim[] = [...prefix];
@@ -91,8 +91,11 @@ export function applyInput(ctx: LayerContext): LayerResult {
       else {
         a.invalid(
           'batch_size',
-          kerasRaises(`Cannot convert '(${repr(batchSize)}, ...)' to a shape. Found invalid entry '${repr(batchSize)}' of type '${typeRepr(batchSize)}'`) +
-            ' (`batch_size` must be a non-negative integer).',
+          kerasRaises(
+            `Cannot convert '(${repr(batchSize)}, ...)' to a shape. Found invalid entry '${repr(batchSize)}' of type '${typeRepr(batchSize)}'`,
+            'ValueError',
+            '`batch_size` must be a non-negative integer.',
+          ),
         );
       }
     }

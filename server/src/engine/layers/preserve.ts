@@ -66,10 +66,20 @@ function groupNormChecks(ctx: LayerContext, input: Shape): void {
   if (dim < groups) {
     ctx.args.invalid(
       'groups',
-      kerasRaises(`Number of groups (${groups}) cannot be more than the number of channels (${dim})`) +
-        (ctx.args.raw('groups') === undefined ? ' (groups defaults to 32).' : ''),
+      kerasRaises(
+        `Number of groups (${groups}) cannot be more than the number of channels (${dim})`,
+        'ValueError',
+        ctx.args.raw('groups') === undefined ? 'GroupNormalization uses groups=32 unless told otherwise.' : undefined,
+      ),
     );
   } else if (dim % groups !== 0) {
-    ctx.args.invalid('groups', kerasRaises(`Number of groups (${groups}) must be a multiple of the number of channels (${dim})`) + ` (${dim} channels are not divisible into ${groups} groups).`);
+    ctx.args.invalid(
+      'groups',
+      kerasRaises(
+        `Number of groups (${groups}) must be a multiple of the number of channels (${dim})`,
+        'ValueError',
+        `${dim} channels cannot be split into ${groups} equal groups.`,
+      ),
+    );
   }
 }
