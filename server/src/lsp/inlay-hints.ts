@@ -1,0 +1,89 @@
+// Inlay hints: the output shape after every recognised layer expression (kind Type), and,
+// when enabled, the per-side padding after a written `padding=` argument. Only for the requested
+// range of the requested document (one cell of a notebook).
+import { InlayHintKind, MarkupKind, type InlayHint, type Range } from 'vscode-languageserver';
+import type { AnalysisResult, LayerReport } from '../analysis-types';
+import type { ShapewiseSettings } from '../config';
+import { layerMarkdown, outputHintLabel, padsText, paddingHintLabel, type UnknownWhy } from './render';
+import type { AnalysisUnit } from './units';
+
+export function inlayHints(
+  unit: AnalysisUnit,
+  uri: string,
+  range: Range,
+  result: AnalysisResult,
+  settings: ShapewiseSettings,
+  why: UnknownWhy,
+): InlayHint[] {
+  const { outputShape, padding } = settings.inlayHints;
+  if (!outputShape && !padding) return [];
+  const start = unit.offsetAt(uri, range.start);
+  const end = unit.offsetAt(uri, range.end);
+  const span = unit.span(uri);
+  if (start === undefined || end === undefined || !span) return [];
+  const from = Math.max(start, span.start);
+  const to = Math.min(end, span.end);
+  const inRange = (o: number): boolean => o >= from && o <= to;
+
+  const hints: { at: number; hint: InlayHint }[] = [];
+  const place = (offset: number, hint: Omit<InlayHint, 'position'>): void => {
+    const loc = unit.locate({ start: offset, end: offset });
+    if (loc && loc.uri === uri) hints.push({ at: offset, hint: { position: loc.range.start, ...hint } });
+  };
+
+  if (outputShape) {
+    for (const apps of groupBy(result.layers, (l) => l.hintAt)) {
+      const at = apps[0].hintAt;
+      if (!inRange(at)) continue;
+      const label = outputHintLabel(apps);
+      if (!label) continue;
+      place(at, {
+        label,
+        kind: InlayHintKind.Type,
+        paddingLeft: true,
+        tooltip: { kind: MarkupKind.Markdown, value: layerMarkdown(apps, why) },
+      });
+    }
+  }
+
+  if (padding) {
+    for (const apps of groupBy(result.layers, (l) => l.construct.start)) {
+      const arg = apps[0].args.find((a) => a.name === 'padding');
+      if (!arg || !inRange(arg.range.end)) continue;
+      const label = paddingHintLabel(apps);
+      if (!label) continue;
+      place(arg.range.end, {
+        label,
+        paddingLeft: true,
+        tooltip: { kind: MarkupKind.Markdown, value: paddingTooltip(apps) },
+      });
+    }
+  }
+
+  return hints.sort((a, b) => a.at - b.at).map((h) => h.hint);
+}
+
+function paddingTooltip(apps: readonly LayerReport[]): string {
+  const lines: string[] = [];
+  apps.forEach((a, i) => {
+    const p = a.result.padding;
+    if (!p) return;
+    const axes = a.result.axes.map((x) => x.name);
+    const what = p.crop ? 'cropped at the start / end' : 'zeros added before / after';
+    const per = p.before.map((_, k) => `${axes[k] ?? `axis ${k + 1}`} ${padsText([p.before[k]], [p.after[k]])}`).join(', ');
+    lines.push(`${apps.length > 1 ? `Call ${i + 1}: ` : ''}${a.className} padding='${p.mode}', ${what}: ${per}`);
+  });
+  return lines.join('  \n');
+}
+
+/** Groups in first-seen order. */
+export function groupBy<T, K>(items: readonly T[], key: (t: T) => K): T[][] {
+  const groups = new Map<K, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const g = groups.get(k);
+    if (g) g.push(item);
+    else groups.set(k, [item]);
+  }
+  return [...groups.values()];
+}

@@ -1,0 +1,216 @@
+// The language server: wires a connection to the workspace state, the analyses and the
+// features. `server.ts` calls this with a connection on stdio / node IPC; the protocol tests call
+// it with a connection over in-memory streams.
+import {
+  DidChangeConfigurationNotification,
+  type CancellationToken,
+  type Connection,
+  type InitializeParams,
+  type InitializeResult,
+} from 'vscode-languageserver';
+import { version } from '../../../package.json';
+import { Analyzer } from '../analysis';
+import type { ShapewiseSettings } from '../config';
+import { Analyses, type UnitAnalysis } from './analyses';
+import { serverCapabilities } from './capabilities';
+import { codeActions } from './code-actions';
+import { DiagnosticsPublisher } from './diagnostics';
+import { hover, unknownWhy } from './hover';
+import { inlayHints } from './inlay-hints';
+import { shapeText } from './render';
+import { Debouncer } from './scheduler';
+import { SECTION, SettingsStore } from './settings';
+import { DEFAULT_TREE_CACHE_SIZE, TreeCache } from './tree-cache';
+import type { AnalysisUnit } from './units';
+import { NotebookUnit } from './units';
+import { Workspace } from './workspace';
+
+export interface ServerOptions {
+  /** Quiet time after the last change before diagnostics are recomputed and published. */
+  debounceMs?: number;
+  /** How many syntax trees to keep for incremental parsing. */
+  treeCacheSize?: number;
+}
+
+export const DEFAULT_DEBOUNCE_MS = 150;
+
+interface ClientSupport {
+  pullConfiguration: boolean;
+  registerConfigurationChange: boolean;
+  inlayHintRefresh: boolean;
+  documentChanges: boolean;
+}
+
+interface State {
+  analyzer: Analyzer;
+  trees: TreeCache;
+  workspace: Workspace;
+  analyses: Analyses;
+  settings: SettingsStore;
+  publisher: DiagnosticsPublisher;
+  debouncer: Debouncer;
+  client: ClientSupport;
+  /** Per notebook: the shapes last published, to refresh hints in other cells when they change. */
+  hintSignatures: Map<string, string>;
+}
+
+export function startServer(connection: Connection, options: ServerOptions = {}): void {
+  const debounceMs = options.debounceMs ?? DEFAULT_DEBOUNCE_MS;
+  let state: State | undefined;
+
+  connection.onInitialize(async (params: InitializeParams): Promise<InitializeResult> => {
+    const caps = params.capabilities;
+    const client: ClientSupport = {
+      pullConfiguration: caps.workspace?.configuration === true,
+      registerConfigurationChange: caps.workspace?.didChangeConfiguration?.dynamicRegistration === true,
+      inlayHintRefresh: caps.workspace?.inlayHint?.refreshSupport === true,
+      documentChanges: caps.workspace?.workspaceEdit?.documentChanges === true,
+    };
+    const analyzer = await Analyzer.create();
+    const trees = new TreeCache(options.treeCacheSize ?? DEFAULT_TREE_CACHE_SIZE);
+    const s: State = {
+      analyzer,
+      trees,
+      workspace: new Workspace(trees),
+      analyses: new Analyses(analyzer, trees, (m) => connection.console.error(m)),
+      settings: new SettingsStore(connection, client.pullConfiguration),
+      publisher: new DiagnosticsPublisher(connection),
+      debouncer: new Debouncer(debounceMs, (key) => publishUnit(key)),
+      client,
+      hintSignatures: new Map(),
+    };
+    state = s;
+    return { capabilities: serverCapabilities(), serverInfo: { name: 'shapewise', version } };
+  });
+
+  connection.onInitialized(() => {
+    if (state?.client.registerConfigurationChange) {
+      void connection.client.register(DidChangeConfigurationNotification.type, { section: SECTION });
+    }
+    connection.console.info(`Shapewise language server ${version} ready.`);
+  });
+
+  /** Analyses one unit after the debounce and publishes, unless a newer change came meanwhile. */
+  async function publishUnit(key: string): Promise<void> {
+    const s = state;
+    const unit = s?.workspace.unit(key);
+    if (!s || !unit) return;
+    const revision = unit.revision;
+    const settings = await s.settings.get(unit.scopeUri);
+    // A change while the settings were fetched scheduled its own run: never publish old text.
+    if (s.workspace.unit(key) !== unit || unit.revision !== revision) return;
+    const analysis = s.analyses.current(unit, settings);
+    s.publisher.publish(unit, analysis.result);
+    if (unit instanceof NotebookUnit) refreshHintsIfShapesChanged(s, unit, analysis);
+  }
+
+  /** A notebook edit in one cell can change hints in later cells, which the editor will not ask for again. */
+  function refreshHintsIfShapesChanged(s: State, unit: NotebookUnit, analysis: UnitAnalysis): void {
+    const signature = analysis.result.layers.map((l) => `${l.hintAt}:${shapeText(l.result.output)}`).join('|');
+    const previous = s.hintSignatures.get(unit.key);
+    s.hintSignatures.set(unit.key, signature);
+    if (previous !== undefined && previous !== signature && s.client.inlayHintRefresh) void connection.languages.inlayHint.refresh();
+  }
+
+  /** The up-to-date analysis of the unit holding `uri`, computed now if needed. */
+  async function analysisFor(uri: string, token?: CancellationToken): Promise<{ s: State; unit: AnalysisUnit; analysis: UnitAnalysis; settings: ShapewiseSettings } | undefined> {
+    const s = state;
+    if (!s) return undefined;
+    const first = s.workspace.unitFor(uri);
+    if (!first) return undefined;
+    const settings = await s.settings.get(first.scopeUri);
+    if (token?.isCancellationRequested) return undefined;
+    const unit = s.workspace.unitFor(uri);
+    if (!unit) return undefined;
+    return { s, unit, analysis: s.analyses.current(unit, settings), settings };
+  }
+
+  // ---------------------------------------------------------------- text documents
+
+  connection.onDidOpenTextDocument(({ textDocument }) => {
+    const unit = state?.workspace.openText(textDocument);
+    if (unit) state?.debouncer.schedule(unit.key, 0);
+  });
+
+  connection.onDidChangeTextDocument((params) => {
+    const unit = state?.workspace.changeText(params);
+    if (unit) state?.debouncer.schedule(unit.key);
+  });
+
+  connection.onDidCloseTextDocument(({ textDocument }) => {
+    const s = state;
+    if (!s || !s.workspace.closeText(textDocument.uri)) return;
+    s.debouncer.cancel(textDocument.uri);
+    s.analyses.forget(textDocument.uri);
+    s.publisher.clear(textDocument.uri, [textDocument.uri]);
+  });
+
+  // ---------------------------------------------------------------- notebooks
+
+  const notebookSync = connection.notebooks.synchronization;
+  notebookSync.onDidOpenNotebookDocument((params) => {
+    const unit = state?.workspace.openNotebook(params);
+    if (unit) state?.debouncer.schedule(unit.key, 0);
+  });
+
+  notebookSync.onDidChangeNotebookDocument((params) => {
+    const s = state;
+    const changed = s?.workspace.changeNotebook(params);
+    if (!s || !changed) return;
+    if (changed.droppedCells.length > 0) s.publisher.clearCells(changed.unit.key, changed.droppedCells);
+    s.debouncer.schedule(changed.unit.key);
+  });
+
+  notebookSync.onDidCloseNotebookDocument(({ notebookDocument, cellTextDocuments }) => {
+    const s = state;
+    if (!s) return;
+    const cells = s.workspace.closeNotebook(notebookDocument.uri);
+    s.debouncer.cancel(notebookDocument.uri);
+    s.analyses.forget(notebookDocument.uri);
+    s.hintSignatures.delete(notebookDocument.uri);
+    s.settings.forget(notebookDocument.uri);
+    s.publisher.clear(notebookDocument.uri, [...cells, ...cellTextDocuments.map((d) => d.uri)]);
+  });
+
+  // ---------------------------------------------------------------- settings
+
+  connection.onDidChangeConfiguration((params) => {
+    const s = state;
+    if (!s) return;
+    s.settings.invalidate(params.settings);
+    for (const unit of s.workspace.units()) s.debouncer.schedule(unit.key, 0);
+    if (s.client.inlayHintRefresh) void connection.languages.inlayHint.refresh();
+  });
+
+  // ---------------------------------------------------------------- features
+
+  connection.languages.inlayHint.on(async (params, token) => {
+    const found = await analysisFor(params.textDocument.uri, token);
+    if (!found) return [];
+    const { unit, analysis, settings } = found;
+    return inlayHints(unit, params.textDocument.uri, params.range, analysis.result, settings, unknownWhy(analysis.result));
+  });
+
+  connection.onHover(async (params, token) => {
+    const found = await analysisFor(params.textDocument.uri, token);
+    if (!found) return null;
+    return hover(found.unit, params.textDocument.uri, params.position, found.analysis.result);
+  });
+
+  connection.onCodeAction(async (params, token) => {
+    const found = await analysisFor(params.textDocument.uri, token);
+    if (!found) return [];
+    return codeActions(found.unit, params, found.analysis.result, { documentChanges: found.s.client.documentChanges });
+  });
+
+  connection.onShutdown(() => {
+    const s = state;
+    state = undefined;
+    if (!s) return;
+    s.debouncer.dispose();
+    s.trees.dispose();
+    s.analyzer.dispose();
+  });
+
+  connection.listen();
+}
