@@ -39,7 +39,7 @@ export function applyConcatenate(ctx: LayerContext, inputs: (Shape | null)[]): L
       `Concatenate needs inputs of the same rank: ${describe(first.i, first.s)} has rank ${first.s.length} but ${describe(other.i, other.s)} has rank ${other.s.length}. ` +
         kerasRaises(`A \`Concatenate\` layer requires inputs with matching shapes except for the concatenation axis. Received: input_shape=${shapesRepr(inputs)}`),
       undefined,
-      known.filter((e) => e.s.length !== first.s.length).map((e) => e.i).concat(first.i),
+      [first.i, ...known.filter((e) => e.s.length !== first.s.length).map((e) => e.i)].sort((a, b) => a - b),
     );
     ctx.unknown('the inputs cannot be concatenated');
     return ctx.finish(null);
