@@ -14,7 +14,7 @@ export function analyzeModule(root: Node, text: string, options: EngineOptions):
   try {
     const module = lowerModule(copyTree(root), text);
     const interp = new Interpreter(recorder, options);
-    interp.run(module.body);
+    interp.run(module, text);
     const result = recorder.result();
     if (interp.stoppedBecause) result.stoppedEarly = interp.stoppedBecause;
     return result;

@@ -2,6 +2,7 @@
 // code uses (range, len, zip, reversed, list.append, ...), on folded values.
 import type { Expr } from './ast';
 import type { CallArgs, Interpreter } from './interpreter';
+import { callKerasMethod } from './classes';
 import { callModelMethod, callLayerMethod, shapeTuple } from './keras-runtime';
 import { compareOp } from './operators';
 import { isNumber, NONE, numberOf, truthy, unknown, type Val } from './values';
@@ -182,7 +183,7 @@ export function callBuiltin(interp: Interpreter, name: string, args: CallArgs): 
       if (!fn || !items || fn.k !== 'func') return unknown('map()');
       return {
         k: 'seq',
-        items: items.map((it) => interp.callFunction(fn.fn, { positional: [it], positionalExprs: [], keywords: new Map(), keywordArgs: new Map(), syntax: [] })),
+        items: items.map((it) => interp.callFunction(fn.fn, { positional: [it], keywords: new Map(), keywordArgs: new Map(), syntax: [] })),
         list: true,
       };
     }
@@ -236,6 +237,8 @@ export function callMethod(interp: Interpreter, self: Val, name: string, args: C
       return callModelMethod(interp, self.model, name, args, e);
     case 'layer':
       return callLayerMethod(interp, self.layer, name, args);
+    case 'instance':
+      return callKerasMethod(interp, self.obj, name, args, e);
     case 'tensor':
       if (name === 'get_shape') return shapeTuple(self.t);
       return unknown(`tensor.${name}() is not followed`);

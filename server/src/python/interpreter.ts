@@ -2,8 +2,9 @@
 // order, folds constants, follows tensors through layers, runs helper functions per call site
 // and loops over literal values; what it cannot know becomes `unknown` with a reason, and the
 // run goes on. It never executes anything for real.
+import type { SourceRange } from '../analysis-types';
 import type { EngineOptions } from '../engine/types';
-import type { Arg, Expr, Stmt } from './ast';
+import type { Arg, Expr, Module, Stmt } from './ast';
 import { Budget, BudgetExceeded } from './budget';
 import { callBuiltin, callMethod, iterate } from './builtins';
 import { callKeras, applyCallable, attributeOf, finishModels, type KerasState } from './keras-runtime';
@@ -11,7 +12,9 @@ import { starImportsLayers } from './keras-names';
 import { binaryOp, compareOp, indexOp, notOp, unaryOp } from './operators';
 import type { Recorder } from './recorder';
 import { Scope } from './scope';
-import { mergeVals, NONE, truthy, unknown, type FuncVal, type Val } from './values';
+import { callInstance, defineClass, instantiate } from './classes';
+import { declaredIn, parseDirectives, type Directive } from './directives';
+import { mergeVals, NONE, truthy, unknown, type FuncVal, type Instance, type Tensor, type Val } from './values';
 import { canonicalLayerName } from '../engine/index';
 
 type Signal = 'normal' | 'return' | 'break' | 'continue';
@@ -23,12 +26,16 @@ interface Frame {
 /** Arguments of a call, evaluated, with the syntax kept for placing diagnostics. */
 export interface CallArgs {
   positional: Val[];
-  positionalExprs: Expr[];
   keywords: Map<string, Val>;
   keywordArgs: Map<string, Arg>;
   /** Set when `*xs` / `**kw` hid arguments the analysis cannot see. */
   opaque?: string;
   syntax: Arg[];
+}
+
+/** Arguments for a call the interpreter makes itself (build(), call() with declared shapes). */
+export function argsOf(positional: Val[]): CallArgs {
+  return { positional, keywords: new Map(), keywordArgs: new Map(), syntax: [] };
 }
 
 const BUILTIN_NAMES = new Set([
@@ -43,12 +50,17 @@ export class Interpreter {
   readonly keras: KerasState;
   /** Layer classes are in scope without an import (star import, or a notebook's earlier cell). */
   private bareLayerNames = false;
+  private text = '';
   private callDepth = 0;
   /** Functions being called, to tell recursion from ordinary nesting. */
   private readonly callStack: FuncVal[] = [];
   /** Module-level functions in definition order, and which of them the code calls. */
   private readonly moduleFunctions: FuncVal[] = [];
   private readonly called = new Set<FuncVal>();
+  /** Instances of classes defined in the file, in creation order. */
+  readonly instances: Instance[] = [];
+  private readonly moduleClasses: Extract<Val, { k: 'class' }>[] = [];
+  private directives: Directive[] = [];
   stoppedBecause: string | undefined;
 
   constructor(
@@ -59,11 +71,14 @@ export class Interpreter {
     this.module.set('__name__', { k: 'str', v: '__main__' });
   }
 
-  run(body: Stmt[]): void {
+  run(module: Module, text: string): void {
     const frame: Frame = { returns: [] };
+    this.directives = parseDirectives(text, module.comments);
+    this.text = text;
     try {
-      this.execBlock(body, this.module, frame);
+      this.execBlock(module.body, this.module, frame);
       this.runUncalledBuilders();
+      this.runDeclaredCalls();
       finishModels(this);
     } catch (e) {
       if (e instanceof BudgetExceeded) this.stoppedBecause = e.why;
@@ -79,9 +94,74 @@ export class Interpreter {
   private runUncalledBuilders(): void {
     for (const fn of this.moduleFunctions) {
       if (this.called.has(fn)) continue;
-      if (!fn.params.every((p) => p.kind !== 'normal' || fn.defaults.has(p.name))) continue;
-      this.callFunction(fn, { positional: [], positionalExprs: [], keywords: new Map(), keywordArgs: new Map(), syntax: [] });
+      if (!fn.params.every((p) => p.kind !== 'normal' || fn.defaults.has(p.name) || fn.declared?.has(p.name))) continue;
+      this.callFunction(fn, argsOf([]));
     }
+  }
+
+  /**
+   * Subclassed models and layers whose call() never receives a tensor in this file run once
+   * on the shapes declared on their `def call(...)` line. A class never instantiated gets an
+   * instance when its __init__ needs no arguments.
+   */
+  private runDeclaredCalls(): void {
+    for (const c of this.moduleClasses) {
+      const call = c.cls.attrs.get('call');
+      if (!c.cls.keras || call?.k !== 'func' || !call.fn.declared) continue;
+      let objs = this.instances.filter((o) => o.cls === c.cls);
+      if (objs.length === 0) {
+        const init = c.cls.attrs.get('__init__');
+        const needsArgs = init?.k === 'func' && init.fn.params.slice(1).some((p) => p.kind === 'normal' && !init.fn.defaults.has(p.name));
+        if (needsArgs) continue;
+        const made = instantiate(this, c.cls, argsOf([]), { t: 'call', fn: { t: 'name', id: c.cls.name, span: c.cls.nameSpan }, args: [], span: c.cls.nameSpan });
+        if (made.k !== 'instance') continue;
+        objs = [made.obj];
+      }
+      for (const obj of objs) {
+        if (obj.called) continue;
+        const params = call.fn.params.filter((p) => p.kind === 'normal').slice(1);
+        const first = params[0];
+        if (!first) continue;
+        const shape = call.fn.declared.get(first.name);
+        if (!shape) continue;
+        // Not an application the code makes: the layers inside report, the class itself does not.
+        callInstance(this, obj, argsOf([{ k: 'tensor', t: { shape } }]), c.cls.nameSpan, c.cls.nameSpan, false);
+      }
+    }
+  }
+
+  /** Runs a class body; its bindings become the class's attributes. */
+  execClassBody(body: Stmt[], scope: Scope): Map<string, Val> {
+    const classScope = new Scope(scope, undefined, undefined, true);
+    this.execBlock(body, classScope, { returns: [] });
+    return classScope.vars;
+  }
+
+  /** A custom layer/model applied to a tensor: one report at the application, like any layer. */
+  recordCustom(obj: Instance, inputs: Tensor[], out: Val, expression: SourceRange, calleeName: SourceRange): void {
+    const shape = out.k === 'tensor' ? out.t.shape : null;
+    const rec = this.recorder;
+    rec.addLayer(
+      {
+        className: obj.cls.name,
+        construct: obj.construct,
+        name: calleeName,
+        args: [],
+        application: 'functional',
+        expression,
+        hintAt: expression.end,
+        inputs: inputs.map((t) => t.shape),
+        result: {
+          output: shape,
+          axes: [],
+          steps: [`${obj.cls.name}.call() on ${inputs.map((t) => (t.shape ? `(${t.shape.map((d) => d ?? 'None').join(', ')})` : '?')).join(', ')} returns this shape (derived from the layers it applies).`],
+          findings: [],
+          unknownReason: shape ? undefined : out.k === 'tensor' ? out.t.why : `${obj.cls.name}.call() does not return a tensor the analysis can see`,
+        },
+        applicationIndex: obj.applications++,
+      },
+      inputs,
+    );
   }
 
   // ---------------------------------------------------------------- statements
@@ -103,6 +183,7 @@ export class Interpreter {
       case 'assign': {
         const v = this.eval(s.value, scope);
         for (const target of s.targets) this.assign(target, v, scope);
+        if (this.directives.length > 0) this.applyDeclaredAssignment(s, scope);
         return 'normal';
       }
       case 'augassign': {
@@ -121,14 +202,20 @@ export class Interpreter {
       case 'def': {
         const defaults = new Map<string, Val>();
         for (const p of s.params) if (p.default) defaults.set(p.name, this.eval(p.default, scope));
-        const fn: FuncVal = { name: s.name, params: s.params, defaults, body: s.body, closure: scope };
+        // Methods do not see their class body's names: their closure is the enclosing scope.
+        const closure = scope.isClass && scope.parent ? scope.parent : scope;
+        const declared = declaredIn(this.directives, s.span.start, s.body[0]?.span.start ?? s.span.end);
+        const fn: FuncVal = { name: s.name, params: s.params, defaults, body: s.body, closure, declared };
         scope.set(s.name, { k: 'func', fn });
         if (scope === this.module) this.moduleFunctions.push(fn);
         return 'normal';
       }
-      case 'class':
-        scope.set(s.name, unknown(`class ${s.name}: subclassed models and layers are not analysed`));
+      case 'class': {
+        const v: Val = { k: 'class', cls: defineClass(this, s, scope) };
+        scope.set(s.name, v);
+        if (scope === this.module) this.moduleClasses.push(v as Extract<Val, { k: 'class' }>);
         return 'normal';
+      }
       case 'if':
         return this.execIf(s, 0, scope, frame);
       case 'for':
@@ -178,6 +265,19 @@ export class Interpreter {
         return 'continue';
       case 'other':
         return 'normal';
+    }
+  }
+
+  /** `x = load()  # shapewise: x=(None, 128, 128, 3)`: the declaration fills what the code cannot tell. */
+  private applyDeclaredAssignment(s: Extract<Stmt, { t: 'assign' }>, scope: Scope): void {
+    let lineEnd = this.text.indexOf('\n', s.span.end);
+    if (lineEnd < 0) lineEnd = this.text.length;
+    const declared = declaredIn(this.directives, s.span.start, lineEnd);
+    if (!declared) return;
+    for (const [name, shape] of declared) {
+      const cur = scope.lookup(name);
+      if (cur?.k === 'tensor' && cur.t.shape) continue;
+      scope.set(name, { k: 'tensor', t: { shape } });
     }
   }
 
@@ -289,8 +389,14 @@ export class Interpreter {
       case 'starred':
         this.assign(target.value, v, scope);
         return;
+      case 'attr': {
+        const obj = this.eval(target.obj, scope);
+        if (obj.k === 'instance') obj.obj.attrs.set(target.name, v);
+        else if (obj.k === 'class') obj.cls.attrs.set(target.name, v);
+        return;
+      }
       default:
-        return; // attribute targets (self.x = ...) are not tracked
+        return;
     }
   }
 
@@ -476,14 +582,13 @@ export class Interpreter {
   // ---------------------------------------------------------------- calls
 
   evalArgs(args: Arg[], scope: Scope): CallArgs {
-    const out: CallArgs = { positional: [], positionalExprs: [], keywords: new Map(), keywordArgs: new Map(), syntax: args };
+    const out: CallArgs = { positional: [], keywords: new Map(), keywordArgs: new Map(), syntax: args };
     for (const a of args) {
       const v = this.eval(a.value, scope);
       if (a.star === '*') {
         const items = iterate(v);
         if (items) {
           out.positional.push(...items);
-          for (let i = 0; i < items.length; i++) out.positionalExprs.push(a.value);
         } else out.opaque = `*${describeExpr(a.value)} hides some arguments`;
       } else if (a.star === '**') {
         if (v.k === 'dict') for (const [k, kv] of v.entries) out.keywords.set(k, kv);
@@ -493,7 +598,6 @@ export class Interpreter {
         out.keywordArgs.set(a.name, a);
       } else {
         out.positional.push(v);
-        out.positionalExprs.push(a.value);
       }
     }
     return out;
@@ -517,6 +621,12 @@ export class Interpreter {
       case 'layer':
       case 'model':
         return applyCallable(this, fn, args, e);
+      case 'class':
+        return instantiate(this, fn.cls, args, e);
+      case 'instance':
+        return callInstance(this, fn.obj, args, e.span, e.fn.t === 'attr' ? e.fn.nameSpan : e.fn.span);
+      case 'bound':
+        return this.callFunction(fn.fn, { ...args, positional: [fn.self, ...args.positional] });
       case 'unknown':
         return unknown(fn.why);
       default:
@@ -548,6 +658,13 @@ export class Interpreter {
         scope.set(p.name, args.opaque ? unknown(args.opaque) : (fn.defaults.get(p.name) as Val));
       } else {
         scope.set(p.name, unknown(args.opaque ?? `argument '${p.name}' of ${fn.name} was not passed`));
+      }
+    }
+    if (fn.declared) {
+      for (const [name, shape] of fn.declared) {
+        const cur = scope.vars.get(name);
+        if (cur?.k === 'tensor' && cur.t.shape) continue;
+        scope.set(name, { k: 'tensor', t: { shape } });
       }
     }
     this.called.add(fn);

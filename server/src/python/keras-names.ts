@@ -12,6 +12,8 @@ export type KerasSymbol =
   | { kind: 'set-data-format' }
   | { kind: 'tensor-factory'; shapeArg: 'shape' | 'first' | 'dims' }
   | { kind: 'math'; name: string }
+  /** A function that keeps its first argument's shape (activations, elementwise math). */
+  | { kind: 'elementwise' }
   | { kind: 'module' }
   | { kind: 'other' };
 
@@ -42,6 +44,13 @@ const KERAS_MODULES = new Set([
   'preprocessing', 'experimental', 'merge', 'advanced_activations', 'activation', 'legacy', 'random',
 ]);
 
+const ELEMENTWISE = new Set([
+  'relu', 'relu6', 'elu', 'selu', 'gelu', 'silu', 'swish', 'sigmoid', 'hard_sigmoid', 'tanh', 'softmax',
+  'log_softmax', 'softplus', 'softsign', 'leaky_relu', 'mish', 'exponential', 'linear', 'hard_silu',
+  'hard_swish', 'abs', 'exp', 'log', 'square', 'sqrt', 'rsqrt', 'negative', 'identity', 'stop_gradient',
+  'cast', 'dropout', 'l2_normalize', 'clip_by_value', 'clip', 'sign', 'floor', 'ceil', 'round',
+]);
+
 /** What a (normalised) module path names. */
 export function resolveSymbol(rawPath: readonly string[]): KerasSymbol {
   const path = normaliseModulePath(rawPath);
@@ -52,6 +61,7 @@ export function resolveSymbol(rawPath: readonly string[]): KerasSymbol {
     if (last === 'Model' || last === 'Functional') return { kind: 'model' };
     if (last === 'int_shape' && path.includes('backend')) return { kind: 'int-shape' };
     if (last === 'set_image_data_format') return { kind: 'set-data-format' };
+    if ((path.includes('activations') || path.includes('ops') || path.includes('backend')) && ELEMENTWISE.has(last)) return { kind: 'elementwise' };
     if (path.includes('layers') || path.length === 2 || path.includes('models')) {
       const merge = functionalMergeName(last);
       if (merge && path.includes('layers')) return { kind: 'merge-fn', className: merge };
@@ -63,6 +73,7 @@ export function resolveSymbol(rawPath: readonly string[]): KerasSymbol {
   }
   if (path[0] === 'tensorflow' || path[0] === 'numpy') {
     const name = path.slice(1).join('.');
+    if (path[0] === 'tensorflow' && (path.length === 2 || path[1] === 'nn' || path[1] === 'math') && ELEMENTWISE.has(last)) return { kind: 'elementwise' };
     if (['zeros', 'ones', 'empty', 'random.normal', 'random.uniform', 'random.truncated_normal'].includes(name)) {
       return { kind: 'tensor-factory', shapeArg: 'first' };
     }

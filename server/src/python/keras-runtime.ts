@@ -6,7 +6,8 @@ import { applyLayer as engineApply, layerInputKind, layerSignature } from '../en
 import type { EngineOptions, LayerResult, PyValue, Shape } from '../engine/types';
 import type { Expr } from './ast';
 import { iterate } from './builtins';
-import type { CallArgs, Interpreter } from './interpreter';
+import { callInstance, classAttr, instanceAttr } from './classes';
+import { argsOf, type CallArgs, type Interpreter } from './interpreter';
 import { normaliseModulePath, resolveSymbol } from './keras-names';
 import {
   describe,
@@ -61,7 +62,6 @@ export function callKeras(interp: Interpreter, path: string[], args: CallArgs, e
       const rest: CallArgs = {
         ...args,
         positional: args.positional.slice(1),
-        positionalExprs: args.positionalExprs.slice(1),
         syntax: args.syntax.filter((a, i) => !(i === 0 && a.name === undefined && !a.star) && a.name !== 'inputs'),
       };
       rest.keywords = new Map(args.keywords);
@@ -80,6 +80,11 @@ export function callKeras(interp: Interpreter, path: string[], args: CallArgs, e
     }
     case 'tensor-factory':
       return tensorFactory(args, sym.shapeArg);
+    case 'elementwise': {
+      const x = args.positional[0] ?? args.keywords.get('x') ?? args.keywords.get('features');
+      if (x?.k === 'tensor') return { k: 'tensor', t: { ...x.t } };
+      return x && x.k !== 'unknown' ? x : unknown(`${path.join('.')}(...) of a value the analysis cannot see`);
+    }
     case 'math':
       return mathCall(sym.name, args);
     default:
@@ -326,6 +331,10 @@ function applyItem(interp: Interpreter, entry: SequentialItem, input: Tensor): T
     const out = applyModel(interp, v.model, { k: 'tensor', t: input }, entry.expression);
     return out.k === 'tensor' ? out.t : { shape: null, why: 'the nested model does not give one tensor' };
   }
+  if (v.k === 'instance') {
+    const out = callInstance(interp, v.obj, argsOf([{ k: 'tensor', t: input }]), entry.expression, entry.expression);
+    return out.k === 'tensor' ? out.t : { shape: null, why: `${v.obj.cls.name}.call() does not return one tensor` };
+  }
   const why = v.k === 'unknown' ? v.why : `${describe(v)} is not a layer the analysis knows`;
   interp.recorder.addUnknown(entry.expression, why);
   return { shape: null, why: `after a layer the analysis cannot see (${why})` };
@@ -486,6 +495,10 @@ export function attributeOf(obj: Val, name: string): Val {
     case 'str':
     case 'dict':
       return { k: 'method', self: obj, name };
+    case 'class':
+      return classAttr(obj.cls, name) ?? unknown(`${obj.cls.name}.${name} is not known`);
+    case 'instance':
+      return instanceAttr(obj.obj, name);
     case 'unknown':
       return obj;
     default:

@@ -17,11 +17,22 @@ const MAX_EXPR_DEPTH = 200;
 export function lowerModule(root: SyntaxNode, text: string): Module {
   const lowerer = new Lowerer(text);
   const body = lowerer.block(root);
-  return { body, comments: lowerer.comments };
+  return { body, comments: allComments(root) };
+}
+
+/** Every comment in the tree, in source order (comments can sit inside any node). */
+function allComments(root: SyntaxNode): Span[] {
+  const out: Span[] = [];
+  const stack: SyntaxNode[] = [root];
+  while (stack.length > 0) {
+    const n = stack.pop() as SyntaxNode;
+    if (n.type === 'comment') out.push(span(n));
+    for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]);
+  }
+  return out;
 }
 
 class Lowerer {
-  readonly comments: Span[] = [];
   private depth = 0;
 
   constructor(private readonly text: string) {}
@@ -38,10 +49,7 @@ class Lowerer {
   }
 
   private collect(c: SyntaxNode, out: Stmt[]): void {
-    if (c.type === 'comment') {
-      this.comments.push(span(c));
-      return;
-    }
+    if (c.type === 'comment') return;
     if (STATEMENT_TYPES.has(c.type)) {
       const s = this.stmt(c);
       if (s) out.push(s);

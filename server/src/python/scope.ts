@@ -10,6 +10,8 @@ export class Scope {
     vars?: Map<string, Val>,
     /** Names declared `global` in this function scope. */
     readonly globals: Set<string> = new Set(),
+    /** A class body: its names are attributes, not visible to the methods defined in it. */
+    readonly isClass = false,
   ) {
     this.vars = vars ?? new Map();
   }

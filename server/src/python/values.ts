@@ -73,6 +73,32 @@ export interface FuncVal {
   closure: Scope;
   /** Lambdas: a single expression body. */
   lambda?: import('./ast').Expr;
+  /** Shapes declared for parameters with `# shapewise: x=(None, 128, 128, 3)` on the def line. */
+  declared?: Map<string, Shape>;
+}
+
+/** A class defined in the file: Keras Model/Layer subclasses and plain Python classes. */
+export interface ClassVal {
+  name: string;
+  /** 'model' / 'layer' when it derives from keras.Model / keras.layers.Layer. */
+  keras?: 'model' | 'layer';
+  bases: ClassVal[];
+  /** Class-body bindings: methods (functions) and class attributes. */
+  attrs: Map<string, Val>;
+  nameSpan: SourceRange;
+}
+
+/** An instance of a class defined in the file. */
+export interface Instance {
+  cls: ClassVal;
+  attrs: Map<string, Val>;
+  /** The instantiation `Net(...)`, where the instance's own hint goes when it is applied. */
+  construct: SourceRange;
+  /** Keras calls build() once, before the first call(). */
+  built: boolean;
+  applications: number;
+  /** Whether call() has run; if not, declared shapes may run it at the end. */
+  called: boolean;
 }
 
 export type Val =
@@ -91,6 +117,10 @@ export type Val =
   | { k: 'ns'; path: string[] }
   /** A bound method of a value (list.append, model.add, ...). */
   | { k: 'method'; self: Val; name: string }
+  | { k: 'class'; cls: ClassVal }
+  | { k: 'instance'; obj: Instance }
+  /** A method of a class defined in the file, bound to its instance. */
+  | { k: 'bound'; fn: FuncVal; self: Val }
   /** `lo:hi:step` inside a subscript. */
   | { k: 'slice'; lo: Val; hi: Val; step: Val }
   | { k: 'unknown'; why: string };
@@ -154,6 +184,9 @@ export function truthy(v: Val): boolean | undefined {
     case 'ns':
     case 'tensor':
     case 'method':
+    case 'class':
+    case 'instance':
+    case 'bound':
       return v.k === 'tensor' ? undefined : true;
     default:
       return undefined;
@@ -207,6 +240,7 @@ export function mergeVals(a: Val, b: Val, why: string): Val {
   }
   if (constEquals(a, b) === true) return a;
   if (a.k === 'layer' && b.k === 'layer' && a.layer === b.layer) return a;
+  if (a.k === 'instance' && b.k === 'instance' && a.obj === b.obj) return a;
   return unknown(why);
 }
 
@@ -224,6 +258,12 @@ export function describe(v: Val): string {
       return v.path.join('.');
     case 'method':
       return `method ${v.name}`;
+    case 'class':
+      return `class ${v.cls.name}`;
+    case 'instance':
+      return `a ${v.obj.cls.name} object`;
+    case 'bound':
+      return `method ${v.fn.name}`;
     case 'dict':
       return 'a dict';
     case 'unknown':
