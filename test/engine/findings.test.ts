@@ -92,6 +92,14 @@ describe('non-positive-dimension', () => {
   });
 });
 
+describe('non-positive-dimension without the stride', () => {
+  it('an input shorter than the window fails whatever the stride, so an unknown stride does not hide it', () => {
+    const r = layer('Conv2D', { filters: 1, kernel_size: 5, strides: [2, 2].map(() => ({ kind: 'unknown', reason: 't' })) }, [null, 3, 9, 1]);
+    expect(r.output).toEqual([null, null, null, 1]);
+    expect(finding(r, 'non-positive-dimension')!.message).toContain('height input 3 is smaller than the effective window 5 (kernel 5), so no window fits');
+  });
+});
+
 describe('rank-mismatch', () => {
   it('says the expected and the actual rank', () => {
     const f = finding(layer('MaxPooling2D', {}, [null, 128]), 'rank-mismatch')!;

@@ -125,3 +125,27 @@ describe('Conv1DTranspose and Conv3DTranspose', () => {
     expect(finding(r, 'rank-mismatch')!.message).toContain('expects a rank-5 input');
   });
 });
+
+describe("spec §5.2 claim: with output_padding < strides, only 'same' + even kernel + output_padding=0 fails in TF", () => {
+  it('exhaustive grid L 1..12, k 1..7, s 1..4, every op < s (and no op), valid and same', () => {
+    // TF's validity rule, written here independently: the forward conv of length `out` with the
+    // same kernel, stride and padding must give back L.
+    const forward = (out: number, k: number, s: number, same: boolean): number => (same ? Math.ceil(out / s) : Math.floor((out - k) / s) + 1);
+    let checked = 0;
+    for (let L = 1; L <= 12; L++)
+      for (let k = 1; k <= 7; k++)
+        for (let s = 1; s <= 4; s++)
+          for (const padding of ['valid', 'same'])
+            for (let op = -1; op < s; op++) {
+              const args: Record<string, unknown> = { filters: 1, kernel_size: k, strides: s, padding };
+              if (op >= 0) args.output_padding = op;
+              const r = layer('Conv1DTranspose', args, [null, L, 1]);
+              const out = r.output![1]!;
+              const tfFails = out <= 0 || forward(out, k, s, padding === 'same') !== L;
+              expect(tfFails).toBe(padding === 'same' && op === 0 && k % 2 === 0);
+              expect(codes(r).includes('invalid-layer-argument')).toBe(tfFails);
+              checked++;
+            }
+    expect(checked).toBe(12 * 7 * 2 * (2 + 3 + 4 + 5));
+  });
+});

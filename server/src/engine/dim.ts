@@ -90,6 +90,24 @@ export function windowPads(L: Dim, k: Dim, s: Dim, d: Dim, mode: WindowMode): { 
   return splitPad(samePadTotal(L, ke, s));
 }
 
+/**
+ * Whether a 'valid' window fits at all: false when the input is shorter than the window, whatever
+ * the stride (so it is known even when the stride is not).
+ */
+export function validWindowFits(L: Dim, ke: Dim): boolean | null {
+  return known(L, ke) ? (L as Known) >= (ke as Known) : null;
+}
+
+/**
+ * Reshape's inferred `-1`: `total / rest`, or 'indivisible' when it does not divide (Keras
+ * raises). Unknown if either is unknown.
+ */
+export function inferredDim(total: Dim, rest: Dim): Dim | 'indivisible' {
+  if (!known(total, rest)) return null;
+  if (rest === 0 || (total as Known) % (rest as Known) !== 0) return 'indivisible';
+  return (total as Known) / (rest as Known);
+}
+
 /** Smallest input length for which a 'valid' window yields at least one output. */
 export function minValidInput(ke: Dim): Dim {
   return ke;
@@ -168,10 +186,6 @@ export function centerCropOffsets(L: Dim, target: Dim): { before: Dim; after: Di
   return { before, after: diff - before };
 }
 
-/** Two dims that must agree: false only when both are known and differ. */
-export function compatible(a: Dim, b: Dim): boolean {
-  return a === null || b === null || a === b;
-}
 
 /** Elementwise-merge broadcast of one axis, Keras' `_compute_elemwise_op_output_shape`. */
 export function broadcastDim(a: Dim, b: Dim): Dim | 'mismatch' {
@@ -181,6 +195,3 @@ export function broadcastDim(a: Dim, b: Dim): Dim | 'mismatch' {
   return a === b ? a : 'mismatch';
 }
 
-export function isPositive(d: Dim): boolean {
-  return d !== null && d > 0;
-}

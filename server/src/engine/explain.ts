@@ -1,7 +1,7 @@
 // Small helpers for the human-readable derivation (steps, formulas): numbers as the user wrote
 // them, unknown dims as Python's `None`, and a layer call echoed with normalised arguments.
-import type { AxisDetail, Dim, LayerCall, Shape } from './types';
-import { repr, shapeRepr, tupleRepr } from './py';
+import type { AxisDetail, Dim, Shape } from './types';
+import { shapeRepr, tupleRepr } from './py';
 
 /** A dimension in a formula: the number, or `None` when unknown. */
 export function fmt(d: Dim | undefined): string {
@@ -14,11 +14,6 @@ export function compactTuple(values: readonly (number | null)[]): string {
   return tupleRepr(values);
 }
 
-/** `Conv2D(filters=32, kernel_size=3, padding='same')` with the arguments exactly as written. */
-export function callRepr(call: LayerCall): string {
-  const args = Object.entries(call.args).map(([k, v]) => `${k}=${repr(v)}`);
-  return `${call.className}(${args.join(', ')})`;
-}
 
 export function inputStep(shape: Shape): string {
   return `Input shape ${shapeRepr(shape)}.`;

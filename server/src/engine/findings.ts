@@ -24,15 +24,6 @@ export class FindingSink {
     return this.byCode.has(code);
   }
 
-  /** Any error that makes Keras refuse the layer (used to decide whether hints still apply). */
-  hasErrors(): boolean {
-    return (
-      this.byCode.has('invalid-layer-argument') ||
-      this.byCode.has('rank-mismatch') ||
-      this.byCode.has('shape-mismatch') ||
-      this.byCode.has('non-positive-dimension')
-    );
-  }
 
   list(): Finding[] {
     return [...this.byCode.values()];

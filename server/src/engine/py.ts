@@ -49,10 +49,6 @@ export function repr(v: PyValue): string {
   }
 }
 
-/** Python `str()`: like repr except that a bare string prints without quotes. */
-export function pyStr(v: PyValue): string {
-  return v.kind === 'str' ? v.value : repr(v);
-}
 
 /** Python's `type(x)` as printed inside Keras messages: `<class 'float'>`. */
 export function typeRepr(v: PyValue): string {
@@ -86,9 +82,6 @@ export function setRepr(values: readonly number[]): string {
   return `{${uniq.map(intRepr).join(', ')}}`;
 }
 
-export function isUnknown(v: PyValue | undefined): v is { kind: 'unknown'; reason: string } {
-  return v !== undefined && v.kind === 'unknown';
-}
 
 /** True for the values Python treats as integers (`bool` is a subclass of `int`). */
 export function isIntLike(v: PyValue): v is { kind: 'int'; value: number } | { kind: 'bool'; value: boolean } {

@@ -4,7 +4,7 @@
 import type { AxisDetail, Dim } from './types';
 import type { IntTuple } from './args';
 import { FindingSink } from './findings';
-import { effectiveKernel, minValidInput, samePadTotal, windowOutput, windowPads, type WindowMode } from './dim';
+import { effectiveKernel, minValidInput, samePadTotal, validWindowFits, windowOutput, windowPads, type WindowMode } from './dim';
 import { fmt } from './explain';
 
 export interface WindowInput {
@@ -61,7 +61,7 @@ export function computeWindows(w: WindowInput): WindowResult {
     detail.after = pads.after;
     detail.formula = outputFormula(L, ke, s, w.mode, raw);
     detail.paddingFormula = paddingFormula(L, k, ke, s, d, w.mode, pads.before, pads.after);
-    const ok = raw === null || raw > 0;
+    const ok = w.mode === 'valid' ? validWindowFits(L, ke) !== false : raw === null || raw > 0;
     if (!ok) nonPositive.push(i);
     detail.output = ok ? raw : null;
     out.push(detail.output);
@@ -160,7 +160,8 @@ export function windowFindings(w: WindowInput, r: WindowResult, sink: FindingSin
           : d !== null && d > 1
             ? `the effective window ${fmt(ke)} (kernel ${fmt(k)} dilated by ${d}: (${fmt(k)} - 1)·${d} + 1)`
             : `the effective window ${fmt(ke)} (kernel ${fmt(k)})`;
-      return `${w.names[i]} input ${fmt(L)} is smaller than ${win}, so floor((${fmt(L)} - ${fmt(ke)}) / ${fmt(s)}) + 1 = ${fmt(raw)}; the smallest ${w.names[i]} that works is ${fmt(minValidInput(ke))}`;
+      const result = raw === null ? 'so no window fits' : `so floor((${fmt(L)} - ${fmt(ke)}) / ${fmt(s)}) + 1 = ${fmt(raw)}`;
+      return `${w.names[i]} input ${fmt(L)} is smaller than ${win}, ${result}; the smallest ${w.names[i]} that works is ${fmt(minValidInput(ke))}`;
     });
     sink.add(
       'non-positive-dimension',

@@ -7,7 +7,7 @@ import { kerasRaises } from '../findings';
 import { checkRank, describeAxes, layoutFor, unknownShape } from '../layout';
 import { axisSteps, fmt, inputStep } from '../explain';
 import { transposeTorch } from '../torch';
-import { effectiveKernel, transposeCrops, transposeFull, transposeOutput, windowOutput } from '../dim';
+import { effectiveKernel, transposeConsistent, transposeCrops, transposeFull, transposeOutput, windowOutput } from '../dim';
 import { pyInt, tupleRepr } from '../py';
 import type { IntTuple } from '../args';
 
@@ -207,9 +207,12 @@ function transposeFindings(
         const ke = effectiveKernel(k[i] ?? null, d[i] ?? null);
         const si = s[i] ?? null;
         if (opi === null || ke === null || si === null || opi >= si) return;
-        if ((ke % 2) + opi !== 0) return;
         const L = x[axis] ?? null;
         const o = outs[i] ?? null;
+        // With L known, the spec's rule itself (the forward conv must map out back to L); without
+        // it, the closed form: only an even effective kernel with output_padding=0 fails.
+        const fails = L !== null ? transposeConsistent(L, o, ke, si, 'same') === false : (ke % 2) + opi === 0;
+        if (!fails) return;
         const back = o !== null && o > 0 ? windowOutput(o, ke, si, 'same') : null;
         failing.push(
           L !== null && o !== null

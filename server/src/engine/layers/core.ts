@@ -5,7 +5,7 @@ import { LayerContext, inputOrUnknown } from '../context';
 import { kerasRaises } from '../findings';
 import { checkMinRank, checkRank } from '../layout';
 import { fmt, inputStep } from '../explain';
-import { product } from '../dim';
+import { inferredDim, product } from '../dim';
 import { intValue, isIntLike, isSafeSize, repr, shapeRepr, tupleRepr, typeRepr } from '../py';
 
 export function applyDense(ctx: LayerContext, input: Shape | null): LayerResult {
@@ -122,7 +122,7 @@ export function applyReshape(ctx: LayerContext, input: Shape | null): LayerResul
     return ctx.finish(asOut());
   }
   const inText = tupleRepr(rest!);
-  const known = dims.filter((d): d is number => d !== null && d !== -1).reduce((p, d) => p * d, 1);
+  const known = product(dims.filter((d) => d !== -1)) as number;
   if (!dims.includes(-1)) {
     if (known !== inSize) {
       ctx.args.invalid(
@@ -138,7 +138,8 @@ export function applyReshape(ctx: LayerContext, input: Shape | null): LayerResul
     }
     return ctx.finish(asOut());
   }
-  if (known === 0 || inSize % known !== 0) {
+  const inferred = inferredDim(inSize, known);
+  if (inferred === 'indivisible' || inferred === null) {
     ctx.args.invalid(
       'target_shape',
       kerasRaises(
@@ -150,7 +151,6 @@ export function applyReshape(ctx: LayerContext, input: Shape | null): LayerResul
     ctx.unknown('the -1 dimension cannot be inferred');
     return ctx.finish(asOut());
   }
-  const inferred = inSize / known;
   ctx.step(`-1 = ${inSize} / ${known} = ${inferred}.`);
   return ctx.finish([batch, ...dims.map((d) => (d === -1 ? inferred : d))]);
 }
