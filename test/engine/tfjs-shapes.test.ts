@@ -1,7 +1,9 @@
 // Differential property tests: the engine's output shape against tfjs-layers'
 // computeOutputShape, 5,000 random configurations per layer family. Where tfjs-layers diverges
 // from Keras 3 (spec §10) the generator avoids the divergence or the spec's Keras 3 rule is the
-// oracle; each such place says so.
+// oracle; each such place says so. Padding strings are always lower-case here: tfjs is
+// case-sensitive while Keras 3 convolutions lower-case them (spec §1.2, §10); the case rules are
+// unit-tested in args.test.ts and pooling.test.ts.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fc, lengthArb, runs, tupleArb } from './fc-config';
 import { layer } from './helpers';

@@ -125,12 +125,13 @@ export function windowFindings(w: WindowInput, r: WindowResult, sink: FindingSin
         unevenUp.push(`${name} ${s}·${o} = ${s * o} ≠ ${L}`);
       }
     });
-    const sList = [...strides].join('/');
+    const sList = [...strides].join(', ');
     if (divisible.length > 0) {
       sink.add(
         'same-stride-downsamples',
-        `'same' padding does not keep the size here: ${list(divisible)}, because the stride ${sList} moves the window ` +
-          `${sList} cells at a time. 'same' only pads so that ceil(n / stride) windows fit; it keeps the size only with stride 1`,
+        `'same' padding does not keep the size here: ${list(divisible)}, because of the stride: the window moves ` +
+          `${strides.size === 1 ? `${sList} cells` : 'several cells'} at a time. 'same' only pads so that ceil(n / stride) windows fit; ` +
+          `it keeps the size only with stride 1`,
         'padding',
       );
     }
