@@ -54,8 +54,9 @@ export function distinct<T>(items: readonly T[], key: (t: T) => string): T[] {
  * called three times). Undefined when no output is known: unknowns stay quiet.
  */
 export function outputHintLabel(apps: readonly LayerReport[]): string | undefined {
+  // An output computed from an unknown input is mostly a guess ((None, None, None, 8)): no hint.
   const outputs = distinct(
-    apps.map((a) => a.result.output),
+    apps.map((a) => (a.inputs.some((s) => s === null) ? null : a.result.output)),
     (s) => shapeText(s),
   );
   const known = outputs.filter((s): s is Shape => s !== null);

@@ -1,0 +1,110 @@
+// Initialize, capabilities, shutdown; and the built server as a standalone executable over stdio.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  InitializeRequest,
+  ShutdownRequest,
+  ExitNotification,
+  StreamMessageReader,
+  StreamMessageWriter,
+  createProtocolConnection,
+  PublishDiagnosticsNotification,
+  DidOpenTextDocumentNotification,
+  InlayHintRequest,
+  type PublishDiagnosticsParams,
+} from 'vscode-languageserver-protocol/node';
+import { TestClient } from './harness';
+
+const root = path.join(__dirname, '..', '..');
+const serverJs = path.join(root, 'dist', 'server.js');
+
+describe('initialize', () => {
+  let client: TestClient;
+  beforeAll(async () => {
+    client = await TestClient.start();
+  });
+  afterAll(async () => {
+    await client.stop();
+  });
+
+  it('advertises incremental sync, notebooks, hovers, inlay hints and quick fixes', () => {
+    const caps = client.initializeResult.capabilities;
+    expect(caps.positionEncoding).toBe('utf-16');
+    expect(caps.textDocumentSync).toEqual({ openClose: true, change: 2 /* Incremental */ });
+    expect(caps.notebookDocumentSync).toEqual({
+      notebookSelector: [{ notebook: { notebookType: 'jupyter-notebook' }, cells: [{ language: 'python' }] }],
+    });
+    expect(caps.hoverProvider).toBe(true);
+    expect(caps.inlayHintProvider).toEqual({ resolveProvider: false });
+    expect(caps.codeActionProvider).toEqual({ codeActionKinds: ['quickfix'], resolveProvider: false });
+    expect(client.initializeResult.serverInfo?.name).toBe('shapewise');
+  });
+
+  it('registers for configuration changes of the shapewise section', async () => {
+    await client.until(() => client.registrations.length > 0, 'registration');
+    expect(client.registrations[0].registrations).toEqual([
+      expect.objectContaining({ method: 'workspace/didChangeConfiguration', registerOptions: { section: 'shapewise' } }),
+    ]);
+  });
+
+  it('ignores documents that are not Python and answers requests on unknown documents with nothing', async () => {
+    await client.open('file:///notes.md', 'keras.layers.Conv2D(8, 3)', 'markdown');
+    expect(await client.inlayHints('file:///notes.md')).toEqual([]);
+    expect(await client.hover('file:///nowhere.py', { line: 0, character: 0 })).toBeNull();
+    expect(await client.codeActions('file:///nowhere.py', { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } })).toEqual([]);
+  });
+});
+
+describe('shapewise-language-server executable', () => {
+  it('is the bin entry, built with a shebang and executable', () => {
+    expect(existsSync(serverJs), 'dist/server.js is missing: run `npm run build` (npm test does)').toBe(true);
+    const head = spawnSync('head', ['-c', '20', serverJs], { encoding: 'utf8' }).stdout;
+    expect(head.startsWith('#!/usr/bin/env node\n')).toBe(true);
+    expect(statSync(serverJs).mode & 0o111).not.toBe(0);
+  });
+
+  it('prints usage on stderr and nothing on stdout when no transport is given', () => {
+    const r = spawnSync(process.execPath, [serverJs], { encoding: 'utf8', timeout: 20_000 });
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('--stdio');
+  });
+
+  it('speaks LSP over stdio: initialize, open, hints, diagnostics, shutdown, exit', async () => {
+    const child = spawn(process.execPath, [serverJs, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const conn = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+    const published: PublishDiagnosticsParams[] = [];
+    conn.onNotification(PublishDiagnosticsNotification.type, (p) => {
+      published.push(p);
+    });
+    conn.listen();
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      const init = await conn.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, workspaceFolders: null, capabilities: {} });
+      expect(init.capabilities.textDocumentSync).toEqual({ openClose: true, change: 2 });
+      await conn.sendNotification('initialized', {});
+      const text = 'import keras\nfrom keras import layers\nx = keras.Input(shape=(28, 28, 1))\ny = layers.Conv2D(4, 5)(x)\n';
+      await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: 'file:///a.py', languageId: 'python', version: 1, text } });
+      const hints = await conn.sendRequest(InlayHintRequest.type, {
+        textDocument: { uri: 'file:///a.py' },
+        range: { start: { line: 0, character: 0 }, end: { line: 4, character: 0 } },
+      });
+      // valid 5×5 on 28: 28 - 5 + 1 = 24.
+      expect(hints?.map((h) => h.label)).toEqual(['→ (None, 28, 28, 1)', '→ (None, 24, 24, 4)']);
+      for (let i = 0; i < 100 && published.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(published[0]).toEqual({ uri: 'file:///a.py', version: 1, diagnostics: [] });
+      await conn.sendRequest(ShutdownRequest.type);
+      await conn.sendNotification(ExitNotification.type);
+      expect(await exited).toBe(0);
+    } finally {
+      conn.dispose();
+      child.kill();
+    }
+    // Logs go through the connection (window/logMessage), never to stderr or as stray stdout.
+    expect(stderr).toBe('');
+  });
+});
