@@ -93,3 +93,14 @@ describe('elementwise merges', () => {
     expect(finding(merge('Concatenate', {}, []), 'shape-mismatch')).toBeDefined();
   });
 });
+
+describe('merges checked without an application', () => {
+  it('a single unknown input (the layer was never applied) yields no finding', () => {
+    for (const cls of ['Add', 'Subtract', 'Concatenate']) {
+      const r = merge(cls, {}, [null]);
+      expect(r.findings).toEqual([]);
+      expect(r.output).toBeNull();
+    }
+    expect(finding(merge('Subtract', {}, [[null, 3]]), 'shape-mismatch')).toBeDefined();
+  });
+});

@@ -103,7 +103,10 @@ export function applyElementwise(ctx: LayerContext, inputs: (Shape | null)[]): L
     ctx.sink.add('shape-mismatch', kerasRaises('A merge layer should be called on a list of at least 1 input. Received 0 inputs'));
     return ctx.finish(null);
   }
-  if (layer === 'Subtract' && inputs.length !== 2) {
+  // A lone unknown input is how a layer that was never applied is checked for its arguments
+  // alone; only a known list of the wrong length is reported.
+  const lone = inputs.length === 1 && inputs[0] === null;
+  if (layer === 'Subtract' && inputs.length !== 2 && !lone) {
     ctx.sink.add(
       'shape-mismatch',
       kerasRaises(`A \`Subtract\` layer should be called on exactly 2 inputs. Received: input_shape=${shapesRepr(inputs)}`),
