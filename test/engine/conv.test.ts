@@ -216,3 +216,10 @@ describe('DepthwiseConv and SeparableConv', () => {
     expect(r.output).toEqual([null, 3, 7]);
   });
 });
+
+describe('derivation steps', () => {
+  it('show the effective kernel of a dilated window', () => {
+    const r = layer('Conv1D', { filters: 2, kernel_size: 3, dilation_rate: 2 }, [null, 100, 3]);
+    expect(r.steps).toContain('steps: effective kernel (3 - 1)·2 + 1 = 5; floor((100 - 5) / 1) + 1 = 96; valid: no padding.');
+  });
+});

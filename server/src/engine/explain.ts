@@ -27,6 +27,10 @@ export function outputStep(shape: Shape | null): string {
 export function axisSteps(axes: readonly AxisDetail[]): string[] {
   return axes.map((a) => {
     const pad = a.paddingFormula ? `; ${a.paddingFormula}` : '';
-    return `${a.name}: ${a.formula}${pad}.`;
+    const dilated =
+      a.dilation !== undefined && a.dilation > 1 && a.kernel !== undefined
+        ? `effective kernel (${a.kernel} - 1)·${a.dilation} + 1 = ${a.effectiveKernel}; `
+        : '';
+    return `${a.name}: ${dilated}${a.formula}${pad}.`;
   });
 }
