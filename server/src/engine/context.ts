@@ -1,9 +1,10 @@
 // The per-application working set every layer implementation uses: argument reader, finding
 // sink, derivation steps, and the final assembly into a LayerResult.
-import type { AxisDetail, EngineOptions, LayerCall, LayerResult, PaddingInfo, Shape } from './types';
+import type { AxisDetail, DataFormat, EngineOptions, LayerCall, LayerResult, PaddingInfo, Shape } from './types';
 import { ArgReader } from './args';
 import { FindingSink } from './findings';
-import { outputStep } from './explain';
+import { inputStep, outputStep } from './explain';
+import { checkRank, describeAxes, layoutFor, unknownShape, type Layout } from './layout';
 
 export class LayerContext {
   readonly sink = new FindingSink();
@@ -51,4 +52,28 @@ export function inputOrUnknown(ctx: LayerContext, input: Shape | null, rank: num
   if (input !== null) return input;
   ctx.unknown('the input shape is not known');
   return Array.from({ length: rank }, () => null);
+}
+
+/**
+ * The common prelude of layers with `n` spatial axes: the input (or an unknown one of rank n+2),
+ * the rank check, and the layout for the data format. Returns the finished result instead when
+ * the rank is wrong (no output) or the format unknown (only the rank is known).
+ */
+export function spatialInput(
+  ctx: LayerContext,
+  n: number,
+  input: Shape | null,
+  format: DataFormat | null,
+): { x: Shape; lay: Layout } | { result: LayerResult } {
+  const x = inputOrUnknown(ctx, input, n + 2);
+  if (input !== null) ctx.step(inputStep(x));
+  if (!checkRank(ctx.layer, x, n + 2, ctx.sink, describeAxes(n, format))) {
+    ctx.unknown(`${ctx.layer} cannot take a rank-${x.length} input`);
+    return { result: ctx.finish(null) };
+  }
+  if (format === null) {
+    ctx.unknown('the data_format is not known');
+    return { result: ctx.finish(unknownShape(n + 2, x[0] ?? null)) };
+  }
+  return { x, lay: layoutFor(n, format) };
 }

@@ -2,17 +2,16 @@
 // transposed result (negative = extended at the end), and the one case Keras accepts but
 // TensorFlow rejects at run time ('same' with an even effective kernel and output_padding=0).
 import type { AxisDetail, Dim, LayerResult, Shape } from '../types';
-import { LayerContext, inputOrUnknown } from '../context';
+import { LayerContext, spatialInput } from '../context';
 import { kerasRaises } from '../findings';
-import { checkRank, describeAxes, layoutFor, unknownShape } from '../layout';
-import { axisSteps, fmt, inputStep } from '../explain';
+import { axisSteps, fmt } from '../explain';
 import { transposeTorch } from '../torch';
 import { effectiveKernel, transposeConsistent, transposeCrops, transposeFull, transposeOutput, windowOutput } from '../dim';
 import { pyInt, tupleRepr } from '../py';
 import type { IntTuple } from '../args';
 
 export function applyConvTranspose(ctx: LayerContext, n: number, input: Shape | null): LayerResult {
-  const { args, sink } = ctx;
+  const { args } = ctx;
   const layer = ctx.layer;
   args.requireAll(['filters', 'kernel_size']);
   const k = args.tuple('kernel_size', n);
@@ -60,17 +59,9 @@ export function applyConvTranspose(ctx: LayerContext, n: number, input: Shape | 
       `output_padding=${op ? tupleRepr(op) : 'None'}, dilation_rate=${tupleRepr(d)}, data_format=${format ?? 'unknown'}.`,
   );
 
-  const x = inputOrUnknown(ctx, input, n + 2);
-  if (input !== null) ctx.step(inputStep(x));
-  if (!checkRank(layer, x, n + 2, sink, describeAxes(n, format))) {
-    ctx.unknown(`${layer} cannot take a rank-${x.length} input`);
-    return ctx.finish(null);
-  }
-  if (format === null) {
-    ctx.unknown('the data_format is not known');
-    return ctx.finish(unknownShape(n + 2, x[0] ?? null));
-  }
-  const lay = layoutFor(n, format);
+  const prep = spatialInput(ctx, n, input, format);
+  if ('result' in prep) return prep.result;
+  const { x, lay } = prep;
   const out: Shape = [...x];
   out[lay.channel] = filters;
   if (filters === null) ctx.unknown('the number of filters is not known');

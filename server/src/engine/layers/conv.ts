@@ -2,11 +2,10 @@
 // forward window of spec §2; they differ in channels, in which arguments exist, and in whether
 // strides > 1 may be combined with dilation > 1 (Depthwise/Separable may since Keras 3.15).
 import type { Dim, LayerResult, Shape } from '../types';
-import { LayerContext, inputOrUnknown } from '../context';
+import { LayerContext, spatialInput } from '../context';
 import { kerasRaises } from '../findings';
-import { checkRank, describeAxes, layoutFor, unknownShape } from '../layout';
 import { computeWindows, windowFindings } from '../window';
-import { axisSteps, compactTuple, fmt, inputStep } from '../explain';
+import { axisSteps, compactTuple, fmt } from '../explain';
 import { forwardConvTorch } from '../torch';
 import { mul } from '../dim';
 import { pyInt, repr, shapeRepr, tupleRepr } from '../py';
@@ -84,17 +83,9 @@ export function applyConv(ctx: LayerContext, kind: ConvKind, n: number, input: S
       `${kind === 'conv' ? `, groups=${fmt(groups)}` : `, depth_multiplier=${fmt(multiplier)}`}, data_format=${format ?? 'unknown'}.`,
   );
 
-  const x = inputOrUnknown(ctx, input, n + 2);
-  if (input !== null) ctx.step(inputStep(x));
-  if (!checkRank(layer, x, n + 2, sink, describeAxes(n, format))) {
-    ctx.unknown(`${layer} cannot take a rank-${x.length} input`);
-    return ctx.finish(null);
-  }
-  if (format === null) {
-    ctx.unknown('the data_format is not known');
-    return ctx.finish(unknownShape(n + 2, x[0] ?? null));
-  }
-  const lay = layoutFor(n, format);
+  const prep = spatialInput(ctx, n, input, format);
+  if ('result' in prep) return prep.result;
+  const { x, lay } = prep;
   const C = x[lay.channel] ?? null;
 
   if (kind === 'conv' && C !== null && groups !== null && C % groups !== 0) {

@@ -2,7 +2,7 @@
 // window with d = 1; strides=None means pool_size; Keras 3 AveragePooling has no default
 // pool_size; pooling does not lower-case `padding` (reported, shape computed as lower-case).
 import type { LayerResult, PyValue, Shape } from '../types';
-import { LayerContext, inputOrUnknown } from '../context';
+import { LayerContext, inputOrUnknown, spatialInput } from '../context';
 import { checkRank, describeAxes, layoutFor, unknownShape } from '../layout';
 import { computeWindows, windowFindings } from '../window';
 import { axisSteps, fmt, inputStep } from '../explain';
@@ -38,17 +38,9 @@ export function applyPooling(ctx: LayerContext, mode: 'max' | 'average', n: numb
     `${layer}: pool_size=${tupleRepr(k)}, strides=${tupleRepr(s)}${stridesGiven ? '' : ' (strides=None means pool_size)'}, ` +
       `padding=${padding === null ? 'unknown' : `'${padding}'`}, data_format=${format ?? 'unknown'}.`,
   );
-  const x = inputOrUnknown(ctx, input, n + 2);
-  if (input !== null) ctx.step(inputStep(x));
-  if (!checkRank(layer, x, n + 2, sink, describeAxes(n, format))) {
-    ctx.unknown(`${layer} cannot take a rank-${x.length} input`);
-    return ctx.finish(null);
-  }
-  if (format === null) {
-    ctx.unknown('the data_format is not known');
-    return ctx.finish(unknownShape(n + 2, x[0] ?? null));
-  }
-  const lay = layoutFor(n, format);
+  const prep = spatialInput(ctx, n, input, format);
+  if ('result' in prep) return prep.result;
+  const { x, lay } = prep;
   const w = {
     layer,
     family: 'pool' as const,

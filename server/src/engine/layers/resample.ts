@@ -2,10 +2,10 @@
 // padding or cropping, or a whole-number scale, per spatial axis.
 import type { AxisDetail, Dim, LayerResult, PyValue, Shape } from '../types';
 import type { IntTuple } from '../args';
-import { LayerContext, inputOrUnknown } from '../context';
+import { LayerContext, spatialInput } from '../context';
 import { kerasRaises } from '../findings';
-import { checkRank, describeAxes, layoutFor, spatialNames, unknownShape, type Layout } from '../layout';
-import { axisSteps, fmt, inputStep } from '../explain';
+import { spatialNames, type Layout } from '../layout';
+import { axisSteps, fmt } from '../explain';
 import { cropped, padded, scaled } from '../dim';
 import { intValue, isIntLike, pyInt, repr, shapeRepr } from '../py';
 import { fPadTuple } from '../torch';
@@ -72,25 +72,10 @@ function readPairs(ctx: LayerContext, name: 'padding' | 'cropping', n: number, f
   return nulls();
 }
 
-/** Shared tail: rank check, layout, the data_format (1-D cropping/upsampling have none). */
-function prepare(
-  ctx: LayerContext,
-  n: number,
-  input: Shape | null,
-  hasFormat: boolean,
-): { x: Shape; lay: Layout } | { result: LayerResult } {
+/** The data_format (1-D cropping/upsampling have none: steps are axis 1), then the shared prelude. */
+function prepare(ctx: LayerContext, n: number, input: Shape | null, hasFormat: boolean): { x: Shape; lay: Layout } | { result: LayerResult } {
   const format = hasFormat ? ctx.args.dataFormat(ctx.options.defaultDataFormat) : 'channels_last';
-  const x = inputOrUnknown(ctx, input, n + 2);
-  if (input !== null) ctx.step(inputStep(x));
-  if (!checkRank(ctx.layer, x, n + 2, ctx.sink, describeAxes(n, format))) {
-    ctx.unknown(`${ctx.layer} cannot take a rank-${x.length} input`);
-    return { result: ctx.finish(null) };
-  }
-  if (format === null) {
-    ctx.unknown('the data_format is not known');
-    return { result: ctx.finish(unknownShape(n + 2, x[0] ?? null)) };
-  }
-  return { x, lay: layoutFor(n, format) };
+  return spatialInput(ctx, n, input, format);
 }
 
 export function applyZeroPadding(ctx: LayerContext, n: number, input: Shape | null): LayerResult {
