@@ -243,3 +243,24 @@ describe('a layer applied several times', () => {
     expect(ds.map((d) => d.range)).toEqual([rangeOf(text, 'padding="same"'), rangeOf(text, 'padding="same"')]);
   });
 });
+
+describe('tooltips resolved lazily', () => {
+  it('sends hints without tooltips to clients that resolve them, and resolves them while current', async () => {
+    const client = await TestClient.start({ lazyTooltips: true });
+    try {
+      const uri = 'file:///lazy.py';
+      await client.open(uri, SOURCE);
+      const hints = await client.inlayHints(uri);
+      expect(hintSummary(hints)).toEqual(EXPECTED_HINTS);
+      expect(hints.every((h) => h.tooltip === undefined && h.data !== undefined)).toBe(true);
+      const resolved = await client.resolveInlayHint(hints[1]);
+      expect((resolved.tooltip as MarkupContent).value).toContain('Conv2D: (None, 64, 64, 3) → (None, 32, 32, 8)');
+      expect(resolved.label).toBe('→ (None, 32, 32, 8)');
+      // After an edit the old hint is stale: resolving it adds nothing (the editor asks again).
+      await client.change(uri, [{ range: { start: { line: 7, character: 0 }, end: { line: 7, character: 0 } }, text: '# more\n' }]);
+      expect((await client.resolveInlayHint(hints[1])).tooltip).toBeUndefined();
+    } finally {
+      await client.stop();
+    }
+  });
+});

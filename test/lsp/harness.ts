@@ -18,6 +18,7 @@ import {
   InitializeRequest,
   InlayHintRefreshRequest,
   InlayHintRequest,
+  InlayHintResolveRequest,
   LogMessageNotification,
   PublishDiagnosticsNotification,
   RegistrationRequest,
@@ -52,6 +53,10 @@ export interface ClientOptions {
   /** Settings returned for workspace/configuration, per scopeUri ('*' for every resource). */
   settings?: Record<string, unknown>;
   documentChanges?: boolean;
+  /** The client resolves inlay-hint tooltips lazily (inlayHint/resolve); default false. */
+  lazyTooltips?: boolean;
+  /** Whether the client supports workspace/configuration (default true). */
+  configuration?: boolean;
   debounceMs?: number;
   treeCacheSize?: number;
 }
@@ -107,7 +112,7 @@ export class TestClient {
       capabilities: {
         general: { positionEncodings: ['utf-16'] },
         workspace: {
-          configuration: true,
+          configuration: options.configuration ?? true,
           didChangeConfiguration: { dynamicRegistration: true },
           inlayHint: { refreshSupport: true },
           workspaceEdit: { documentChanges: options.documentChanges ?? false },
@@ -116,7 +121,7 @@ export class TestClient {
           synchronization: { dynamicRegistration: false },
           publishDiagnostics: { relatedInformation: true, versionSupport: true, codeDescriptionSupport: true },
           hover: { contentFormat: ['markdown', 'plaintext'] },
-          inlayHint: {},
+          inlayHint: options.lazyTooltips ? { resolveSupport: { properties: ['tooltip'] } } : {},
           codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix'] } }, isPreferredSupport: true },
         },
         notebookDocument: { synchronization: {} },
@@ -193,6 +198,10 @@ export class TestClient {
     return this.connection.sendRequest(InlayHintRequest.type, { textDocument: { uri }, range }).then((h) => h ?? []);
   }
 
+  resolveInlayHint(hint: InlayHint): Promise<InlayHint> {
+    return this.connection.sendRequest(InlayHintResolveRequest.type, hint);
+  }
+
   hover(uri: string, position: Position): Promise<Hover | null> {
     return this.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position });
   }
@@ -209,9 +218,15 @@ export class TestClient {
       .then((a) => (a ?? []) as CodeAction[]);
   }
 
+  /** Changes what workspace/configuration answers and notifies the server (the pull model). */
   async changeSettings(settings: Record<string, unknown>): Promise<void> {
     this.settings = settings;
     await this.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+  }
+
+  /** Pushes settings with the notification (clients without workspace/configuration). */
+  async pushSettings(settings: unknown): Promise<void> {
+    await this.connection.sendNotification(DidChangeConfigurationNotification.type, { settings });
   }
 
   openNotebook(p: DidOpenNotebookDocumentParams): Promise<void> {

@@ -37,7 +37,7 @@ describe('initialize', () => {
       notebookSelector: [{ notebook: { notebookType: 'jupyter-notebook' }, cells: [{ language: 'python' }] }],
     });
     expect(caps.hoverProvider).toBe(true);
-    expect(caps.inlayHintProvider).toEqual({ resolveProvider: false });
+    expect(caps.inlayHintProvider).toEqual({ resolveProvider: true });
     expect(caps.codeActionProvider).toEqual({ codeActionKinds: ['quickfix'], resolveProvider: false });
     expect(client.initializeResult.serverInfo?.name).toBe('shapewise');
   });

@@ -18,7 +18,7 @@ export function serverCapabilities(): ServerCapabilities {
       notebookSelector: [{ notebook: { notebookType: NOTEBOOK_TYPE }, cells: [{ language: PYTHON }] }],
     },
     hoverProvider: true,
-    inlayHintProvider: { resolveProvider: false },
+    inlayHintProvider: { resolveProvider: true },
     codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix], resolveProvider: false },
   };
 }

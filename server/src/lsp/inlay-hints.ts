@@ -7,6 +7,22 @@ import type { ShapewiseSettings } from '../config';
 import { layerMarkdown, outputHintLabel, padsText, paddingHintLabel, type UnknownWhy } from './render';
 import type { AnalysisUnit } from './units';
 
+/** What `inlayHint/resolve` needs to find a hint's layer again. */
+export interface HintData {
+  uri: string;
+  /** The unit revision the hint was computed from: a resolve for another revision gets nothing. */
+  revision: number;
+  kind: 'shape' | 'padding';
+  /** Offset in the analysed text the hint groups on (hintAt, or the constructor's start). */
+  key: number;
+}
+
+export interface HintOptions {
+  /** The client resolves tooltips lazily: send `data` instead of the markdown. */
+  lazyTooltips: boolean;
+  revision: number;
+}
+
 export function inlayHints(
   unit: AnalysisUnit,
   uri: string,
@@ -14,6 +30,7 @@ export function inlayHints(
   result: AnalysisResult,
   settings: ShapewiseSettings,
   why: UnknownWhy,
+  options: HintOptions = { lazyTooltips: false, revision: unit.revision },
 ): InlayHint[] {
   const { outputShape, padding } = settings.inlayHints;
   if (!outputShape && !padding) return [];
@@ -26,9 +43,13 @@ export function inlayHints(
   const inRange = (o: number): boolean => o >= from && o <= to;
 
   const hints: { at: number; hint: InlayHint }[] = [];
-  const place = (offset: number, hint: Omit<InlayHint, 'position'>): void => {
+  const place = (offset: number, hint: Omit<InlayHint, 'position' | 'tooltip'>, data: HintData, tooltip: () => string): void => {
     const loc = unit.locate({ start: offset, end: offset });
-    if (loc && loc.uri === uri) hints.push({ at: offset, hint: { position: loc.range.start, ...hint } });
+    if (!loc || loc.uri !== uri) return;
+    const full: InlayHint = { position: loc.range.start, ...hint };
+    if (options.lazyTooltips) full.data = data;
+    else full.tooltip = { kind: MarkupKind.Markdown, value: tooltip() };
+    hints.push({ at: offset, hint: full });
   };
 
   if (outputShape) {
@@ -37,12 +58,12 @@ export function inlayHints(
       if (!inRange(at)) continue;
       const label = outputHintLabel(apps);
       if (!label) continue;
-      place(at, {
-        label,
-        kind: InlayHintKind.Type,
-        paddingLeft: true,
-        tooltip: { kind: MarkupKind.Markdown, value: layerMarkdown(apps, why) },
-      });
+      place(
+        at,
+        { label, kind: InlayHintKind.Type, paddingLeft: true },
+        { uri, revision: options.revision, kind: 'shape', key: at },
+        () => layerMarkdown(apps, why),
+      );
     }
   }
 
@@ -52,15 +73,31 @@ export function inlayHints(
       if (!arg || !inRange(arg.range.end)) continue;
       const label = paddingHintLabel(apps);
       if (!label) continue;
-      place(arg.range.end, {
-        label,
-        paddingLeft: true,
-        tooltip: { kind: MarkupKind.Markdown, value: paddingTooltip(apps) },
-      });
+      place(
+        arg.range.end,
+        { label, paddingLeft: true },
+        { uri, revision: options.revision, kind: 'padding', key: apps[0].construct.start },
+        () => paddingTooltip(apps),
+      );
     }
   }
 
   return hints.sort((a, b) => a.at - b.at).map((h) => h.hint);
+}
+
+/** `inlayHint/resolve`: the tooltip of a hint sent without one, if its result is still current. */
+export function resolveTooltip(hint: InlayHint, revision: number, result: AnalysisResult, why: UnknownWhy): InlayHint {
+  const data = hint.data as Partial<HintData> | undefined;
+  if (!data || data.revision !== revision) return hint;
+  const apps =
+    data.kind === 'shape'
+      ? result.layers.filter((l) => l.hintAt === data.key)
+      : data.kind === 'padding'
+        ? result.layers.filter((l) => l.construct.start === data.key)
+        : [];
+  if (apps.length === 0) return hint;
+  const value = data.kind === 'shape' ? layerMarkdown(apps, why) : paddingTooltip(apps);
+  return { ...hint, tooltip: { kind: MarkupKind.Markdown, value } };
 }
 
 function paddingTooltip(apps: readonly LayerReport[]): string {

@@ -16,7 +16,7 @@ import { serverCapabilities } from './capabilities';
 import { codeActions } from './code-actions';
 import { DiagnosticsPublisher } from './diagnostics';
 import { hover, unknownWhy } from './hover';
-import { inlayHints } from './inlay-hints';
+import { inlayHints, resolveTooltip, type HintData } from './inlay-hints';
 import { shapeText } from './render';
 import { Debouncer } from './scheduler';
 import { SECTION, SettingsStore } from './settings';
@@ -39,6 +39,8 @@ interface ClientSupport {
   registerConfigurationChange: boolean;
   inlayHintRefresh: boolean;
   documentChanges: boolean;
+  /** The client resolves inlay-hint tooltips lazily (inlayHint/resolve). */
+  lazyHintTooltips: boolean;
 }
 
 interface State {
@@ -65,6 +67,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       registerConfigurationChange: caps.workspace?.didChangeConfiguration?.dynamicRegistration === true,
       inlayHintRefresh: caps.workspace?.inlayHint?.refreshSupport === true,
       documentChanges: caps.workspace?.workspaceEdit?.documentChanges === true,
+      lazyHintTooltips: caps.textDocument?.inlayHint?.resolveSupport?.properties.includes('tooltip') === true,
     };
     const analyzer = await Analyzer.create();
     const trees = new TreeCache(options.treeCacheSize ?? DEFAULT_TREE_CACHE_SIZE);
@@ -187,8 +190,19 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   connection.languages.inlayHint.on(async (params, token) => {
     const found = await analysisFor(params.textDocument.uri, token);
     if (!found) return [];
-    const { unit, analysis, settings } = found;
-    return inlayHints(unit, params.textDocument.uri, params.range, analysis.result, settings, unknownWhy(analysis.result));
+    const { s, unit, analysis, settings } = found;
+    return inlayHints(unit, params.textDocument.uri, params.range, analysis.result, settings, unknownWhy(analysis.result), {
+      lazyTooltips: s.client.lazyHintTooltips,
+      revision: analysis.revision,
+    });
+  });
+
+  connection.languages.inlayHint.resolve(async (hint, token) => {
+    const data = hint.data as Partial<HintData> | undefined;
+    if (typeof data?.uri !== 'string') return hint;
+    const found = await analysisFor(data.uri, token);
+    if (!found) return hint;
+    return resolveTooltip(hint, found.analysis.revision, found.analysis.result, unknownWhy(found.analysis.result));
   });
 
   connection.onHover(async (params, token) => {
