@@ -190,6 +190,11 @@ describe('a Python document', () => {
     await client.close(uri);
     await client.until(() => client.latestDiagnostics(uri)?.diagnostics.length === 0, 'cleared diagnostics');
     expect(await client.inlayHints(uri)).toEqual([]);
+    // Opened again, at version 1 again, with other text: nothing of the old document is reused.
+    const other = SOURCE.replace('shape=(64, 64, 3)', 'shape=(28, 28, 1)');
+    await client.open(uri, other);
+    // 28 → 14 ('same' s=2, P = 13·2 + 3 - 28 = 1 → 0/1); valid: 12; pool: 6.
+    expect(hintSummary(await client.inlayHints(uri))).toEqual(['3:39 → (None, 28, 28, 1)', '4:58 → (None, 14, 14, 8)', '5:44 → (None, 12, 12, 16)', '6:29 → (None, 6, 6, 16)']);
   });
 });
 

@@ -9,13 +9,18 @@ import type { TreeCache } from './tree-cache';
 import type { AnalysisUnit } from './units';
 
 export interface UnitAnalysis {
+  /** The unit object analysed (a document closed and opened again is a new unit). */
+  unit: AnalysisUnit;
   key: string;
   revision: number;
   settings: ShapewiseSettings;
   result: AnalysisResult;
 }
 
-export type Log = (message: string) => void;
+export interface Log {
+  error(message: string): void;
+  info(message: string): void;
+}
 
 export class Analyses {
   private readonly results = new Map<string, UnitAnalysis>();
@@ -23,15 +28,15 @@ export class Analyses {
   constructor(
     private readonly analyzer: Analyzer,
     private readonly trees: TreeCache,
-    private readonly logError: Log,
+    private readonly log: Log,
   ) {}
 
   /** The result for the unit as it is now, computed if the cached one is stale. */
   current(unit: AnalysisUnit, settings: ShapewiseSettings): UnitAnalysis {
-    const cached = this.results.get(unit.key);
-    if (cached && cached.revision === unit.revision && cached.settings === settings) return cached;
+    const cached = this.peek(unit, settings);
+    if (cached) return cached;
     const result = this.compute(unit, settings);
-    const analysis: UnitAnalysis = { key: unit.key, revision: unit.revision, settings, result };
+    const analysis: UnitAnalysis = { unit, key: unit.key, revision: unit.revision, settings, result };
     this.results.set(unit.key, analysis);
     return analysis;
   }
@@ -39,7 +44,7 @@ export class Analyses {
   /** The cached result when it is up to date, without computing. */
   peek(unit: AnalysisUnit, settings: ShapewiseSettings): UnitAnalysis | undefined {
     const cached = this.results.get(unit.key);
-    return cached && cached.revision === unit.revision && cached.settings === settings ? cached : undefined;
+    return cached && cached.unit === unit && cached.revision === unit.revision && cached.settings === settings ? cached : undefined;
   }
 
   forget(key: string): void {
@@ -50,16 +55,19 @@ export class Analyses {
     const text = unit.text;
     if (text.length > MAX_DOCUMENT_CHARS) {
       this.trees.delete(unit.key);
+      this.log.info(`Shapewise: ${unit.key} is not analysed: it has ${text.length} characters, over the limit of ${MAX_DOCUMENT_CHARS}`);
       return notAnalysed(`the file has ${text.length} characters, over the limit of ${MAX_DOCUMENT_CHARS}`);
     }
     const tree = this.analyzer.parse(text, this.trees.get(unit.key));
     if (!tree) {
       this.trees.delete(unit.key);
+      this.log.info(`Shapewise: ${unit.key} is not analysed: the parser gave up`);
       return notAnalysed('the parser gave up on this file (too deeply nested or too large)');
     }
     this.trees.set(unit.key, tree);
     const result = this.analyzer.analyzeTree(tree, text, settings.analysis);
-    if (result.internalError) this.logError(`Shapewise: internal error while analysing ${unit.key}: ${result.internalError}`);
+    if (result.internalError) this.log.error(`Shapewise: internal error while analysing ${unit.key}: ${result.internalError}`);
+    if (result.stoppedEarly) this.log.info(`Shapewise: analysis of ${unit.key} stopped early: ${result.stoppedEarly}`);
     return result;
   }
 }

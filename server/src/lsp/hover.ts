@@ -29,7 +29,6 @@ export function hover(unit: AnalysisUnit, uri: string, position: Position, resul
       ...(loc && loc.uri === uri ? { range: loc.range } : {}),
     };
   }
-  if (result.notAnalysed && offset <= unit.text.length) return null;
   return null;
 }
 

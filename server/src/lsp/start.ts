@@ -75,7 +75,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       analyzer,
       trees,
       workspace: new Workspace(trees),
-      analyses: new Analyses(analyzer, trees, (m) => connection.console.error(m)),
+      analyses: new Analyses(analyzer, trees, { error: (m) => connection.console.error(m), info: (m) => connection.console.info(m) }),
       settings: new SettingsStore(connection, client.pullConfiguration),
       publisher: new DiagnosticsPublisher(connection),
       debouncer: new Debouncer(debounceMs, (key) => publishUnit(key)),
