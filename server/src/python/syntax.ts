@@ -47,11 +47,14 @@ export function copyTree(root: Node, maxDepth = 2000): SyntaxNode {
   const names = tablesFor(root.tree.language);
   const makeNode = (c: TreeCursor, field: string | null): SyntaxNode => {
     const typeId = c.nodeTypeId;
-    const named = names.named[typeId];
+    // ERROR nodes have the id 0xFFFF, outside the tables (web-tree-sitter names them 'ERROR').
+    const type = names.types[typeId] ?? 'ERROR';
+    const named = names.named[typeId] ?? true;
     const start = c.startIndex;
-    // Anonymous tokens are their own text; only named nodes need an end offset read.
-    const end = named ? c.endIndex : start + names.types[typeId].length;
-    return { type: names.types[typeId], field, named, missing: named && start === end, start, end, children: [] };
+    // Anonymous tokens are their own text, so only named nodes need an end offset read; except
+    // the two-keyword aliases `not in` / `is not`, which may have any whitespace inside.
+    const end = named || type.includes(' ') ? c.endIndex : start + type.length;
+    return { type, field, named, missing: named && start === end, start, end, children: [] };
   };
   try {
     const top: SyntaxNode = makeNode(cursor, null);
