@@ -2,7 +2,8 @@
 // (through the engine), Sequential and functional models, and the few Keras/NumPy/TF helpers
 // model code uses for shapes.
 import type { ApplicationKind, ArgReport, SourceRange } from '../analysis-types';
-import { applyLayer as engineApply, layerInputKind, layerSignature } from '../engine/index';
+import { layerInputKind, layerSignature } from '../engine/index';
+import { applyLayerCached as engineApply } from './engine-cache';
 import type { EngineOptions, LayerResult, PyValue, Shape } from '../engine/types';
 import type { Expr } from './ast';
 import { iterate } from './builtins';
