@@ -1,5 +1,7 @@
 // `shapewise check PATH...`: the command-line checker (bundled to dist/cli.js). The work is in
 // cli/: run.ts drives it, check-file.ts checks one file, reporters/ format the results.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { Analyzer } from './analysis';
 import { main } from './cli/run';
 
@@ -14,6 +16,7 @@ main(process.argv.slice(2), {
   stdout: (s) => void process.stdout.write(s),
   stderr: (s) => void process.stderr.write(s),
   createAnalyzer: () => Analyzer.create(),
+  workerScript: workerScript(),
 }).then(
   (code) => {
     process.exitCode = code;
@@ -23,3 +26,9 @@ main(process.argv.slice(2), {
     process.exitCode = 2;
   },
 );
+
+/** dist/check-worker.js beside the bundled checker; absent when running from source. */
+function workerScript(): string | undefined {
+  const p = path.join(__dirname, 'check-worker.js');
+  return existsSync(p) ? p : undefined;
+}

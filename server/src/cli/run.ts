@@ -5,6 +5,7 @@ import type { Severity } from '../engine/types';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE_OR_UNREADABLE, parseArguments } from './args';
 import { checkFile, isNotebookPath } from './check-file';
 import { collectFiles } from './collect';
+import { checkInWorkers, MIN_FILES_FOR_WORKERS } from './parallel';
 import { formatJson } from './reporters/json';
 import { formatSarif } from './reporters/sarif';
 import { formatText } from './reporters/text';
@@ -17,6 +18,8 @@ export interface CliEnv {
   stderr(text: string): void;
   /** Called once per run; the result is used for every file. */
   createAnalyzer(): Promise<SourceAnalyzer & { dispose?(): void }>;
+  /** The bundled worker script (dist/check-worker.js); without it every file is checked here. */
+  workerScript?: string;
 }
 
 export async function main(argv: readonly string[], env: CliEnv): Promise<number> {
@@ -48,7 +51,11 @@ export async function runCheck(options: CheckOptions, env: CliEnv): Promise<numb
     error: p.error,
   }));
   try {
-    for (const f of collected.files) reports.push(checkFile(f.absolute, analyzer, config, f.display));
+    if (env.workerScript && collected.files.length >= MIN_FILES_FOR_WORKERS) {
+      reports.push(...(await checkInWorkers(env.workerScript, collected.files, config)));
+    } else {
+      for (const f of collected.files) reports.push(checkFile(f.absolute, analyzer, config, f.display));
+    }
   } finally {
     analyzer.dispose?.();
   }
