@@ -58,6 +58,8 @@ interface State {
 
 export function startServer(connection: Connection, options: ServerOptions = {}): void {
   const debounceMs = options.debounceMs ?? DEFAULT_DEBOUNCE_MS;
+  // All logging goes to the client (window/logMessage), never to stdout.
+  const remote = connection.console;
   let state: State | undefined;
 
   connection.onInitialize(async (params: InitializeParams): Promise<InitializeResult> => {
@@ -75,7 +77,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       analyzer,
       trees,
       workspace: new Workspace(trees),
-      analyses: new Analyses(analyzer, trees, { error: (m) => connection.console.error(m), info: (m) => connection.console.info(m) }),
+      analyses: new Analyses(analyzer, trees, { error: (m) => remote.error(m), info: (m) => remote.info(m) }),
       settings: new SettingsStore(connection, client.pullConfiguration),
       publisher: new DiagnosticsPublisher(connection),
       debouncer: new Debouncer(debounceMs, (key) => publishUnit(key)),
@@ -90,7 +92,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     if (state?.client.registerConfigurationChange) {
       void connection.client.register(DidChangeConfigurationNotification.type, { section: SECTION });
     }
-    connection.console.info(`Shapewise language server ${version} ready.`);
+    remote.info(`Shapewise language server ${version} ready.`);
   });
 
   /** Analyses one unit after the debounce and publishes, unless a newer change came meanwhile. */
