@@ -269,3 +269,43 @@ describe('tooltips resolved lazily', () => {
     }
   });
 });
+
+describe('related information', () => {
+  it('points a shape mismatch at the layers its inputs came from, and a rank mismatch at where the rank changed', async () => {
+    const client = await TestClient.start();
+    try {
+      const uri = 'file:///related.py';
+      const text = [
+        'import keras',
+        'from keras import layers',
+        'a = keras.Input(shape=(64, 64, 3))',
+        'b = layers.Conv2D(8, 3)(a)',
+        'c = layers.Concatenate()([a, b])',
+        'f = layers.Flatten()(b)',
+        'g = layers.Conv2D(4, 3)(f)',
+        '',
+      ].join('\n');
+      await client.open(uri, text);
+      // valid 3×3 on 64: 62, so (None, 64, 64, 3) and (None, 62, 62, 8) cannot be concatenated on
+      // the last axis. Flatten gives rank 2; Conv2D wants rank 4.
+      const ds = await client.diagnosticsFor(uri, 1);
+      expect(ds.map((d) => [d.code, d.severity, d.range.start.line])).toEqual([
+        ['shape-mismatch', 1, 4],
+        ['rank-mismatch', 1, 6],
+      ]);
+      const [mismatch, rank] = ds;
+      expect(mismatch.relatedInformation?.map((r) => [r.location.uri, r.location.range])).toEqual([
+        [uri, rangeOf(text, 'keras.Input(shape=(64, 64, 3))')],
+        [uri, rangeOf(text, 'layers.Conv2D(8, 3)(a)')],
+      ]);
+      expect(mismatch.relatedInformation?.[0].message).toContain('(None, 64, 64, 3)');
+      expect(mismatch.relatedInformation?.[1].message).toContain('(None, 62, 62, 8)');
+      expect(rank.relatedInformation?.map((r) => r.location.range)).toEqual([rangeOf(text, 'layers.Flatten()(b)')]);
+      expect(rank.relatedInformation?.[0].message).toContain('(None, 30752)');
+      // The failing Concatenate and Conv2D get no (guessed) shape hint; Flatten: 62·62·8 = 30752.
+      expect(hintSummary(await client.inlayHints(uri))).toEqual(['2:34 → (None, 64, 64, 3)', '3:26 → (None, 62, 62, 8)', '5:23 → (None, 30752)']);
+    } finally {
+      await client.stop();
+    }
+  });
+});

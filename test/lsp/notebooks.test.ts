@@ -182,3 +182,20 @@ describe('a quick fix in a notebook cell', () => {
     );
   });
 });
+
+describe('related information across cells', () => {
+  it('points at the cell the mismatching input came from', async () => {
+    const nb = await openNotebook('related', [
+      [2, 'python', 'import keras\nfrom keras import layers\na = keras.Input(shape=(16, 16, 3))'],
+      [2, 'python', 'b = layers.Conv2D(8, 3)(a)\nc = layers.Add()([a, b])'],
+    ]);
+    // (None, 16, 16, 3) + (None, 14, 14, 8): Add cannot combine them.
+    const ds = await client.diagnosticsFor(nb.cells[1], 1);
+    expect(ds.map((d) => [d.code, d.range.start.line])).toEqual([['shape-mismatch', 1]]);
+    expect(ds[0].relatedInformation?.map((r) => [r.location.uri, r.location.range])).toEqual([
+      [nb.cells[0], { start: { line: 2, character: 4 }, end: { line: 2, character: 34 } }],
+      [nb.cells[1], { start: { line: 0, character: 4 }, end: { line: 0, character: 26 } }],
+    ]);
+    expect(await client.diagnosticsFor(nb.cells[0], 1)).toEqual([]);
+  });
+});
