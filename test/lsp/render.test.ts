@@ -57,6 +57,8 @@ describe('shape labels', () => {
     expect(paddingHintLabel([report([null, 8, 8, 8, 1], null, { mode: 'same', before: [null, 0, 0], after: [null, 1, 1] })])).toBe('pad ?/? · 0/1 · 0/1');
     expect(paddingHintLabel([report([null, 8, 8, 8, 1], [null, 16, 16, 16, 1], { mode: 'same', before: [0, 0, 0], after: [1, 1, 1], crop: true })])).toBe('crop 0/1 · 0/1 · 0/1');
     expect(paddingHintLabel([report([null, 8, 8, 8, 1], [null, 10, 10, 10, 1], { mode: 'explicit', before: [1, 1, 1], after: [1, 1, 1] })])).toBeUndefined();
+    expect(paddingHintLabel([report([null, 8, 8, 8, 1], [null, 6, 6, 6, 1], { mode: 'valid', before: [0, 0, 0], after: [0, 0, 0] })])).toBeUndefined();
+    expect(paddingHintLabel([report([null, 8, 8, 8, 1], [null, 8, 8, 8, 1], { mode: 'causal', before: [2], after: [0] })])).toBe('pad 2/0');
   });
 
   it('escapes markdown in prose', () => {

@@ -55,10 +55,10 @@ describe('settings', () => {
 
   it('turns the output-shape hints off and the padding hints on', async () => {
     await client.changeSettings({ '*': { inlayHints: { outputShape: { enabled: false }, padding: { enabled: true } } } });
-    // After `padding="same"` (ends at 3:49): 0 before, 1 after on both axes. After `padding="valid"`
-    // of the transposed conv (ends at 4:59): nothing cropped.
+    // After `padding="same"` (ends at 3:49): 0 before, 1 after on both axes. Nothing after the
+    // transposed conv's `padding="valid"`: it crops nothing, and 'valid' pads nothing.
     const hints = await client.inlayHints('file:///s1.py');
-    expect(hintSummary(hints)).toEqual(['3:49 pad 0/1 · 0/1', '4:59 crop 0/0 · 0/0']);
+    expect(hintSummary(hints)).toEqual(['3:49 pad 0/1 · 0/1']);
     expect(hints[0].paddingLeft).toBe(true);
     expect((hints[0].tooltip as { value: string }).value).toContain('height 0/1, width 0/1');
     expect(summary(await client.diagnosticsFor('file:///s1.py', 1))).toEqual(['same-stride-downsamples:3', 'same-asymmetric-padding:4']);
@@ -70,7 +70,6 @@ describe('settings', () => {
       '2:39 → (None, 64, 64, 3)',
       '3:49 pad 0/1 · 0/1',
       '3:58 → (None, 32, 32, 8)',
-      '4:59 crop 0/0 · 0/0',
       '4:63 → (None, 65, 65, 4)',
     ]);
   });

@@ -53,8 +53,12 @@ export function layerAt(result: AnalysisResult, offset: number): LayerReport[] |
 /** Why an application's shape is unknown: the analysis' unknown report for it, or the engine's. */
 export function unknownWhy(result: AnalysisResult): UnknownWhy {
   return (app) => {
-    const u = result.unknowns.find((x) => x.start === app.expression.start && x.end === app.expression.end);
-    return u?.reason ?? app.result.unknownReason ?? (app.inputs.some((s) => s === null) ? 'the input shape is not known' : undefined);
+    // The analysis records one unknown per expression (the first application's reason): use it
+    // for an unknown input, where it says why the input is unknown; otherwise the engine's reason
+    // for this very application.
+    const recorded = () => result.unknowns.find((x) => x.start === app.expression.start && x.end === app.expression.end)?.reason;
+    if (app.inputs.some((s) => s === null)) return recorded() ?? 'the input shape is not known';
+    return app.result.unknownReason ?? recorded();
   };
 }
 

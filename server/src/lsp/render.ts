@@ -63,7 +63,8 @@ export function outputHintLabel(apps: readonly LayerReport[]): string | undefine
   if (known.length === 0) return undefined;
   if (outputs.length === 1) return `→ ${shortShapeText(known[0], HINT_LABEL_MAX - 2)}`;
   const suffix = ` ×${outputs.length} shapes`;
-  return `→ ${shortShapeText(known[0], Math.max(14, HINT_LABEL_MAX - 2 - suffix.length))}${suffix}`;
+  // A little over HINT_LABEL_MAX rather than cutting a common 4-D shape.
+  return `→ ${shortShapeText(known[0], Math.max(21, HINT_LABEL_MAX - 2 - suffix.length))}${suffix}`;
 }
 
 /** `0/1 · 0/1`: before/after per spatial axis. */
@@ -73,7 +74,12 @@ export function padsText(before: readonly Dim[], after: readonly Dim[]): string 
 
 /** `pad 0/1 · 0/1` (or `crop …` for transposed convolutions), undefined when nothing to show. */
 export function paddingHintLabel(apps: readonly LayerReport[]): string | undefined {
-  const padded = apps.filter((a) => a.result.padding && a.result.padding.mode !== 'explicit' && a.result.padding.before.length > 0);
+  // Explicit padding layers show what the user wrote anyway; 'valid' with nothing added says nothing.
+  const padded = apps.filter((a) => {
+    const p = a.result.padding;
+    if (!p || p.mode === 'explicit' || p.before.length === 0) return false;
+    return !(p.mode === 'valid' && [...p.before, ...p.after].every((x) => x === 0));
+  });
   if (padded.length === 0) return undefined;
   const labels = distinct(
     padded.map((a) => `${a.result.padding?.crop ? 'crop' : 'pad'} ${padsText(a.result.padding?.before ?? [], a.result.padding?.after ?? [])}`),
