@@ -128,7 +128,7 @@ export function zeroPaddingFix(text: string, result: AnalysisResult, layer: Laye
   if (!first || first.mode !== 'same' || first.crop || first.before.length !== rank) return undefined;
   const before = first.before;
   const after = first.after;
-  if (!before.every((b): b is number => b !== null) || !after.every((a): a is number => a !== null)) return undefined;
+  if (!before.every((b): b is number => typeof b === 'number') || !after.every((a): a is number => typeof a === 'number')) return undefined;
   if (pads.some((p) => !p || p.mode !== 'same' || p.crop || !sameDims(p.before, before) || !sameDims(p.after, after))) return undefined;
   if (before.every((b, i) => b === after[i])) return undefined;
   if (apps.some((a) => a.result.axes.some((x) => (x.stride ?? 1) > 1 && (x.dilation ?? 1) > 1))) return undefined;
@@ -227,7 +227,7 @@ function importsByName(text: string, name: string): boolean {
   return re.test(text);
 }
 
-function sameDims(a: readonly (number | null)[], b: readonly (number | null)[]): boolean {
+function sameDims(a: readonly unknown[], b: readonly unknown[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 

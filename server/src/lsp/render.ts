@@ -1,18 +1,22 @@
 // Text shown in the editor: shape labels, inlay-hint labels and the markdown of hovers and hint
 // tooltips. Plain strings only; the feature modules wrap them in protocol types.
 import type { LayerReport } from '../analysis-types';
-import type { DiagnosticCode, Dim, Shape } from '../engine/types';
+import type { DiagnosticCode } from '../engine/types';
 import { diagnosticsDocsUrl, docsUrlFor } from './links';
 
 /** Longest output-shape hint label we aim for (the "about 30 characters" convention). */
 export const HINT_LABEL_MAX = 30;
 
-export function dimText(d: Dim): string {
+/** A dimension as the engine reports it: a size, unknown (null), or symbolic (`ceil(H/2)`). */
+export type AnyDim = number | string | null;
+export type AnyShape = readonly AnyDim[];
+
+export function dimText(d: AnyDim): string {
   return d === null ? 'None' : String(d);
 }
 
 /** `(None, 33, 33, 32)`, `(None,)` for rank 1, `?` when unknown. */
-export function shapeText(shape: Shape | null): string {
+export function shapeText(shape: AnyShape | null): string {
   if (!shape) return '?';
   const dims = shape.map(dimText);
   return `(${dims.join(', ')}${dims.length === 1 ? ',' : ''})`;
@@ -22,7 +26,7 @@ export function shapeText(shape: Shape | null): string {
  * The shape in at most `max` characters: middle dimensions give way to `…` first, keeping the
  * batch axis and the last (channel) axis, e.g. `(None, 1024, …, 256)`.
  */
-export function shortShapeText(shape: Shape, max: number): string {
+export function shortShapeText(shape: AnyShape, max: number): string {
   const full = shapeText(shape);
   if (full.length <= max || shape.length <= 2) return full;
   const dims = shape.map(dimText);
@@ -59,7 +63,7 @@ export function outputHintLabel(apps: readonly LayerReport[]): string | undefine
     apps.map((a) => (a.inputs.some((s) => s === null) ? null : a.result.output)),
     (s) => shapeText(s),
   );
-  const known = outputs.filter((s): s is Shape => s !== null);
+  const known = outputs.filter((s): s is NonNullable<typeof s> => s !== null);
   if (known.length === 0) return undefined;
   if (outputs.length === 1) return `→ ${shortShapeText(known[0], HINT_LABEL_MAX - 2)}`;
   const suffix = ` ×${outputs.length} shapes`;
@@ -68,7 +72,7 @@ export function outputHintLabel(apps: readonly LayerReport[]): string | undefine
 }
 
 /** `0/1 · 0/1`: before/after per spatial axis. */
-export function padsText(before: readonly Dim[], after: readonly Dim[]): string {
+export function padsText(before: readonly AnyDim[], after: readonly AnyDim[]): string {
   return before.map((b, i) => `${dimText(b).replace('None', '?')}/${dimText(after[i] ?? null).replace('None', '?')}`).join(' · ');
 }
 
