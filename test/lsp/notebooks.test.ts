@@ -102,11 +102,29 @@ describe('a notebook', () => {
     await client.until(() => client.refreshRequests > refreshes, 'inlayHint/refresh');
   });
 
+  it('does not ask for a refresh when an edit changes no shape', async () => {
+    const refreshes = client.refreshRequests;
+    await client.changeNotebook({
+      notebookDocument: { uri: nb.uri, version: 3 },
+      change: {
+        cells: {
+          textContent: [{ document: { uri: nb.cells[0], version: 3 }, changes: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '# setup\n' }] }],
+        },
+      },
+    });
+    await client.diagnosticsFor(nb.cells[0], 3);
+    // The Input moved down one line in its cell; cell 3 is unchanged.
+    expect(hintSummary(await client.inlayHints(nb.cells[0]))).toEqual(['3:39 → (None, 65, 65, 3)']);
+    expect(hintSummary(await client.inlayHints(nb.cells[2]))).toEqual(['0:58 → (None, 33, 33, 8)', '1:26 → (None, 33, 33, 4)']);
+    // Messages arrive in order: a refresh sent with the diagnostics would be here by now.
+    expect(client.refreshRequests).toBe(refreshes);
+  });
+
   it('handles a cell added, then removed (its diagnostics cleared)', async () => {
     const added = cellUri('model', 9);
     const text = 'z = layers.Conv2D(2, 3, strides=2, padding="same")(inputs)';
     await client.changeNotebook({
-      notebookDocument: { uri: nb.uri, version: 3 },
+      notebookDocument: { uri: nb.uri, version: 4 },
       change: {
         cells: {
           structure: {
@@ -122,7 +140,7 @@ describe('a notebook', () => {
     expect(hintSummary(await client.inlayHints(nb.cells[2]))).toEqual(['0:58 → (None, 33, 33, 8)', '1:26 → (None, 33, 33, 4)']);
 
     await client.changeNotebook({
-      notebookDocument: { uri: nb.uri, version: 4 },
+      notebookDocument: { uri: nb.uri, version: 5 },
       change: { cells: { structure: { array: { start: 1, deleteCount: 1 }, didClose: [{ uri: added }] } } },
     });
     await client.until(() => client.latestDiagnostics(added)?.diagnostics.length === 0, 'cleared diagnostics of the removed cell');
@@ -142,11 +160,11 @@ describe('a notebook', () => {
           },
         },
       });
-    await moved([2, 0, 1], 5);
+    await moved([2, 0, 1], 6);
     // `inputs` is not defined yet when cell 3 runs first: unknown, no hints there.
     expect(hintSummary(await client.inlayHints(nb.cells[2]))).toEqual([]);
-    expect(hintSummary(await client.inlayHints(nb.cells[0]))).toEqual(['2:39 → (None, 65, 65, 3)']);
-    await moved([0, 1, 2], 6);
+    expect(hintSummary(await client.inlayHints(nb.cells[0]))).toEqual(['3:39 → (None, 65, 65, 3)']);
+    await moved([0, 1, 2], 7);
     expect(hintSummary(await client.inlayHints(nb.cells[2]))).toEqual(['0:58 → (None, 33, 33, 8)', '1:26 → (None, 33, 33, 4)']);
   });
 

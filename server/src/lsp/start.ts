@@ -97,21 +97,29 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   /** Analyses one unit after the debounce and publishes, unless a newer change came meanwhile. */
   async function publishUnit(key: string): Promise<void> {
-    const s = state;
-    const unit = s?.workspace.unit(key);
-    if (!s || !unit) return;
-    const revision = unit.revision;
-    const settings = await s.settings.get(unit.scopeUri);
-    // A change while the settings were fetched scheduled its own run: never publish old text.
-    if (s.workspace.unit(key) !== unit || unit.revision !== revision) return;
-    const analysis = s.analyses.current(unit, settings);
-    s.publisher.publish(unit, analysis.result);
-    if (unit instanceof NotebookUnit) refreshHintsIfShapesChanged(s, unit, analysis);
+    try {
+      const s = state;
+      const unit = s?.workspace.unit(key);
+      if (!s || !unit) return;
+      const revision = unit.revision;
+      const settings = await s.settings.get(unit.scopeUri);
+      // A change while the settings were fetched scheduled its own run: never publish old text.
+      if (state !== s || s.workspace.unit(key) !== unit || unit.revision !== revision) return;
+      const analysis = s.analyses.current(unit, settings);
+      s.publisher.publish(unit, analysis.result);
+      if (unit instanceof NotebookUnit) refreshHintsIfShapesChanged(s, unit, analysis);
+    } catch (e) {
+      remote.error(`Shapewise: could not analyse ${key}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    }
   }
 
-  /** A notebook edit in one cell can change hints in later cells, which the editor will not ask for again. */
+  /**
+   * A notebook edit in one cell can change hints in other cells, which the editor does not ask
+   * for again by itself. Positions inside a cell do not move when another cell changes, so only
+   * the shapes matter.
+   */
   function refreshHintsIfShapesChanged(s: State, unit: NotebookUnit, analysis: UnitAnalysis): void {
-    const signature = analysis.result.layers.map((l) => `${l.hintAt}:${shapeText(l.result.output)}`).join('|');
+    const signature = analysis.result.layers.map((l) => `${l.className}:${shapeText(l.result.output)}`).join('|');
     const previous = s.hintSignatures.get(unit.key);
     s.hintSignatures.set(unit.key, signature);
     if (previous !== undefined && previous !== signature && s.client.inlayHintRefresh) void connection.languages.inlayHint.refresh();
