@@ -196,9 +196,9 @@ describe('Resizing and CenterCrop', () => {
 
 describe('unknown layers', () => {
   it('are not computed, with a reason', () => {
-    const r = layer('LSTM', { units: int(3) }, [null, 5, 3]);
+    const r = layer('LSTMCell', { units: int(3) }, [null, 5, 3]);
     expect(r.output).toBeNull();
-    expect(r.unknownReason).toContain('LSTM');
+    expect(r.unknownReason).toContain('LSTMCell');
     expect(r.findings).toEqual([]);
   });
 });

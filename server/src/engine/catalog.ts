@@ -1,13 +1,24 @@
 // Every layer the engine knows: canonical Keras 3 class name, the aliases keras.layers exports
 // for it, its positional parameter order (so the front end can name positional arguments), and
 // how it takes its inputs. Signatures are Keras 3's `__init__` parameters in order.
-export type InputKind = 'none' | 'single' | 'list';
+import { EXTRA_FUNCTIONAL, EXTRA_LAYERS } from './catalog-extra';
+
+/**
+ * How a layer takes its tensors: none (Input), one, a Python list (merges, Attention), or
+ * several separate tensor parameters of `__call__` ('multi': MultiHeadAttention(query, value,
+ * key); `tensors` names them, and `applyLayer` gets them in that order).
+ */
+export type InputKind = 'none' | 'single' | 'list' | 'multi';
 
 export interface LayerInfo {
   name: string;
   aliases?: string[];
   signature: readonly string[];
   input: InputKind;
+  /** `__call__`'s positional parameters after self; default ['inputs']. */
+  call?: readonly string[];
+  /** Which of `call` are tensors passed to applyLayer as `inputs` (in order); default the first. */
+  tensors?: readonly string[];
 }
 
 const CONV_TAIL = [
@@ -190,6 +201,7 @@ const LAYERS: LayerInfo[] = [
   { name: 'Average', signature: [], input: 'list' },
   { name: 'Maximum', signature: [], input: 'list' },
   { name: 'Minimum', signature: [], input: 'list' },
+  ...EXTRA_LAYERS,
 ];
 
 const BY_NAME = new Map<string, LayerInfo>();
@@ -207,6 +219,7 @@ const FUNCTIONAL_MERGES: Record<string, string> = {
   average: 'Average',
   maximum: 'Maximum',
   minimum: 'Minimum',
+  ...EXTRA_FUNCTIONAL,
 };
 
 export function lookupLayer(name: string): LayerInfo | undefined {

@@ -12,6 +12,7 @@ import { applyDense, applyFlatten, applyPermute, applyRepeatVector, applyReshape
 import { applyPreserving } from './layers/preserve';
 import { applyImageResize } from './layers/image';
 import { applyConcatenate, applyElementwise } from './layers/merge';
+import { dispatchExtra } from './layers/extra';
 
 export type * from './types';
 export { DIAGNOSTIC_CODES } from './types';
@@ -34,6 +35,19 @@ export function functionalMergeName(fn: string): string | undefined {
 /** Input/InputLayer take no tensor, merge layers a list, everything else one tensor. */
 export function layerInputKind(className: string): InputKind {
   return lookupLayer(className)?.input ?? 'single';
+}
+
+/**
+ * The layer's `__call__` parameters after self, in order (`params`), and which of them are the
+ * tensors `applyLayer` takes as `inputs`, in that order (`tensors`). Everything else the front
+ * end passes as `LayerCall.callArgs`. E.g. MultiHeadAttention: params [query, value, key,
+ * query_mask, ..., return_attention_scores, training, use_causal_mask], tensors [query, value,
+ * key]; LSTM: params [sequences, initial_state, mask, training], tensors [sequences].
+ */
+export function layerCallSignature(className: string): { params: readonly string[]; tensors: readonly string[] } {
+  const info = lookupLayer(className);
+  const params = info?.call ?? ['inputs'];
+  return { params, tensors: info?.tensors ?? params.slice(0, 1) };
 }
 
 /** Every canonical class name the engine implements. */
@@ -62,6 +76,8 @@ function dispatch(ctx: LayerContext, name: string, inputs: (Shape | null)[]): La
   if (/^ZeroPadding[123]D$/.test(name)) return applyZeroPadding(ctx, n, x);
   if (/^Cropping[123]D$/.test(name)) return applyCropping(ctx, n, x);
   if (/^UpSampling[123]D$/.test(name)) return applyUpSampling(ctx, n, x);
+  const extra = dispatchExtra(ctx, name, inputs, (call, ins) => applyLayer(call, ins, ctx.options));
+  if (extra) return extra;
   switch (name) {
     case 'Dense':
       return applyDense(ctx, x);

@@ -41,6 +41,8 @@ export function repr(v: PyValue): string {
       return 'None';
     case 'unknown':
       return UNKNOWN_REPR;
+    case 'layer':
+      return `<${v.call.className} layer>`;
     case 'seq': {
       const inner = v.items.map(repr);
       if (v.list) return `[${inner.join(', ')}]`;
@@ -60,6 +62,7 @@ export function typeRepr(v: PyValue): string {
     none: 'NoneType',
     seq: 'tuple',
     unknown: 'object',
+    layer: 'keras.Layer',
   };
   const name = v.kind === 'seq' && v.list ? 'list' : names[v.kind];
   return `<class '${name}'>`;

@@ -12,7 +12,13 @@ export type PyValue =
   | { kind: 'bool'; value: boolean }
   | { kind: 'none' }
   | { kind: 'seq'; items: PyValue[]; list: boolean }
-  | { kind: 'unknown'; reason: string };
+  | { kind: 'unknown'; reason: string }
+  /**
+   * A Keras layer object passed as an argument: `Bidirectional(LSTM(64))`,
+   * `TimeDistributed(Conv2D(...))`, `Bidirectional(..., backward_layer=LSTM(...))`.
+   * `call` is the wrapped layer's class name and arguments, exactly as for `applyLayer`.
+   */
+  | { kind: 'layer'; call: LayerCall };
 
 /** One dimension: a known size, or null when the code does not determine it. */
 export type Dim = number | null;
@@ -54,6 +60,12 @@ export interface Finding {
   argument?: string;
   /** For multi-input layers: indexes (into the inputs list) of the inputs involved. */
   inputs?: number[];
+  /**
+   * Set when the finding is about a layer passed as an argument of this one (a wrapper's
+   * `layer` or `backward_layer`): that argument's name. `argument` then names an argument of the
+   * inner layer. A result holds at most one finding per (code, via).
+   */
+  via?: string;
 }
 
 /** What happened along one spatial axis (or the one axis a 1-D layer works on). */
@@ -103,10 +115,23 @@ export interface LayerResult {
   findings: Finding[];
   /** Why `output` is null (or partly unknown), in plain words. */
   unknownReason?: string;
+  /**
+   * Set only when the call returns several tensors (a Python list or tuple): RNNs with
+   * `return_state=True` ([output, *states]), Bidirectional with `merge_mode=None` or
+   * `return_state`, attention with `return_attention_scores=True` ([output, scores]), ops such
+   * as `tf.split`. Entry i is the shape of element i (null = unknown); `output` is `outputs[0]`.
+   */
+  outputs?: LayerResult['output'][];
 }
 
 /** A layer as written: its canonical Keras class name and keyword-resolved arguments. */
 export interface LayerCall {
   className: string;
   args: Record<string, PyValue>;
+  /**
+   * Keyword arguments of the layer's `__call__` that are not tensors (e.g.
+   * `return_attention_scores=True` for MultiHeadAttention/Attention), by name; positional ones
+   * mapped with `layerCallSignature`. Absent = none passed.
+   */
+  callArgs?: Record<string, PyValue>;
 }
