@@ -48,6 +48,7 @@ export class Analyzer {
 
   /** Analyses a tree the caller parsed (the server keeps trees for incremental parsing). */
   analyzeTree(tree: Tree, text: string, config: AnalysisConfig): AnalysisResult {
+    if (text.length > MAX_DOCUMENT_CHARS) return notAnalysed(`the file has ${text.length} characters, over the limit of ${MAX_DOCUMENT_CHARS}`);
     const recovered = recoverFromErrors(tree, text, (t) => this.parse(t));
     let raw: AnalysisResult;
     try {

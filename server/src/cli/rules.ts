@@ -1,12 +1,11 @@
 // What the checker says about each diagnostic code outside the messages themselves (SARIF rule
 // descriptions), and where the project lives on the web.
 import packageJson from '../../../package.json';
+import { docsUrlFor } from '../docs-links';
 import type { DiagnosticCode } from '../engine/types';
 
 interface PackageInfo {
   version?: string;
-  homepage?: string;
-  repository?: string | { url?: string };
 }
 
 const pkg = packageJson as PackageInfo;
@@ -14,26 +13,10 @@ const pkg = packageJson as PackageInfo;
 export const TOOL_NAME = 'shapewise';
 export const TOOL_VERSION: string = pkg.version ?? '0.0.0';
 
-/**
- * The project's web address: package.json's `homepage` or `repository` once it has one. Until
- * then this assumed address is used (keep it in step with the extension's docs links).
- */
-const ASSUMED_PROJECT_URL = 'https://github.com/shapewise/shapewise';
-
-function repositoryUrl(): string | undefined {
-  const repo = typeof pkg.repository === 'string' ? pkg.repository : pkg.repository?.url;
-  if (!repo) return undefined;
-  const m = /^(?:git\+)?(https:\/\/[^#]+?)(?:\.git)?$/.exec(repo) ?? /^github:(.+)$/.exec(repo);
-  if (!m) return undefined;
-  return m[1].startsWith('https://') ? m[1] : `https://github.com/${m[1]}`;
-}
-
-export const PROJECT_URL: string = (pkg.homepage ?? repositoryUrl() ?? ASSUMED_PROJECT_URL).replace(/\/+$/, '');
+export { PROJECT_URL } from '../docs-links';
 
 /** The docs page of a code: one page with an anchor per code. */
-export function helpUri(code: string): string {
-  return `${PROJECT_URL}/blob/main/docs/diagnostics.md#${code}`;
-}
+export const helpUri = docsUrlFor;
 
 export const SHORT_DESCRIPTIONS: Readonly<Record<DiagnosticCode, string>> = {
   'same-stride-downsamples': "padding='same' with a stride above 1 does not keep the size: the axis shrinks to n/s.",

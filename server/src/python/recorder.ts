@@ -44,7 +44,8 @@ export class Recorder {
   }
 
   addUnknown(range: SourceRange, reason: string): void {
-    const key = `${range.start}:${range.end}`;
+    // One note per place and reason: a helper applied twice may be unknown for two reasons.
+    const key = `${range.start}:${range.end}:${reason}`;
     if (this.unknownKeys.has(key)) return;
     this.unknownKeys.add(key);
     this.unknowns.push({ ...range, reason });
