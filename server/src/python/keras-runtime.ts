@@ -358,7 +358,13 @@ function applyModel(interp: Interpreter, model: ModelObj, input: Val | undefined
       flushPending(interp, model);
       return { k: 'tensor', t: model.output as Tensor };
     }
-    // A built Sequential applied again: every layer runs on the new input.
+    // Calling a built model on data of the shape it was built for (model(x) on a batch) builds
+    // nothing new: the output is the model's, with the batch size of the data.
+    if (model.output && model.input?.shape && x.shape && compatible(model.input.shape, x.shape) && model.pending.length === 0) {
+      const out = model.output;
+      return { k: 'tensor', t: { ...out, shape: out.shape ? [x.shape[0], ...out.shape.slice(1)] : null } };
+    }
+    // A built Sequential applied to another shape: every layer runs on the new input.
     let cur = x;
     for (const entry of [...model.items, ...model.pending]) cur = applyItem(interp, entry, cur);
     if (model.pending.length > 0) {
@@ -393,9 +399,10 @@ function flattenTensors(v: Val): Tensor[] | undefined {
   return out;
 }
 
+/** Same rank and the same sizes on every axis but the batch. */
 function compatible(a: Shape | null, b: Shape | null): boolean {
   if (!a || !b || a.length !== b.length) return false;
-  return a.every((d, i) => i === 0 || d === null || b[i] === null || d === b[i]) && a.every((d, i) => i === 0 || d === b[i]);
+  return a.every((d, i) => i === 0 || d === b[i]);
 }
 
 /** At the end of the module: what never got an input, and layers never applied. */
