@@ -1,6 +1,7 @@
 // The engine's public API: pure functions over plain data. Nothing here throws; bad input yields
 // findings, and an unexpected internal error yields an unknown output with the reason.
-import type { EngineOptions, LayerCall, LayerResult, Shape } from './types';
+import type { EngineOptions, LayerCall, LayerResult, Shape, SymbolicDim, SymbolicShape } from './types';
+import { eraseSymbols } from './sym';
 import { allLayers, lookupFunctionalMerge, lookupLayer, type InputKind } from './catalog';
 import { LayerContext } from './context';
 import { applyConv } from './layers/conv';
@@ -61,7 +62,7 @@ function spatialRank(name: string): number {
   return m ? Number(m[1]) : 0;
 }
 
-function dispatch(ctx: LayerContext, name: string, inputs: (Shape | null)[]): LayerResult {
+function dispatch(ctx: LayerContext, name: string, inputs: (SymbolicShape | null)[]): LayerResult<SymbolicDim> {
   const x = inputs[0] ?? null;
   const n = spatialRank(name);
   if (name === 'Input' || name === 'InputLayer') return applyInput(ctx);
@@ -76,7 +77,8 @@ function dispatch(ctx: LayerContext, name: string, inputs: (Shape | null)[]): La
   if (/^ZeroPadding[123]D$/.test(name)) return applyZeroPadding(ctx, n, x);
   if (/^Cropping[123]D$/.test(name)) return applyCropping(ctx, n, x);
   if (/^UpSampling[123]D$/.test(name)) return applyUpSampling(ctx, n, x);
-  const extra = dispatchExtra(ctx, name, inputs, (call, ins) => applyLayer(call, ins, ctx.options));
+  // The layers of catalog-extra.ts take numeric shapes: a symbolic size reaches them as None.
+  const extra = dispatchExtra(ctx, name, inputs.map((s) => (s === null ? null : eraseSymbols(s))), (call, ins) => applyLayer(call, ins, ctx.options));
   if (extra) return extra;
   switch (name) {
     case 'Dense':
@@ -109,9 +111,13 @@ function dispatch(ctx: LayerContext, name: string, inputs: (Shape | null)[]): La
 
 /**
  * Applies one layer to its input shapes. `inputs` is [] for Input/InputLayer, one shape for
- * ordinary layers, and the list of shapes for merges. Never throws.
+ * ordinary layers, and the list of shapes for merges. Never throws. Numeric input shapes give a
+ * numeric result; input shapes with symbolic sizes (`[null, 'H', 'W', 3]`) give symbolic output
+ * sizes where the Keras rule is exact, and `constraints` where the layer needs sizes to agree.
  */
-export function applyLayer(call: LayerCall, inputs: (Shape | null)[], options: EngineOptions): LayerResult {
+export function applyLayer(call: LayerCall, inputs: (Shape | null)[], options: EngineOptions): LayerResult;
+export function applyLayer(call: LayerCall, inputs: (SymbolicShape | null)[], options: EngineOptions): LayerResult<SymbolicDim>;
+export function applyLayer(call: LayerCall, inputs: (SymbolicShape | null)[], options: EngineOptions): LayerResult<SymbolicDim> {
   try {
     const info = lookupLayer(call.className);
     if (!info) {
@@ -137,3 +143,45 @@ export function applyLayer(call: LayerCall, inputs: (Shape | null)[], options: E
     };
   }
 }
+
+// Symbolic sizes (sym.ts) and the conditions layers put on them (constraints.ts).
+export {
+  dimBounds,
+  dimDivisible,
+  dimEquals,
+  dimExpr,
+  dimToJSON,
+  dimVariables,
+  eraseSymbols,
+  evalDim,
+  evalExpr,
+  formatDim,
+  hasSymbolic,
+  isSymDim,
+  isVariableName,
+  parseDim,
+  parseExpr,
+  shapeToJSON,
+  simplifyExpr,
+  substituteShape,
+  symVar,
+  type SymExpr,
+} from './sym';
+export {
+  combineSolutions,
+  conditionText,
+  constraintHolds,
+  constraintVariables,
+  nearestSizes,
+  nearestValid,
+  sameSet,
+  sizesThatWorkHint,
+  solutionHas,
+  solveConstraint,
+  withLiteral,
+  SEARCH_LIMIT,
+  type ConstraintSolution,
+  type LiteralCheck,
+  type NearestSizes,
+  type VariableSolution,
+} from './constraints';

@@ -1,6 +1,6 @@
 // Where the spatial and channel axes sit for a data format (spec §1.3): channels_last puts the
 // channel axis last, channels_first right after the batch axis. Formulas per axis are identical.
-import type { DataFormat, Dim, Shape } from './types';
+import type { DataFormat, Dim, Shape, SymbolicDim, SymbolicShape } from './types';
 import { FindingSink } from './findings';
 import { shapeRepr } from './py';
 
@@ -41,7 +41,7 @@ export function describeAxes(n: number, format: DataFormat | null): string {
  */
 export function checkRank(
   layer: string,
-  input: Shape,
+  input: SymbolicShape,
   expected: number | readonly number[],
   sink: FindingSink,
   what?: string,
@@ -56,7 +56,7 @@ export function checkRank(
   return false;
 }
 
-export function checkMinRank(layer: string, input: Shape, min: number, sink: FindingSink, what?: string): boolean {
+export function checkMinRank(layer: string, input: SymbolicShape, min: number, sink: FindingSink, what?: string): boolean {
   if (input.length >= min) return true;
   sink.add(
     'rank-mismatch',
@@ -66,6 +66,8 @@ export function checkMinRank(layer: string, input: Shape, min: number, sink: Fin
 }
 
 /** A shape with every axis unknown except the batch axis, for when only the rank is known. */
-export function unknownShape(rank: number, batch: Dim): Shape {
+export function unknownShape(rank: number, batch: Dim): Shape;
+export function unknownShape(rank: number, batch: SymbolicDim): SymbolicShape;
+export function unknownShape(rank: number, batch: SymbolicDim): SymbolicShape {
   return Array.from({ length: rank }, (_, i) => (i === 0 ? batch : null));
 }

@@ -1,6 +1,6 @@
 // Reading and printing folded Python values. Messages quote the user's arguments the way Python
 // would print them (Keras' own error texts are f-strings over these values), so `repr` mimics it.
-import type { PyValue, Shape } from './types';
+import type { PyValue, SymbolicDim, SymbolicShape } from './types';
 
 export const UNKNOWN_REPR = '<unknown>';
 
@@ -68,14 +68,14 @@ export function typeRepr(v: PyValue): string {
   return `<class '${name}'>`;
 }
 
-/** A tuple of plain numbers printed as Python would: `(3, 3)`, `(2,)`. */
-export function tupleRepr(values: readonly (number | null)[]): string {
-  const inner = values.map((x) => (x === null ? 'None' : intRepr(x)));
+/** A tuple of plain numbers printed as Python would: `(3, 3)`, `(2,)`; symbolic sizes as their text. */
+export function tupleRepr(values: readonly SymbolicDim[]): string {
+  const inner = values.map((x) => (x === null ? 'None' : typeof x === 'string' ? x : intRepr(x)));
   return inner.length === 1 ? `(${inner[0]},)` : `(${inner.join(', ')})`;
 }
 
-/** A shape as Keras prints it: `(None, 65, 65, 3)`. */
-export function shapeRepr(shape: Shape): string {
+/** A shape as Keras prints it: `(None, 65, 65, 3)`; symbolic sizes as their text (`(None, H, W, 3)`). */
+export function shapeRepr(shape: SymbolicShape): string {
   return tupleRepr(shape);
 }
 

@@ -23,8 +23,27 @@ export type PyValue =
 /** One dimension: a known size, or null when the code does not determine it. */
 export type Dim = number | null;
 
-/** A full tensor shape, batch axis included: `[null, 65, 65, 3]`. */
-export type Shape = Dim[];
+declare const SYMBOLIC: unique symbol;
+
+/**
+ * A symbolic size such as `ceil(H/2)`, `2*ceil(H/4)`, `H - 2` or `3*H*W`: its canonical text
+ * (see sym.ts), so it is plain JSON, prints as itself, and sizes the engine can prove equal by
+ * simplification are `===`. Variables are `[A-Z][A-Za-z0-9_]*` (H, W, D, L, H2, ...), each
+ * standing for a positive size the code leaves open (`Input((None, None, 3))`).
+ */
+export type SymDim = string & { readonly [SYMBOLIC]: true };
+
+/** A dimension that may be symbolic: a known size, a symbolic size, or null (unknown). */
+export type SymbolicDim = Dim | SymDim;
+
+/**
+ * A full tensor shape, batch axis included: `[null, 65, 65, 3]`. `Shape` alone is the numeric
+ * shape; `Shape<SymbolicDim>` (= `SymbolicShape`) may hold symbolic sizes.
+ */
+export type Shape<D extends SymbolicDim = Dim> = D[];
+
+/** A shape that may hold symbolic sizes: `[null, 'ceil(H/2)', 'ceil(W/2)', 32]`. */
+export type SymbolicShape = Shape<SymbolicDim>;
 
 export type DataFormat = 'channels_last' | 'channels_first';
 
@@ -69,13 +88,13 @@ export interface Finding {
 }
 
 /** What happened along one spatial axis (or the one axis a 1-D layer works on). */
-export interface AxisDetail {
+export interface AxisDetail<D extends SymbolicDim = Dim> {
   /** Index of the axis in the full shape (batch = 0). */
   axis: number;
   /** 'steps' (1-D), 'height'/'width' (2-D), 'depth'/'height'/'width' (3-D). */
   name: string;
-  input: Dim;
-  output: Dim;
+  input: D;
+  output: D;
   kernel?: number;
   stride?: number;
   dilation?: number;
@@ -103,11 +122,11 @@ export interface PaddingInfo {
   crop?: boolean;
 }
 
-export interface LayerResult {
+export interface LayerResult<D extends SymbolicDim = Dim> {
   /** Output shape, or null when it cannot be known at all (see unknownReason). */
-  output: Shape | null;
+  output: Shape<D> | null;
   padding?: PaddingInfo;
-  axes: AxisDetail[];
+  axes: AxisDetail<D>[];
   /** The derivation in words and numbers, one line each, for hovers and tooltips. */
   steps: string[];
   /** A PyTorch call (or calls) that reproduces this layer's shape and padding exactly. */
@@ -121,7 +140,35 @@ export interface LayerResult {
    * `return_state`, attention with `return_attention_scores=True` ([output, scores]), ops such
    * as `tf.split`. Entry i is the shape of element i (null = unknown); `output` is `outputs[0]`.
    */
-  outputs?: LayerResult['output'][];
+  outputs?: (Shape<D> | null)[];
+  /**
+   * Conditions on symbolic input sizes this layer needs to work (sizes that must agree, a size
+   * that must be large enough or fixed). Present only when there are any; never for numeric
+   * shapes (there the engine decides, and reports a finding when they fail).
+   */
+  constraints?: SizeConstraint[];
+}
+
+/**
+ * What a layer needs of symbolic sizes, for the front end to solve per Input (constraints.ts):
+ * - 'equal': a = b (Concatenate's other axes, Reshape's total size);
+ * - 'broadcast': a = b, or either is 1 (elementwise merges);
+ * - 'divisible': b (a positive number) divides a (Reshape's inferred -1);
+ * - 'atLeast': a ≥ b ('valid' windows, cropping);
+ * - 'fixed': a must be a known size (Dense's feature axis); b is null.
+ */
+export interface SizeConstraint {
+  kind: 'equal' | 'broadcast' | 'divisible' | 'atLeast' | 'fixed';
+  a: SymbolicDim;
+  b: SymbolicDim;
+  /** The axis of the full shape the sizes are on, when there is one. */
+  axis?: number;
+  /** For multi-input layers: indexes (into the inputs list) of the inputs whose sizes these are. */
+  inputs?: number[];
+  /** The keyword argument the condition comes from (`target_shape`, `padding`, ...), if any. */
+  argument?: string;
+  /** A short description in words and symbols, e.g. `axis 1: 2*ceil(H/16) (input 0) = H (input 1)`. */
+  description: string;
 }
 
 /** A layer as written: its canonical Keras class name and keyword-resolved arguments. */

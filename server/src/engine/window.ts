@@ -1,13 +1,13 @@
 // Forward sliding windows (convolutions, depthwise/separable, pooling): per-axis output length,
 // TF's per-side padding, the formulas with the user's numbers, and the 'same'/'valid' findings.
 // One module so convolutions and pooling explain and flag exactly alike (spec §2).
-import type { AxisDetail, Dim } from './types';
+import type { AxisDetail, Dim, SizeConstraint, SymbolicDim } from './types';
 import type { IntTuple } from './args';
 import { FindingSink } from './findings';
 import { effectiveKernel, minValidInput, samePadTotal, validWindowFits, windowOutput, windowPads, type WindowMode } from './dim';
-import { fmt } from './explain';
+import { fmt, fmtFactor } from './explain';
 
-export interface WindowInput {
+export interface WindowInput<D extends SymbolicDim = Dim> {
   layer: string;
   family: 'conv' | 'pool';
   poolMode?: 'max' | 'average';
@@ -15,34 +15,39 @@ export interface WindowInput {
   /** Full-shape index and name of every spatial axis. */
   axisIndex: number[];
   names: string[];
-  L: Dim[];
+  L: D[];
   k: IntTuple;
   s: IntTuple;
   d: IntTuple;
 }
 
-export interface WindowResult {
-  axes: AxisDetail[];
+export interface WindowResult<D extends SymbolicDim = Dim> {
+  axes: AxisDetail<D>[];
   /** Output length per spatial axis; null where unknown or where Keras refuses (≤ 0). */
-  out: Dim[];
+  out: D[];
   before: Dim[];
   after: Dim[];
   /** Axes whose 'valid' output is ≤ 0. */
   nonPositive: number[];
+  /** 'valid' windows over a symbolic length that fit only for large enough sizes. */
+  constraints: SizeConstraint[];
 }
 
-export function computeWindows(w: WindowInput): WindowResult {
-  const axes: AxisDetail[] = [];
-  const out: Dim[] = [];
+export function computeWindows(w: WindowInput): WindowResult;
+export function computeWindows(w: WindowInput<SymbolicDim>): WindowResult<SymbolicDim>;
+export function computeWindows(w: WindowInput<SymbolicDim>): WindowResult<SymbolicDim> {
+  const axes: AxisDetail<SymbolicDim>[] = [];
+  const out: SymbolicDim[] = [];
   const before: Dim[] = [];
   const after: Dim[] = [];
   const nonPositive: number[] = [];
+  const constraints: SizeConstraint[] = [];
   w.L.forEach((L, i) => {
     const k = w.k[i] ?? null;
     const s = w.s[i] ?? null;
     const d = w.d[i] ?? null;
     const ke = effectiveKernel(k, d);
-    const detail: AxisDetail = { axis: w.axisIndex[i]!, name: w.names[i]!, input: L, output: null, formula: '' };
+    const detail: AxisDetail<SymbolicDim> = { axis: w.axisIndex[i]!, name: w.names[i]!, input: L, output: null, formula: '' };
     if (k !== null) detail.kernel = k;
     if (s !== null) detail.stride = s;
     if (d !== null) detail.dilation = d;
@@ -61,25 +66,36 @@ export function computeWindows(w: WindowInput): WindowResult {
     detail.after = pads.after;
     detail.formula = outputFormula(L, ke, s, w.mode, raw);
     detail.paddingFormula = paddingFormula(L, k, ke, s, d, w.mode, pads.before, pads.after);
-    const ok = w.mode === 'valid' ? validWindowFits(L, ke) !== false : raw === null || raw > 0;
+    const fits = w.mode === 'valid' ? validWindowFits(L, ke) : null;
+    const ok = w.mode === 'valid' ? fits !== false : typeof raw !== 'number' || raw > 0;
     if (!ok) nonPositive.push(i);
+    if (w.mode === 'valid' && fits === null && typeof L === 'string' && ke !== null) {
+      constraints.push({
+        kind: 'atLeast',
+        a: L,
+        b: ke,
+        axis: w.axisIndex[i]!,
+        argument: 'padding',
+        description: `${w.names[i]}: padding='valid' needs ${L} ≥ ${ke} (the ${w.family === 'pool' ? 'pool window' : 'effective window'})`,
+      });
+    }
     detail.output = ok ? raw : null;
     out.push(detail.output);
     before.push(pads.before);
     after.push(pads.after);
     axes.push(detail);
   });
-  return { axes, out, before, after, nonPositive };
+  return { axes, out, before, after, nonPositive, constraints };
 }
 
-function outputFormula(L: Dim, ke: Dim, s: Dim, mode: WindowMode, raw: Dim): string {
+function outputFormula(L: SymbolicDim, ke: Dim, s: Dim, mode: WindowMode, raw: SymbolicDim): string {
   if (mode === 'valid') return `floor((${fmt(L)} - ${fmt(ke)}) / ${fmt(s)}) + 1 = ${fmt(raw)}`;
-  return `ceil(${fmt(L)} / ${fmt(s)}) = ${fmt(raw)}`;
+  return `ceil(${fmtFactor(L)} / ${fmt(s)}) = ${fmt(raw)}`;
 }
 
-function paddingFormula(L: Dim, k: Dim, ke: Dim, s: Dim, d: Dim, mode: WindowMode, b: Dim, a: Dim): string {
+function paddingFormula(L: SymbolicDim, k: Dim, ke: Dim, s: Dim, d: Dim, mode: WindowMode, b: Dim, a: Dim): string {
   if (mode === 'valid') {
-    if (L !== null && ke !== null && s !== null && L >= ke) {
+    if (typeof L === 'number' && ke !== null && s !== null && L >= ke) {
       const unused = (L - ke) % s;
       if (unused > 0) return `valid: no padding; the last (${L} - ${ke}) mod ${s} = ${unused} cell(s) are never read`;
     }
@@ -91,11 +107,14 @@ function paddingFormula(L: Dim, k: Dim, ke: Dim, s: Dim, d: Dim, mode: WindowMod
   }
   const P = samePadTotal(L, ke, s);
   const o = windowOutput(L, ke, s, 'same');
+  if (typeof L === 'string') {
+    return `P = max((${fmt(o)} - 1)·${fmt(s)} + ${fmt(ke)} - ${fmtFactor(L)}, 0) depends on ${fmtFactor(L)} mod ${fmt(s)}, so the pads are not known`;
+  }
   return `P = max((${fmt(o)} - 1)·${fmt(s)} + ${fmt(ke)} - ${fmt(L)}, 0) = ${fmt(P)} → ${fmt(b)} before, ${fmt(a)} after`;
 }
 
 /** Which kind of layer a window belongs to, in words for messages. */
-function noun(w: WindowInput): string {
+function noun(w: WindowInput<SymbolicDim>): string {
   return w.family === 'pool' ? 'pooling' : 'convolution';
 }
 
@@ -103,7 +122,7 @@ function noun(w: WindowInput): string {
  * Findings shared by every forward window: 'same' with stride (downsamples / uneven),
  * asymmetric 'same' pads, and 'valid' outputs ≤ 0. Never on an unknown dimension.
  */
-export function windowFindings(w: WindowInput, r: WindowResult, sink: FindingSink, zeroPadLayer: string): void {
+export function windowFindings(w: WindowInput<SymbolicDim>, r: WindowResult<SymbolicDim>, sink: FindingSink, zeroPadLayer: string): void {
   if (w.mode === 'same') {
     const divisible: string[] = [];
     const uneven: string[] = [];
@@ -111,9 +130,9 @@ export function windowFindings(w: WindowInput, r: WindowResult, sink: FindingSin
     const strides = new Set<number>();
     w.L.forEach((L, i) => {
       const s = w.s[i] ?? null;
-      if (L === null || s === null || s <= 1) return;
+      if (typeof L !== 'number' || s === null || s <= 1) return;
       const o = r.out[i];
-      if (o === null) return;
+      if (typeof o !== 'number') return;
       strides.add(s);
       const name = w.names[i]!;
       if (L % s === 0) {
@@ -149,7 +168,7 @@ export function windowFindings(w: WindowInput, r: WindowResult, sink: FindingSin
   }
   if (r.nonPositive.length > 0) {
     const parts = r.nonPositive.map((i) => {
-      const L = w.L[i]!;
+      const L = w.L[i] ?? null;
       const k = w.k[i] ?? null;
       const d = w.d[i] ?? null;
       const ke = effectiveKernel(k, d);
@@ -178,7 +197,7 @@ function list(items: string[]): string {
   return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }
 
-function asymmetricFinding(w: WindowInput, r: WindowResult, sink: FindingSink, zeroPadLayer: string): void {
+function asymmetricFinding(w: WindowInput<SymbolicDim>, r: WindowResult<SymbolicDim>, sink: FindingSink, zeroPadLayer: string): void {
   const asym: number[] = [];
   r.before.forEach((b, i) => {
     const a = r.after[i] ?? null;

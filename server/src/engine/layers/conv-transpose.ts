@@ -1,16 +1,16 @@
 // Conv1DTranspose/2D/3D (spec §5): Keras' output length, the crop TF applies to the full
 // transposed result (negative = extended at the end), and the one case Keras accepts but
 // TensorFlow rejects at run time ('same' with an even effective kernel and output_padding=0).
-import type { AxisDetail, Dim, LayerResult, Shape } from '../types';
+import type { AxisDetail, Dim, LayerResult, SymbolicDim, SymbolicShape } from '../types';
 import { LayerContext, spatialInput } from '../context';
 import { kerasRaises } from '../findings';
-import { axisSteps, fmt } from '../explain';
+import { axisSteps, fmt, fmtFactor } from '../explain';
 import { transposeTorch } from '../torch';
 import { effectiveKernel, transposeConsistent, transposeCrops, transposeFull, transposeOutput, windowOutput } from '../dim';
 import { pyInt, tupleRepr } from '../py';
 import type { IntTuple } from '../args';
 
-export function applyConvTranspose(ctx: LayerContext, n: number, input: Shape | null): LayerResult {
+export function applyConvTranspose(ctx: LayerContext, n: number, input: SymbolicShape | null): LayerResult<SymbolicDim> {
   const { args } = ctx;
   const layer = ctx.layer;
   args.requireAll(['filters', 'kernel_size']);
@@ -62,12 +62,12 @@ export function applyConvTranspose(ctx: LayerContext, n: number, input: Shape | 
   const prep = spatialInput(ctx, n, input, format);
   if ('result' in prep) return prep.result;
   const { x, lay } = prep;
-  const out: Shape = [...x];
+  const out: SymbolicShape = [...x];
   out[lay.channel] = filters;
   if (filters === null) ctx.unknown('the number of filters is not known');
 
-  const axes: AxisDetail[] = [];
-  const outs: Dim[] = [];
+  const axes: AxisDetail<SymbolicDim>[] = [];
+  const outs: SymbolicDim[] = [];
   const cb: Dim[] = [];
   const ca: Dim[] = [];
   lay.spatial.forEach((axis, i) => {
@@ -77,7 +77,7 @@ export function applyConvTranspose(ctx: LayerContext, n: number, input: Shape | 
     const di = d[i] ?? null;
     const ke = effectiveKernel(ki, di);
     const opi = op ? (op[i] ?? null) : undefined;
-    const detail: AxisDetail = { axis, name: lay.names[i]!, input: L, output: null, formula: '' };
+    const detail: AxisDetail<SymbolicDim> = { axis, name: lay.names[i]!, input: L, output: null, formula: '' };
     if (ki !== null) detail.kernel = ki;
     if (si !== null) detail.stride = si;
     if (di !== null) detail.dilation = di;
@@ -125,23 +125,23 @@ export function applyConvTranspose(ctx: LayerContext, n: number, input: Shape | 
       d,
       cropBefore: cb,
       cropAfter: ca,
-      out: outs,
+      out: outs.map((o) => (typeof o === 'number' ? o : null)),
     });
     if (torch !== undefined) ctx.torch = torch;
   }
   return ctx.finish(out);
 }
 
-function transposeFormula(L: Dim, ke: Dim, s: Dim, mode: 'valid' | 'same', op: Dim | undefined, o: Dim): string {
+function transposeFormula(L: SymbolicDim, ke: Dim, s: Dim, mode: 'valid' | 'same', op: Dim | undefined, o: SymbolicDim): string {
   if (op === undefined) {
-    if (mode === 'same') return `${fmt(L)}·${fmt(s)} = ${fmt(o)}`;
+    if (mode === 'same') return `${fmtFactor(L)}·${fmt(s)} = ${fmt(o)}`;
     return `(${fmt(L)} - 1)·${fmt(s)} + max(${fmt(ke)}, ${fmt(s)}) = ${fmt(o)}`;
   }
   if (mode === 'same') return `(${fmt(L)} - 1)·${fmt(s)} + (${fmt(ke)} mod 2) + ${fmt(op)} = ${fmt(o)}`;
   return `(${fmt(L)} - 1)·${fmt(s)} + ${fmt(ke)} + ${fmt(op)} = ${fmt(o)}`;
 }
 
-function cropFormula(L: Dim, ke: Dim, s: Dim, full: Dim, o: Dim, b: Dim, a: Dim): string {
+function cropFormula(L: SymbolicDim, ke: Dim, s: Dim, full: SymbolicDim, o: SymbolicDim, b: Dim, a: Dim): string {
   const fullText = `full = (${fmt(L)} - 1)·${fmt(s)} + ${fmt(ke)} = ${fmt(full)}`;
   if (b === null || a === null) return `${fullText}; crop unknown`;
   const end = a >= 0 ? `${a} at the end` : `none at the end, extended by ${-a} zero cell(s) (bias only)`;
@@ -152,13 +152,13 @@ function transposeFindings(
   ctx: LayerContext,
   mode: 'valid' | 'same',
   names: string[],
-  x: Shape,
+  x: SymbolicShape,
   spatial: number[],
   k: IntTuple,
   s: IntTuple,
   d: IntTuple,
   op: IntTuple | undefined,
-  outs: Dim[],
+  outs: SymbolicDim[],
   cb: Dim[],
   ca: Dim[],
 ): void {
@@ -172,12 +172,12 @@ function transposeFindings(
       const opi = op ? (op[i] ?? null) : undefined;
       const ke = effectiveKernel(k[i] ?? null, d[i] ?? null);
       if (opi === undefined) {
-        ups.push(L === null ? `${names[i]} n → n·${si}` : `${names[i]} ${L} → ${L}·${si} = ${outs[i]}`);
+        ups.push(L === null ? `${names[i]} n → n·${si}` : `${names[i]} ${L} → ${fmtFactor(L)}·${si} = ${fmt(outs[i])}`);
       } else if (opi !== null && ke !== null) {
         ups.push(
           L === null
             ? `${names[i]} n → (n - 1)·${si} + ${ke % 2} + ${opi}`
-            : `${names[i]} ${L} → (${L} - 1)·${si} + (${ke} mod 2) + ${opi} = ${outs[i]}`,
+            : `${names[i]} ${L} → (${L} - 1)·${si} + (${ke} mod 2) + ${opi} = ${fmt(outs[i])}`,
         );
       }
     });
@@ -202,11 +202,11 @@ function transposeFindings(
         const o = outs[i] ?? null;
         // With L known, the spec's rule itself (the forward conv must map out back to L); without
         // it, the closed form: only an even effective kernel with output_padding=0 fails.
-        const fails = L !== null ? transposeConsistent(L, o, ke, si, 'same') === false : (ke % 2) + opi === 0;
+        const fails = typeof L === 'number' ? transposeConsistent(L, o, ke, si, 'same') === false : (ke % 2) + opi === 0;
         if (!fails) return;
-        const back = o !== null && o > 0 ? windowOutput(o, ke, si, 'same') : null;
+        const back = typeof o === 'number' && o > 0 ? windowOutput(o, ke, si, 'same') : null;
         failing.push(
-          L !== null && o !== null
+          typeof L === 'number' && typeof o === 'number'
             ? `on ${names[i]} Keras computes ${o}, but the forward 'same' conv of length ${o} with stride ${si} gives ` +
                 `${back === null ? 'no output' : `ceil(${o} / ${si}) = ${back}`}, not ${L}`
             : `on ${names[i]} the even effective kernel ${ke} with output_padding=0 gives (n - 1)·${si}, which never maps back to n`,
@@ -226,8 +226,8 @@ function transposeFindings(
       .map((b, i) => ({ i, b, a: ca[i] ?? null }))
       .filter((e): e is { i: number; b: number; a: number } => e.b !== null && e.a !== null && e.a > e.b);
     if (asym.length > 0) {
-      const allKnown = outs.every((o) => o !== null);
-      const slice = allKnown ? `y[:, :, ${cb.map((b, i) => `${b}:${(b ?? 0) + (outs[i] ?? 0)}`).join(', ')}]` : 'the TensorFlow window';
+      const lengths = outs.filter((o): o is number => typeof o === 'number');
+      const slice = lengths.length === outs.length ? `y[:, :, ${cb.map((b, i) => `${b}:${(b ?? 0) + (lengths[i] ?? 0)}`).join(', ')}]` : 'the TensorFlow window';
       ctx.sink.add(
         'same-asymmetric-padding',
         `TensorFlow crops the full transposed output asymmetrically: ${asym

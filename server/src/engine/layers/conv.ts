@@ -1,7 +1,7 @@
 // Conv1D/2D/3D, DepthwiseConv1D/2D and SeparableConv1D/2D (spec §3, §4). All three share the
 // forward window of spec §2; they differ in channels, in which arguments exist, and in whether
 // strides > 1 may be combined with dilation > 1 (Depthwise/Separable may since Keras 3.15).
-import type { Dim, LayerResult, Shape } from '../types';
+import type { LayerResult, SymbolicDim, SymbolicShape } from '../types';
 import { LayerContext, spatialInput } from '../context';
 import { kerasRaises } from '../findings';
 import { computeWindows, windowFindings } from '../window';
@@ -14,7 +14,7 @@ export type ConvKind = 'conv' | 'depthwise' | 'separable';
 
 const ONE = pyInt(1);
 
-export function applyConv(ctx: LayerContext, kind: ConvKind, n: number, input: Shape | null): LayerResult {
+export function applyConv(ctx: LayerContext, kind: ConvKind, n: number, input: SymbolicShape | null): LayerResult<SymbolicDim> {
   const { args, sink } = ctx;
   const layer = ctx.layer;
   args.requireAll(kind === 'depthwise' ? ['kernel_size'] : ['filters', 'kernel_size']);
@@ -88,7 +88,7 @@ export function applyConv(ctx: LayerContext, kind: ConvKind, n: number, input: S
   const { x, lay } = prep;
   const C = x[lay.channel] ?? null;
 
-  if (kind === 'conv' && C !== null && groups !== null && C % groups !== 0) {
+  if (kind === 'conv' && typeof C === 'number' && groups !== null && C % groups !== 0) {
     args.invalid(
       'groups',
       kerasRaises(
@@ -111,6 +111,7 @@ export function applyConv(ctx: LayerContext, kind: ConvKind, n: number, input: S
   };
   const r = computeWindows(w);
   ctx.axes = r.axes;
+  r.constraints.forEach((c) => ctx.constrain(c));
   windowFindings(w, r, sink, `ZeroPadding${n}D`);
   if (mode === null) ctx.unknown('the padding mode is not known');
   if (r.nonPositive.length > 0) ctx.unknown("'valid' padding leaves no output on some axis");
@@ -119,7 +120,7 @@ export function applyConv(ctx: LayerContext, kind: ConvKind, n: number, input: S
   if (mode !== null) ctx.padding = { mode, before: r.before, after: r.after };
   ctx.steps.push(...axisSteps(r.axes));
 
-  let outC: Dim;
+  let outC: SymbolicDim;
   if (kind === 'depthwise') {
     outC = mul(C, multiplier);
     ctx.step(`channels: ${fmt(C)} input channels · depth_multiplier ${fmt(multiplier)} = ${fmt(outC)}.`);
@@ -133,7 +134,7 @@ export function applyConv(ctx: LayerContext, kind: ConvKind, n: number, input: S
   }
   if (outC === null && (filters === null || multiplier === null || C === null)) ctx.unknown('the number of output channels is not known');
 
-  const out: Shape = [...x];
+  const out: SymbolicShape = [...x];
   lay.spatial.forEach((axis, i) => (out[axis] = r.out[i] ?? null));
   out[lay.channel] = outC;
 

@@ -1,14 +1,14 @@
 // Dense, Flatten, Reshape, Permute, RepeatVector: the non-spatial shape changers, exact to
 // Keras 3's compute_output_shape (reshape: operation_utils.compute_reshape_output_shape).
-import type { Dim, LayerResult, PyValue, Shape } from '../types';
+import type { LayerResult, PyValue, SymbolicDim, SymbolicShape } from '../types';
 import { LayerContext, inputOrUnknown } from '../context';
 import { kerasRaises } from '../findings';
 import { checkMinRank, checkRank } from '../layout';
-import { fmt, inputStep } from '../explain';
-import { inferredDim, product } from '../dim';
+import { fmt, fmtFactor, inputStep } from '../explain';
+import { divides, equalVerdict, inferredDim, product } from '../dim';
 import { intValue, isIntLike, isSafeSize, repr, shapeRepr, tupleRepr, typeRepr } from '../py';
 
-export function applyDense(ctx: LayerContext, input: Shape | null): LayerResult {
+export function applyDense(ctx: LayerContext, input: SymbolicShape | null): LayerResult<SymbolicDim> {
   ctx.args.requireAll(['units']);
   let units: number | null = null;
   const raw = ctx.args.raw('units');
@@ -29,16 +29,27 @@ export function applyDense(ctx: LayerContext, input: Shape | null): LayerResult 
     ctx.unknown('Dense needs at least a batch and a feature axis');
     return ctx.finish(null);
   }
-  const out = [...x];
+  const out: SymbolicShape = [...x];
   out[out.length - 1] = units;
   const inF = x[x.length - 1] ?? null;
   ctx.step(`last axis: ${fmt(inF)} features → ${fmt(units)} units; other axes unchanged.`);
+  if (typeof inF === 'string') {
+    // Keras builds the kernel (features, units) from the input shape, where this size is None.
+    ctx.step(`Keras needs the number of input features to build the kernel: ${inF} must be a fixed size.`);
+    ctx.constrain({
+      kind: 'fixed',
+      a: inF,
+      b: null,
+      axis: x.length - 1,
+      description: `Dense needs a known number of input features (kernel of shape (${inF}, ${fmt(units)})), so ${inF} must be fixed`,
+    });
+  }
   if (units === null) ctx.unknown('units is not known');
   ctx.torch = `nn.Linear(${inF === null ? 'in_features' : inF}, ${units === null ? 'out_features' : units})`;
   return ctx.finish(out);
 }
 
-export function applyFlatten(ctx: LayerContext, input: Shape | null): LayerResult {
+export function applyFlatten(ctx: LayerContext, input: SymbolicShape | null): LayerResult<SymbolicDim> {
   const format = ctx.args.dataFormat(ctx.options.defaultDataFormat);
   if (input === null) {
     ctx.unknown('the input shape is not known');
@@ -47,11 +58,11 @@ export function applyFlatten(ctx: LayerContext, input: Shape | null): LayerResul
   ctx.step(inputStep(input));
   if (!checkMinRank('Flatten', input, 1, ctx.sink)) return ctx.finish(null);
   const rest = input.slice(1);
-  const flat: Dim = rest.length === 0 ? 1 : product(rest);
+  const flat: SymbolicDim = rest.length === 0 ? 1 : product(rest);
   ctx.step(
     rest.length === 0
       ? 'No feature axes: Flatten adds one of size 1.'
-      : `Features: ${rest.map(fmt).join('·')} = ${fmt(flat)}${format === 'channels_first' && rest.length > 1 ? ' (channels_first: transposed to channels-last order before flattening; the size is the same)' : ''}.`,
+      : `Features: ${rest.map(fmtFactor).join('·')} = ${fmt(flat)}${format === 'channels_first' && rest.length > 1 ? ' (channels_first: transposed to channels-last order before flattening; the size is the same)' : ''}.`,
   );
   if (flat === null) ctx.unknown('a non-batch dimension is not known');
   return ctx.finish([input[0] ?? null, flat]);
@@ -92,7 +103,7 @@ function readTargetShape(ctx: LayerContext): { dims: (number | null)[]; text: st
   return { dims, text: repr({ ...v, list: false } as PyValue) };
 }
 
-export function applyReshape(ctx: LayerContext, input: Shape | null): LayerResult {
+export function applyReshape(ctx: LayerContext, input: SymbolicShape | null): LayerResult<SymbolicDim> {
   ctx.args.requireAll(['target_shape']);
   const target = readTargetShape(ctx);
   if (target && target.dims.filter((d) => d === -1).length > 1) {
@@ -106,13 +117,13 @@ export function applyReshape(ctx: LayerContext, input: Shape | null): LayerResul
   if (x !== null) ctx.step(inputStep(x));
   else ctx.unknown('the input shape is not known');
   if (x !== null && !checkMinRank('Reshape', x, 1, ctx.sink)) return ctx.finish(null);
-  const batch: Dim = x ? (x[0] ?? null) : null;
+  const batch: SymbolicDim = x ? (x[0] ?? null) : null;
   if (!target) {
     if (!ctx.sink.has('invalid-layer-argument')) ctx.unknown('target_shape is not known');
     return ctx.finish(null);
   }
   const dims = target.dims;
-  const asOut = (): Shape => [batch, ...dims.map((d) => (d === -1 ? null : d))];
+  const asOut = (): SymbolicShape => [batch, ...dims.map((d) => (d === -1 ? null : d))];
   if (dims.filter((d) => d === -1).length > 1) return ctx.finish(asOut());
 
   const rest = x ? x.slice(1) : null;
@@ -124,13 +135,23 @@ export function applyReshape(ctx: LayerContext, input: Shape | null): LayerResul
   const inText = tupleRepr(rest!);
   const known = product(dims.filter((d) => d !== -1)) as number;
   if (!dims.includes(-1)) {
-    if (known !== inSize) {
+    const same = equalVerdict(inSize, known);
+    if (same === undefined) {
+      ctx.step(`Total size: the input's ${rest!.map(fmtFactor).join('·')} = ${fmt(inSize)} values per sample must be the target's ${known}.`);
+      ctx.constrain({
+        kind: 'equal',
+        a: inSize,
+        b: known,
+        argument: 'target_shape',
+        description: `Reshape keeps the total size: ${fmt(inSize)} (input) = ${known} (target_shape=${target.text})`,
+      });
+    } else if (!same) {
       ctx.args.invalid(
         'target_shape',
         kerasRaises(
           `The total size of the tensor must be unchanged. Received: input_shape=${inText}, target_shape=${target.text}`,
           'ValueError',
-          `The input holds ${rest!.join('·')} = ${inSize} values per sample, the target ${dims.join('·')} = ${known}.`,
+          `The input holds ${rest!.map(fmtFactor).join('·')} = ${fmt(inSize)} values per sample, the target ${dims.join('·')} = ${known}.`,
         ),
       );
     } else {
@@ -145,17 +166,28 @@ export function applyReshape(ctx: LayerContext, input: Shape | null): LayerResul
       kerasRaises(
         `The total size of the tensor must be unchanged, however, the input size cannot by divided by the specified dimensions in target_shape. Received: input_shape=${inText}, target_shape=${target.text}`,
         'ValueError',
-        `${inSize} values per sample are not a multiple of ${known}.`,
+        `${fmt(inSize)} values per sample are not a multiple of ${known}.`,
       ),
     );
     ctx.unknown('the -1 dimension cannot be inferred');
     return ctx.finish(asOut());
   }
-  ctx.step(`-1 = ${inSize} / ${known} = ${inferred}.`);
+  if (typeof inSize === 'string' && divides(inSize, known) === undefined) {
+    ctx.step(`-1 = ${fmtFactor(inSize)} / ${known} = ${fmt(inferred)} when ${known} divides ${fmt(inSize)}.`);
+    ctx.constrain({
+      kind: 'divisible',
+      a: inSize,
+      b: known,
+      argument: 'target_shape',
+      description: `Reshape infers -1 = ${fmtFactor(inSize)} / ${known}, so ${known} must divide ${fmt(inSize)} (target_shape=${target.text})`,
+    });
+  } else {
+    ctx.step(`-1 = ${fmtFactor(inSize)} / ${known} = ${fmt(inferred)}.`);
+  }
   return ctx.finish([batch, ...dims.map((d) => (d === -1 ? inferred : d))]);
 }
 
-export function applyPermute(ctx: LayerContext, input: Shape | null): LayerResult {
+export function applyPermute(ctx: LayerContext, input: SymbolicShape | null): LayerResult<SymbolicDim> {
   ctx.args.requireAll(['dims']);
   const v = ctx.args.raw('dims');
   let dims: number[] | null = null;
@@ -185,13 +217,13 @@ export function applyPermute(ctx: LayerContext, input: Shape | null): LayerResul
     ctx.unknown('the input rank does not match dims');
     return ctx.finish(null);
   }
-  const out: Shape = [x[0] ?? null, ...dims.map((d) => x[d] ?? null)];
+  const out: SymbolicShape = [x[0] ?? null, ...dims.map((d) => x[d] ?? null)];
   ctx.step(`Axes reordered: ${dims.map((d) => `axis ${d} (${fmt(x[d])})`).join(', ')}.`);
   ctx.torch = `x.permute(0, ${dims.join(', ')})`;
   return ctx.finish(out);
 }
 
-export function applyRepeatVector(ctx: LayerContext, input: Shape | null): LayerResult {
+export function applyRepeatVector(ctx: LayerContext, input: SymbolicShape | null): LayerResult<SymbolicDim> {
   ctx.args.requireAll(['n']);
   let n: number | null = null;
   const v = ctx.args.raw('n');

@@ -1,13 +1,13 @@
 // Resizing and CenterCrop: both output (height, width) exactly; CenterCrop crops the centre when
 // the input is at least as large on both axes and otherwise resizes (Keras' smart_resize).
 // Keras treats a rank-3 input as one unbatched image (height, width, channels).
-import type { AxisDetail, LayerResult, Shape } from '../types';
+import type { AxisDetail, LayerResult, SymbolicDim, SymbolicShape } from '../types';
 import { LayerContext } from '../context';
 import { checkRank } from '../layout';
 import { fmt, inputStep } from '../explain';
 import { centerCropOffsets } from '../dim';
 
-export function applyImageResize(ctx: LayerContext, kind: 'resize' | 'center_crop', input: Shape | null): LayerResult {
+export function applyImageResize(ctx: LayerContext, kind: 'resize' | 'center_crop', input: SymbolicShape | null): LayerResult<SymbolicDim> {
   ctx.args.requireAll(['height', 'width']);
   const check = (n: number): string | undefined => (n <= 0 ? `${kind === 'resize' ? 'Resizing' : 'CenterCrop'} needs a positive size; got ${n}.` : undefined);
   const h = ctx.args.raw('height') === undefined ? null : ctx.args.int('height', { check });
@@ -33,12 +33,12 @@ export function applyImageResize(ctx: LayerContext, kind: 'resize' | 'center_cro
   const first = (batched ? 1 : 0) + (format === 'channels_first' ? 1 : 0);
   const hi = first;
   const wi = first + 1;
-  const out: Shape = [...input];
+  const out: SymbolicShape = [...input];
   out[hi] = h;
   out[wi] = w;
   const H = input[hi] ?? null;
   const W = input[wi] ?? null;
-  const axes: AxisDetail[] = [
+  const axes: AxisDetail<SymbolicDim>[] = [
     { axis: hi, name: 'height', input: H, output: h, formula: `${fmt(H)} → ${fmt(h)}` },
     { axis: wi, name: 'width', input: W, output: w, formula: `${fmt(W)} → ${fmt(w)}` },
   ];

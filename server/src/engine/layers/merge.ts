@@ -2,22 +2,22 @@
 // Output shapes follow Keras 3 (merging/concatenate.py, base_merge.py); a mismatch is reported
 // only between known dimensions, and also when Keras' fold would miss it because an unknown
 // dimension came first (TF then fails when the model runs).
-import type { Dim, LayerResult, Shape } from '../types';
+import type { LayerResult, SymbolicDim, SymbolicShape } from '../types';
 import { LayerContext } from '../context';
 import { kerasRaises } from '../findings';
-import { broadcastDim, sum } from '../dim';
+import { broadcastDim, broadcastVerdict, equalVerdict, sum } from '../dim';
 import { fmt } from '../explain';
 import { intValue, isIntLike, repr, shapeRepr, tupleRepr } from '../py';
 
-function shapesRepr(inputs: (Shape | null)[]): string {
+function shapesRepr(inputs: (SymbolicShape | null)[]): string {
   return `[${inputs.map((s) => (s === null ? 'None' : shapeRepr(s))).join(', ')}]`;
 }
 
-function describe(i: number, s: Shape | null): string {
+function describe(i: number, s: SymbolicShape | null): string {
   return `input ${i} ${s === null ? '(unknown shape)' : shapeRepr(s)}`;
 }
 
-export function applyConcatenate(ctx: LayerContext, inputs: (Shape | null)[]): LayerResult {
+export function applyConcatenate(ctx: LayerContext, inputs: (SymbolicShape | null)[]): LayerResult<SymbolicDim> {
   const raw = ctx.args.raw('axis') ?? { kind: 'int', value: -1 };
   let axis: number | null = null;
   if (raw.kind !== 'unknown') {
@@ -29,7 +29,7 @@ export function applyConcatenate(ctx: LayerContext, inputs: (Shape | null)[]): L
     ctx.sink.add('shape-mismatch', kerasRaises('A `Concatenate` layer should be called on a list of at least 1 input. Received: input_shape=[]'));
     return ctx.finish(null);
   }
-  const known = inputs.map((s, i) => ({ s, i })).filter((e): e is { s: Shape; i: number } => e.s !== null);
+  const known = inputs.map((s, i) => ({ s, i })).filter((e): e is { s: SymbolicShape; i: number } => e.s !== null);
   const ranks = new Set(known.map((e) => e.s.length));
   if (ranks.size > 1) {
     const first = known[0]!;
@@ -64,11 +64,25 @@ export function applyConcatenate(ctx: LayerContext, inputs: (Shape | null)[]): L
     const vals = known.filter((e) => e.s[p] !== null);
     if (vals.length === 0) continue;
     const ref = vals[0]!;
-    const diff = vals.filter((e) => e.s[p] !== ref.s[p]);
+    const refDim = ref.s[p] ?? null;
+    const diff = vals.filter((e) => equalVerdict(refDim, e.s[p] ?? null) === false);
+    // Symbolic sizes that agree only for some input sizes: a condition, not a finding.
+    for (const e of vals.slice(1)) {
+      const eDim = e.s[p] ?? null;
+      if (equalVerdict(refDim, eDim) !== undefined) continue;
+      ctx.constrain({
+        kind: 'equal',
+        a: refDim,
+        b: eDim,
+        axis: p,
+        inputs: [ref.i, e.i],
+        description: `Concatenate(axis=${axis}) needs axis ${p} to agree: ${fmt(refDim)} (input ${ref.i}) = ${fmt(eDim)} (input ${e.i})`,
+      });
+    }
     if (diff.length === 0) continue;
     involved.add(ref.i);
     diff.forEach((e) => involved.add(e.i));
-    problems.push(`on axis ${p} input ${ref.i} has ${ref.s[p]} while ${diff.map((e) => `input ${e.i} has ${e.s[p]}`).join(', ')}`);
+    problems.push(`on axis ${p} input ${ref.i} has ${fmt(refDim)} while ${diff.map((e) => `input ${e.i} has ${fmt(e.s[p])}`).join(', ')}`);
   }
   if (problems.length > 0) {
     const ids = [...involved].sort((a, b) => a - b);
@@ -88,15 +102,15 @@ export function applyConcatenate(ctx: LayerContext, inputs: (Shape | null)[]): L
     ctx.unknown('the first input shape is not known');
     return ctx.finish(Array.from({ length: rank }, () => null));
   }
-  const out: Shape = [...first];
-  const parts: Dim[] = inputs.map((s) => (s === null ? null : (s[ax] ?? null)));
+  const out: SymbolicShape = [...first];
+  const parts: SymbolicDim[] = inputs.map((s) => (s === null ? null : (s[ax] ?? null)));
   out[ax] = sum(parts);
   ctx.step(`axis ${ax}: ${parts.map(fmt).join(' + ')} = ${fmt(out[ax])}; other axes as input 0.`);
   if (out[ax] === null) ctx.unknown('a size on the concatenation axis is not known');
   return ctx.finish(out);
 }
 
-export function applyElementwise(ctx: LayerContext, inputs: (Shape | null)[]): LayerResult {
+export function applyElementwise(ctx: LayerContext, inputs: (SymbolicShape | null)[]): LayerResult<SymbolicDim> {
   const layer = ctx.layer;
   ctx.step(`${layer} of ${inputs.length} input(s): ${shapesRepr(inputs)}; shapes broadcast from the last axis.`);
   if (inputs.length === 0) {
@@ -114,10 +128,10 @@ export function applyElementwise(ctx: LayerContext, inputs: (Shape | null)[]): L
       inputs.map((_, i) => i),
     );
   }
-  const known = inputs.map((s, i) => ({ s, i })).filter((e): e is { s: Shape; i: number } => e.s !== null);
+  const known = inputs.map((s, i) => ({ s, i })).filter((e): e is { s: SymbolicShape; i: number } => e.s !== null);
 
   // Batch axis: any two known, different batch sizes cannot be merged.
-  const batches = known.filter((e) => e.s.length > 0 && e.s[0] !== null);
+  const batches = known.filter((e) => e.s.length > 0 && typeof e.s[0] === 'number');
   const b0 = batches[0];
   const badBatch = b0 ? batches.filter((e) => e.s[0] !== b0.s[0]) : [];
   if (b0 && badBatch.length > 0) {
@@ -138,10 +152,24 @@ export function applyElementwise(ctx: LayerContext, inputs: (Shape | null)[]): L
     const vals = known
       .filter((e) => e.s.length - 1 >= back)
       .map((e) => ({ i: e.i, v: e.s[e.s.length - back] ?? null }))
-      .filter((e): e is { i: number; v: number } => e.v !== null && e.v !== 1);
+      .filter((e): e is { i: number; v: NonNullable<SymbolicDim> } => e.v !== null && e.v !== 1);
     if (vals.length === 0) continue;
     const ref = vals[0]!;
-    const diff = vals.filter((e) => e.v !== ref.v);
+    const diff = vals.filter((e) => broadcastVerdict(ref.v, e.v) === false);
+    const rank0 = known[0]!.s.length;
+    for (const e of vals.slice(1)) {
+      if (broadcastVerdict(ref.v, e.v) !== undefined) continue;
+      // Symbolic sizes that agree (or are 1) only for some input sizes: a condition, not a finding.
+      const axisIndex = ranksEqual(known) ? rank0 - back : undefined;
+      ctx.constrain({
+        kind: 'broadcast',
+        a: ref.v,
+        b: e.v,
+        ...(axisIndex !== undefined ? { axis: axisIndex } : {}),
+        inputs: [ref.i, e.i],
+        description: `${layer} needs ${axisIndex !== undefined ? `axis ${axisIndex}` : back === 1 ? 'the last axis' : `axis -${back}`} to agree (or be 1): ${fmt(ref.v)} (input ${ref.i}) = ${fmt(e.v)} (input ${e.i})`,
+      });
+    }
     if (diff.length === 0) continue;
     involved.add(ref.i);
     diff.forEach((e) => involved.add(e.i));
@@ -169,7 +197,7 @@ export function applyElementwise(ctx: LayerContext, inputs: (Shape | null)[]): L
   }
 
   // Keras' fold over the non-batch shapes (_compute_elemwise_op_output_shape).
-  let acc: Dim[] = inputs[0]!.slice(1);
+  let acc: SymbolicDim[] = inputs[0]!.slice(1);
   for (const s of inputs.slice(1)) {
     const next = s!.slice(1);
     const [long, short] = acc.length >= next.length ? [acc, next] : [next, acc];
@@ -178,12 +206,12 @@ export function applyElementwise(ctx: LayerContext, inputs: (Shape | null)[]): L
     acc = [...lead, ...tail.map((d) => (d === 'mismatch' ? null : d))];
   }
   const batchSet = new Set(known.map((e) => e.s[0] ?? null).filter((b) => b !== null));
-  const batch: Dim = batchSet.size === 1 ? [...batchSet][0]! : null;
-  const out: Shape = [batch, ...acc];
+  const batch: SymbolicDim = batchSet.size === 1 ? [...batchSet][0]! : null;
+  const out: SymbolicShape = [batch, ...acc];
   if (acc.some((d) => d === null)) ctx.unknown('some input dimensions are not known');
   return ctx.finish(out);
 }
 
-function ranksEqual(known: { s: Shape }[]): boolean {
+function ranksEqual(known: { s: SymbolicShape }[]): boolean {
   return new Set(known.map((e) => e.s.length)).size === 1;
 }

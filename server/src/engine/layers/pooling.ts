@@ -1,7 +1,7 @@
 // Max/AveragePooling1D/2D/3D (spec §6) and the global poolings (spec §7). Pooling is the §2
 // window with d = 1; strides=None means pool_size; Keras 3 AveragePooling has no default
 // pool_size; pooling does not lower-case `padding` (reported, shape computed as lower-case).
-import type { LayerResult, PyValue, Shape } from '../types';
+import type { LayerResult, PyValue, SymbolicDim, SymbolicShape } from '../types';
 import { LayerContext, inputOrUnknown, spatialInput } from '../context';
 import { checkRank, describeAxes, layoutFor, unknownShape } from '../layout';
 import { computeWindows, windowFindings } from '../window';
@@ -9,7 +9,7 @@ import { axisSteps, fmt, inputStep } from '../explain';
 import { poolTorch } from '../torch';
 import { pyInt, tupleRepr } from '../py';
 
-export function applyPooling(ctx: LayerContext, mode: 'max' | 'average', n: number, input: Shape | null): LayerResult {
+export function applyPooling(ctx: LayerContext, mode: 'max' | 'average', n: number, input: SymbolicShape | null): LayerResult<SymbolicDim> {
   const { args, sink } = ctx;
   const layer = ctx.layer;
   // Keras 3 AveragePooling*D(pool_size, ...) has no default; MaxPooling*D defaults to 2 per axis.
@@ -55,6 +55,7 @@ export function applyPooling(ctx: LayerContext, mode: 'max' | 'average', n: numb
   };
   const r = computeWindows(w);
   ctx.axes = r.axes;
+  r.constraints.forEach((c) => ctx.constrain(c));
   windowFindings(w, r, sink, `ZeroPadding${n}D`);
   if (padding === null) ctx.unknown('the padding mode is not known');
   else ctx.padding = { mode: padding, before: r.before, after: r.after };
@@ -67,7 +68,7 @@ export function applyPooling(ctx: LayerContext, mode: 'max' | 'average', n: numb
       ? 'channels: unchanged. Padded cells are not counted: TensorFlow divides by the number of real cells in each window.'
       : 'channels: unchanged. Padded cells never win the max.',
   );
-  const out: Shape = [...x];
+  const out: SymbolicShape = [...x];
   lay.spatial.forEach((axis, i) => (out[axis] = r.out[i] ?? null));
   if (padding !== null) {
     const torch = poolTorch({ n, mode, k, s, before: r.before, after: r.after });
@@ -76,7 +77,7 @@ export function applyPooling(ctx: LayerContext, mode: 'max' | 'average', n: numb
   return ctx.finish(out);
 }
 
-export function applyGlobalPooling(ctx: LayerContext, mode: 'max' | 'average', n: number, input: Shape | null): LayerResult {
+export function applyGlobalPooling(ctx: LayerContext, mode: 'max' | 'average', n: number, input: SymbolicShape | null): LayerResult<SymbolicDim> {
   const { args, sink } = ctx;
   const format = args.dataFormat(ctx.options.defaultDataFormat);
   const keepdims = args.bool('keepdims', false);
@@ -96,7 +97,7 @@ export function applyGlobalPooling(ctx: LayerContext, mode: 'max' | 'average', n
   const C = x[lay.channel] ?? null;
   const batch = x[0] ?? null;
   const ones = Array.from({ length: n }, () => 1);
-  const out: Shape = keepdims ? (format === 'channels_first' ? [batch, C, ...ones] : [batch, ...ones, C]) : [batch, C];
+  const out: SymbolicShape = keepdims ? (format === 'channels_first' ? [batch, C, ...ones] : [batch, ...ones, C]) : [batch, C];
   ctx.step(
     `${lay.names.join(', ')} ${n === 1 ? 'is' : 'are'} reduced by ${mode === 'max' ? 'max' : 'mean'}${keepdims ? ' and kept as size 1' : ''}; channels ${fmt(C)} stay.`,
   );

@@ -1,6 +1,6 @@
 // Layers whose output shape equals their input shape (activations, normalisation, dropout and
 // noise, rescaling, masking, identity), with the few input checks Keras makes on them.
-import type { LayerResult, Shape } from '../types';
+import type { LayerResult, SymbolicDim, SymbolicShape } from '../types';
 import { LayerContext } from '../context';
 import { kerasRaises } from '../findings';
 import { checkRank, describeAxes } from '../layout';
@@ -16,7 +16,7 @@ const FIXED_RANK: Record<string, number> = {
 
 const RATE_CHECKED = new Set(['Dropout', 'SpatialDropout1D', 'SpatialDropout2D', 'SpatialDropout3D']);
 
-export function applyPreserving(ctx: LayerContext, input: Shape | null): LayerResult {
+export function applyPreserving(ctx: LayerContext, input: SymbolicShape | null): LayerResult<SymbolicDim> {
   const layer = ctx.layer;
   if (['SpatialDropout2D', 'SpatialDropout3D'].includes(layer)) ctx.args.dataFormat(ctx.options.defaultDataFormat);
   if (RATE_CHECKED.has(layer)) {
@@ -49,7 +49,7 @@ export function applyPreserving(ctx: LayerContext, input: Shape | null): LayerRe
 }
 
 /** GroupNormalization.build: the grouped axis must be known and divisible by `groups`. */
-function groupNormChecks(ctx: LayerContext, input: Shape): void {
+function groupNormChecks(ctx: LayerContext, input: SymbolicShape): void {
   const g = ctx.args.raw('groups') ?? { kind: 'int', value: 32 };
   const a = ctx.args.raw('axis') ?? { kind: 'int', value: -1 };
   if (!isIntLike(g) || !isIntLike(a)) return;
@@ -61,8 +61,9 @@ function groupNormChecks(ctx: LayerContext, input: Shape): void {
   }
   const dim = input[idx] ?? null;
   let groups = intValue(g);
-  if (groups === -1 && dim !== null) groups = dim; // -1 means instance normalisation
-  if (dim === null || groups <= 0) return;
+  if (typeof dim !== 'number') return; // unknown or symbolic: Keras' build sees None
+  if (groups === -1) groups = dim; // -1 means instance normalisation
+  if (groups <= 0) return;
   if (dim < groups) {
     ctx.args.invalid(
       'groups',

@@ -1,12 +1,13 @@
 // ZeroPadding1D/2D/3D, Cropping1D/2D/3D and UpSampling1D/2D/3D (spec §8): explicit per-side
 // padding or cropping, or a whole-number scale, per spatial axis.
-import type { AxisDetail, Dim, LayerResult, PyValue, Shape } from '../types';
+import type { AxisDetail, Dim, LayerResult, PyValue, SymbolicDim, SymbolicShape } from '../types';
 import type { IntTuple } from '../args';
 import { LayerContext, spatialInput } from '../context';
 import { kerasRaises } from '../findings';
 import { spatialNames, type Layout } from '../layout';
-import { axisSteps, fmt } from '../explain';
+import { axisSteps, fmt, fmtFactor } from '../explain';
 import { cropped, padded, scaled } from '../dim';
+import { dimBounds } from '../sym';
 import { intValue, isIntLike, pyInt, repr, shapeRepr } from '../py';
 import { fPadTuple } from '../torch';
 
@@ -73,12 +74,12 @@ function readPairs(ctx: LayerContext, name: 'padding' | 'cropping', n: number, f
 }
 
 /** The data_format (1-D cropping/upsampling have none: steps are axis 1), then the shared prelude. */
-function prepare(ctx: LayerContext, n: number, input: Shape | null, hasFormat: boolean): { x: Shape; lay: Layout } | { result: LayerResult } {
+function prepare(ctx: LayerContext, n: number, input: SymbolicShape | null, hasFormat: boolean): { x: SymbolicShape; lay: Layout } | { result: LayerResult<SymbolicDim> } {
   const format = hasFormat ? ctx.args.dataFormat(ctx.options.defaultDataFormat) : 'channels_last';
   return spatialInput(ctx, n, input, format);
 }
 
-export function applyZeroPadding(ctx: LayerContext, n: number, input: Shape | null): LayerResult {
+export function applyZeroPadding(ctx: LayerContext, n: number, input: SymbolicShape | null): LayerResult<SymbolicDim> {
   const pads: Pads =
     n === 1
       ? (() => {
@@ -90,8 +91,8 @@ export function applyZeroPadding(ctx: LayerContext, n: number, input: Shape | nu
   const p = prepare(ctx, n, input, true);
   if ('result' in p) return p.result;
   const { x, lay } = p;
-  const out: Shape = [...x];
-  ctx.axes = lay.spatial.map((axis, i) => {
+  const out: SymbolicShape = [...x];
+  ctx.axes = lay.spatial.map((axis, i): AxisDetail<SymbolicDim> => {
     const L = x[axis] ?? null;
     const b = pads.before[i] ?? null;
     const a = pads.after[i] ?? null;
@@ -106,7 +107,7 @@ export function applyZeroPadding(ctx: LayerContext, n: number, input: Shape | nu
   return ctx.finish(out);
 }
 
-export function applyCropping(ctx: LayerContext, n: number, input: Shape | null): LayerResult {
+export function applyCropping(ctx: LayerContext, n: number, input: SymbolicShape | null): LayerResult<SymbolicDim> {
   const crops: Pads =
     n === 1
       ? (() => {
@@ -118,14 +119,29 @@ export function applyCropping(ctx: LayerContext, n: number, input: Shape | null)
   const p = prepare(ctx, n, input, n !== 1);
   if ('result' in p) return p.result;
   const { x, lay } = p;
-  const out: Shape = [...x];
+  const out: SymbolicShape = [...x];
   const tooMuch: string[] = [];
-  ctx.axes = lay.spatial.map((axis, i): AxisDetail => {
+  ctx.axes = lay.spatial.map((axis, i): AxisDetail<SymbolicDim> => {
     const L = x[axis] ?? null;
     const b = crops.before[i] ?? null;
     const a = crops.after[i] ?? null;
     const raw = cropped(L, b, a);
-    const ok = raw === null || raw > 0;
+    let ok = typeof raw !== 'number' || raw > 0;
+    if (typeof raw === 'string' && typeof L === 'string' && b !== null && a !== null) {
+      // A symbolic length: fine if it is positive for every size, else a condition on the sizes.
+      const { lo, hi } = dimBounds(raw);
+      if (hi < 1) ok = false;
+      else if (lo < 1) {
+        ctx.constrain({
+          kind: 'atLeast',
+          a: L,
+          b: b + a + 1,
+          axis,
+          argument: 'cropping',
+          description: `${lay.names[i]}: cropping ${b} + ${a} needs ${L} ≥ ${b + a + 1}`,
+        });
+      }
+    }
     if (!ok && b !== null && a !== null) {
       tooMuch.push(`${lay.names[i]} ${L} - ${b} - ${a} = ${raw} (the smallest ${lay.names[i]} that works is ${b + a + 1})`);
     }
@@ -151,7 +167,7 @@ export function applyCropping(ctx: LayerContext, n: number, input: Shape | null)
   return ctx.finish(out);
 }
 
-export function applyUpSampling(ctx: LayerContext, n: number, input: Shape | null): LayerResult {
+export function applyUpSampling(ctx: LayerContext, n: number, input: SymbolicShape | null): LayerResult<SymbolicDim> {
   let size: IntTuple;
   if (n === 1) {
     const v = ctx.args.raw('size') ?? pyInt(2);
@@ -168,13 +184,13 @@ export function applyUpSampling(ctx: LayerContext, n: number, input: Shape | nul
   const p = prepare(ctx, n, input, n !== 1);
   if ('result' in p) return p.result;
   const { x, lay } = p;
-  const out: Shape = [...x];
-  ctx.axes = lay.spatial.map((axis, i) => {
+  const out: SymbolicShape = [...x];
+  ctx.axes = lay.spatial.map((axis, i): AxisDetail<SymbolicDim> => {
     const L = x[axis] ?? null;
     const f = size[i] ?? null;
     const o = scaled(L, f);
     out[axis] = o;
-    return { axis, name: lay.names[i]!, input: L, output: o, formula: `${fmt(L)}·${fmt(f)} = ${fmt(o)}` };
+    return { axis, name: lay.names[i]!, input: L, output: o, formula: `${fmtFactor(L)}·${fmt(f)} = ${fmt(o)}` };
   });
   noteUnknown(ctx, x, lay, size);
   ctx.steps.push(...axisSteps(ctx.axes));
@@ -191,7 +207,7 @@ function allKnown(xs: readonly Dim[]): xs is number[] {
   return xs.every((x) => x !== null);
 }
 
-function noteUnknown(ctx: LayerContext, x: Shape, lay: Layout, values: readonly Dim[]): void {
+function noteUnknown(ctx: LayerContext, x: SymbolicShape, lay: Layout, values: readonly Dim[]): void {
   if (lay.spatial.some((a) => x[a] === null)) ctx.unknown('some input dimensions are not known');
   if (values.some((v) => v === null)) ctx.unknown(`a ${ctx.layer} argument value is not known`);
 }
