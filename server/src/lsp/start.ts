@@ -63,13 +63,14 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   let state: State | undefined;
 
   connection.onInitialize(async (params: InitializeParams): Promise<InitializeResult> => {
-    const caps = params.capabilities;
+    // A minimal client may send no capabilities at all.
+    const caps = params.capabilities ?? {};
     const client: ClientSupport = {
       pullConfiguration: caps.workspace?.configuration === true,
       registerConfigurationChange: caps.workspace?.didChangeConfiguration?.dynamicRegistration === true,
       inlayHintRefresh: caps.workspace?.inlayHint?.refreshSupport === true,
       documentChanges: caps.workspace?.workspaceEdit?.documentChanges === true,
-      lazyHintTooltips: caps.textDocument?.inlayHint?.resolveSupport?.properties.includes('tooltip') === true,
+      lazyHintTooltips: caps.textDocument?.inlayHint?.resolveSupport?.properties?.includes('tooltip') === true,
     };
     const analyzer = await Analyzer.create();
     const trees = new TreeCache(options.treeCacheSize ?? DEFAULT_TREE_CACHE_SIZE);
