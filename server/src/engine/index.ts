@@ -185,3 +185,7 @@ export {
   type NearestSizes,
   type VariableSolution,
 } from './constraints';
+
+// Low-level ops (tf.nn.*, tf.*, keras.ops.*) and keras.applications backbones.
+export { applyOp, canonicalOpName, isOp, opSignature, supportedOps, type OpParam, type TensorArg } from './ops/index';
+export { applyBackbone, backboneSignature, isBackbone, supportedBackbones, type BackboneResult } from './backbones/index';
