@@ -672,7 +672,9 @@ export function tfConvTranspose(ctx: OpContext, n: number): LayerResult {
       const lo = range.lo;
       const hi = range.hi;
       const works = concrete(lo) !== null && concrete(hi) !== null ? (lo === hi ? `${fmt(lo)}` : `${fmt(lo)} to ${fmt(hi)}`) : 'none known';
-      bad.push(`on ${p.lay.names[i]} output_shape gives ${fmt(o)}, but the forward conv of ${fmt(o)} gives ${fmt(o === null || concrete(o)! <= 0 ? null : windowOutput(o, ke, si, padding.mode))}, not the input's ${fmt(L)} (output sizes that work: ${works})`);
+      const back = o === null || concrete(o)! <= 0 ? null : windowOutput(o, ke, si, padding.mode);
+      const how = padding.mode === 'same' ? `ceil(${fmt(o)} / ${fmt(si)}) = ${fmt(back)}` : `floor((${fmt(o)} - ${fmt(ke)}) / ${fmt(si)}) + 1 = ${fmt(back)}`;
+      bad.push(`on ${p.lay.names[i]} output_shape gives ${fmt(o)}, but the forward ${padding.mode.toUpperCase()} conv of ${fmt(o)} gives ${how}, not the input's ${fmt(L)} (output sizes that work: ${works})`);
     }
   });
   ctx.axes = axes;
