@@ -2,7 +2,7 @@
 // Syntax errors: tree-sitter wraps what it could not parse in ERROR nodes; statements found
 // inside them are still lowered, so one typo does not hide the rest of the file.
 import type { Arg, CompClause, Expr, Module, Param, Span, Stmt } from './ast';
-import { child, childrenByField, namedChildren, type SyntaxNode } from './syntax';
+import { child, childrenByField, isExtra, namedChildren, type SyntaxNode } from './syntax';
 
 const STATEMENT_TYPES = new Set([
   'expression_statement', 'function_definition', 'class_definition', 'decorated_definition',
@@ -409,7 +409,7 @@ class Lowerer {
         const ops: string[] = [];
         for (const c of n.children) {
           if (c.field === 'operators') ops.push(this.src(c).replace(/\s+/g, ' '));
-          else if (c.named && c.type !== 'comment') operands.push(this.expr(c));
+          else if (c.named && !isExtra(c)) operands.push(this.expr(c));
         }
         return { t: 'compare', ops, operands, span: s };
       }
@@ -453,7 +453,7 @@ class Lowerer {
     let i = 0;
     for (const c of n.children) {
       if (c.type === ':') i++;
-      else if (c.named && i < 3) parts[i] = this.expr(c);
+      else if (c.named && !isExtra(c) && i < 3) parts[i] = this.expr(c);
     }
     return { t: 'slice', lo: parts[0], hi: parts[1], step: parts[2], span: span(n) };
   }

@@ -91,5 +91,10 @@ export function childrenByField(node: SyntaxNode, field: string): SyntaxNode[] {
 }
 
 export function namedChildren(node: SyntaxNode): SyntaxNode[] {
-  return node.children.filter((c) => c.named && c.type !== 'comment');
+  return node.children.filter((c) => c.named && !isExtra(c));
+}
+
+/** Comments and `\` line continuations: tree-sitter puts them inside whatever node is open. */
+export function isExtra(node: SyntaxNode): boolean {
+  return node.type === 'comment' || node.type === 'line_continuation';
 }
