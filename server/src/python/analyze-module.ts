@@ -2,17 +2,17 @@
 import type { Node } from 'web-tree-sitter';
 import type { AnalysisResult } from '../analysis-types';
 import type { EngineOptions } from '../engine/types';
+import { lowerTree } from './fast-lower';
 import { Interpreter } from './interpreter';
-import { lowerModule } from './lower';
 import { Recorder } from './recorder';
-import { copyTree } from './syntax';
 
 export function analyzeModule(root: Node, text: string, options: EngineOptions): AnalysisResult {
   // Every way of reaching Keras names it somewhere (imports, tf.keras); skip other files cheaply.
   if (!text.includes('keras')) return { layers: [], diagnostics: [], unknowns: [] };
   const recorder = new Recorder(text);
   try {
-    const module = lowerModule(copyTree(root), text);
+    // Equal to lowerModule(copyTree(root), text), several times faster (fast-lower.ts).
+    const module = lowerTree(root, text);
     const interp = new Interpreter(recorder, options);
     interp.run(module, text);
     const result = recorder.result();
