@@ -184,10 +184,17 @@ export function correctPad(g: Graph, x: T, k: number): [[number, number], [numbe
   const [h, w] = g.hw(x);
   const half = Math.floor(k / 2);
   const parity = (d: Dim): Dim => sub(mul(2, windowOutput(d, 1, 2, 'same')), d); // d mod 2
+  // Keras: a None height means adjust = (1, 1) for both axes, whatever the width.
   if (h === null) return [[half - 1, half], [half - 1, half]];
   const ah = concrete(sub(1, parity(h)));
   const aw = w === null ? null : concrete(sub(1, parity(w)));
-  if (ah === null || aw === null) return null; // Keras: `None % 2` raises TypeError
+  if (ah === null || aw === null) {
+    const note =
+      'correct_pad reads the height and width together: with a known height and a None width Keras raises TypeError ' +
+      "(unsupported operand type(s) for %: 'NoneType' and 'int'); give both sizes or neither";
+    if (!g.notes.includes(note)) g.notes.push(note);
+    return null;
+  }
   return [[half - ah, half], [half - aw, half]];
 }
 

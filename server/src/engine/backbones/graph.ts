@@ -35,6 +35,8 @@ export class Graph {
   readonly named = new Map<string, T>();
   failure?: BuildFailure;
   layers = 0;
+  /** Why part of the network could not be computed (beyond an unknown input). */
+  readonly notes: string[] = [];
 
   constructor(
     readonly options: EngineOptions,

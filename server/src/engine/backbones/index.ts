@@ -540,7 +540,8 @@ function build(name: string, args: Record<string, PyValue>, inputTensor: Shape |
   steps.push(out === null ? 'Output shape unknown.' : `Output shape ${shapeRepr(out)}.`);
   const findings: Finding[] = sink.list();
   const result: LayerResult = { output: out, axes: [], steps, findings };
-  if (out === null) result.unknownReason = x === null ? 'the input shape is not known' : 'a size the network depends on is not known';
+  for (const n of g.notes) steps.splice(steps.length - 1, 0, `${n}.`);
+  if (out === null) result.unknownReason = x === null ? 'the input shape is not known' : (g.notes[0] ?? 'a size the network depends on is not known');
   else if (out.slice(1).some((d) => d === null)) result.unknownReason = 'some input dimensions are not known';
   return { result, input: modelInput, namedOutputs, modelName };
 }
