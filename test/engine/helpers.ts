@@ -1,6 +1,6 @@
 // Builders for engine inputs in tests: PyValues as the front end would fold them from source.
 import { applyLayer } from '../../server/src/engine/index';
-import type { DataFormat, EngineOptions, Finding, LayerResult, PyValue, Shape } from '../../server/src/engine/types';
+import type { DataFormat, EngineOptions, Finding, LayerResult, PyValue, Shape, SymbolicDim } from '../../server/src/engine/types';
 
 export const LAST: EngineOptions = { defaultDataFormat: 'channels_last' };
 export const FIRST: EngineOptions = { defaultDataFormat: 'channels_first' };
@@ -46,11 +46,11 @@ export function merge(className: string, args: Record<string, unknown>, inputs: 
   return applyLayer({ className, args: pyArgs }, inputs, options);
 }
 
-export function codes(r: LayerResult): string[] {
+export function codes(r: LayerResult<SymbolicDim>): string[] {
   return r.findings.map((f) => f.code).sort();
 }
 
-export function finding(r: LayerResult, code: string): Finding | undefined {
+export function finding(r: LayerResult<SymbolicDim>, code: string): Finding | undefined {
   return r.findings.find((f) => f.code === code);
 }
 

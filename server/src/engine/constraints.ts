@@ -66,8 +66,6 @@ export function constraintHolds(c: SizeConstraint, env: Readonly<Record<string, 
   switch (c.kind) {
     case 'equal':
       return a === b;
-    case 'broadcast':
-      return a === b || a === 1 || b === 1;
     case 'divisible':
       return b !== 0 && a % b === 0;
     case 'atLeast':
@@ -157,9 +155,6 @@ function exactBounds(kind: SizeConstraint['kind'], a: SymbolicDim, b: SymbolicDi
   let T: number | undefined;
   if (kind === 'equal') {
     T = zerosEnd((x) => fa(x) - fb(x));
-  } else if (kind === 'broadcast') {
-    const ends = [zerosEnd((x) => fa(x) - fb(x)), zerosEnd((x) => fa(x) - 1), zerosEnd((x) => fb(x) - 1)];
-    T = Math.max(...ends.map((e) => e ?? 1));
   } else if (kind === 'atLeast') {
     const g = (x: number): number => fa(x) - fb(x);
     const K = g(1 + P) - g(1);
@@ -412,7 +407,8 @@ function solutionText(subjects: string[], s: VariableSolution): string {
   }
   const p = s.modulus;
   let base: string;
-  if (s.residues.length === 1 && s.residues[0] === 0) base = `${who} must be ${plural ? 'multiples' : 'a multiple'} of ${p}`;
+  if (p === 2) base = `${who} must be ${s.residues[0] === 0 ? 'even' : 'odd'}`;
+  else if (s.residues.length === 1 && s.residues[0] === 0) base = `${who} must be ${plural ? 'multiples' : 'a multiple'} of ${p}`;
   else if (s.residues.length === 1) base = `${who} must be ≡ ${s.residues[0]} (mod ${p})`;
   else if (s.residues.length === p - 1 && !s.residues.includes(0)) base = `${who} must not be ${plural ? 'multiples' : 'a multiple'} of ${p}`;
   else base = `${who} mod ${p} must be ${orList(compressRanges(s.residues))}`;
@@ -458,8 +454,6 @@ function jointText(c: SizeConstraint): { text: string; satisfiable: boolean | un
   switch (c.kind) {
     case 'equal':
       return { text: `${a} must equal ${b}`, satisfiable: undefined };
-    case 'broadcast':
-      return { text: `${a} must equal ${b} (or one of them be 1)`, satisfiable: undefined };
     case 'divisible':
       return { text: `${a} must be a multiple of ${b}`, satisfiable: undefined };
     case 'atLeast':

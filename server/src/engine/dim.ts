@@ -274,8 +274,8 @@ export function centerCropOffsets(L: SymbolicDim, target: Dim): { before: Dim; a
 /**
  * Elementwise-merge broadcast of one axis, Keras' `_compute_elemwise_op_output_shape`. With a
  * symbolic size: 'mismatch' only when no value of the variables can make it work; otherwise the
- * size it has when it works (the known size ≠ 1 if one is, else the first), and the caller
- * states the condition (SizeConstraint 'broadcast').
+ * size the two share when they line up (the known one if one is known, else the first), and the
+ * caller states the condition (SizeConstraint 'equal').
  */
 export function broadcastDim(a: Dim, b: Dim): Dim | 'mismatch';
 export function broadcastDim(a: SymbolicDim, b: SymbolicDim): SymbolicDim | 'mismatch';

@@ -1,7 +1,7 @@
 // The engine's public API: pure functions over plain data. Nothing here throws; bad input yields
 // findings, and an unexpected internal error yields an unknown output with the reason.
 import type { EngineOptions, LayerCall, LayerResult, Shape, SymbolicDim, SymbolicShape } from './types';
-import { eraseSymbols } from './sym';
+import { canonicalShape, eraseSymbols } from './sym';
 import { allLayers, lookupFunctionalMerge, lookupLayer, type InputKind } from './catalog';
 import { LayerContext } from './context';
 import { applyConv } from './layers/conv';
@@ -131,7 +131,7 @@ export function applyLayer(call: LayerCall, inputs: (SymbolicShape | null)[], op
     }
     const canonical: LayerCall = info.name === call.className ? call : { ...call, className: info.name };
     const ctx = new LayerContext(canonical, options);
-    return dispatch(ctx, info.name, inputs);
+    return dispatch(ctx, info.name, inputs.map((s) => (s === null ? null : canonicalShape(s))));
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);
     return {
@@ -146,6 +146,8 @@ export function applyLayer(call: LayerCall, inputs: (SymbolicShape | null)[], op
 
 // Symbolic sizes (sym.ts) and the conditions layers put on them (constraints.ts).
 export {
+  assignSymbols,
+  canonicalShape,
   dimBounds,
   dimDivisible,
   dimEquals,
@@ -165,8 +167,10 @@ export {
   simplifyExpr,
   substituteShape,
   symVar,
+  type AssignedSymbol,
   type SymExpr,
 } from './sym';
+export { inputSizeConstraintMessage, withHint, type ConstraintSite } from './findings';
 export {
   combineSolutions,
   conditionText,

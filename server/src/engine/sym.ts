@@ -203,9 +203,18 @@ function isConstP(p: Poly): boolean {
 // Printing (the canonical text) and parsing it back.
 
 function formatP(p: Poly): string {
-  const parts: { neg: boolean; text: string }[] = p.m.map((x) => ({ neg: x.k < 0, text: monoText(Math.abs(x.k), x.a) }));
+  // Higher degree first (H*W before H), a positive term first when there is one.
+  const vars = (x: Mono): string => [...new Set(x.a.flatMap(atomVars))].sort().join(',');
+  const monos = [...p.m].sort((x, y) => y.a.length - x.a.length || cmp(vars(x), vars(y)) || cmp(x.key, y.key));
+  const firstPos = monos.findIndex((x) => x.k > 0);
+  if (firstPos > 0) monos.unshift(...monos.splice(firstPos, 1));
+  const parts: { neg: boolean; text: string }[] = monos.map((x) => ({ neg: x.k < 0, text: monoText(Math.abs(x.k), x.a) }));
   if (p.c !== 0 || parts.length === 0) parts.push({ neg: p.c < 0, text: String(Math.abs(p.c)) });
   return parts.map((t, i) => (i === 0 ? (t.neg ? `-${t.text}` : t.text) : `${t.neg ? ' - ' : ' + '}${t.text}`)).join('');
+}
+
+function atomVars(a: Atom): string[] {
+  return isVar(a) ? [a.v] : a.n.m.flatMap((x) => x.a.flatMap(atomVars));
 }
 
 function monoText(k: number, atoms: readonly Atom[]): string {
@@ -347,6 +356,113 @@ function exprToPoly(e: SymExpr): Poly {
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// The canonical form of the parts that depend on one variable only.
+//
+// A sum of single-atom terms in one variable v (c·v, c·floor(N/d) with N built from v alone) is
+// a quasi-linear function f: f(v + P) = f(v) + K. Such a function is determined by f(0) and its
+// increments Δ(j) = f(j + 1) - f(j), which are P-periodic; the canonical form is derived from
+// those alone, so every way of writing the same function gives the same text:
+//   1. K < 0: the form of -f, negated.
+//   2. Δ constant: a·v + f(0).
+//   3. Δ takes two values u < w: a·v + c·floor((m·v + r)/p) + f(0) with a = u, c = w - u, for the
+//      first m (coprime to p, the least period of Δ), then r, that fits: floor(2*H/3), 16*ceil(H/16).
+//   4. Otherwise, greedily: a = min Δ, then for each divisor d of p (ascending) and each residue
+//      class j mod d, the largest multiple of floor((v + d - 1 - j)/d) (which steps up exactly
+//      after v ≡ j mod d) that keeps the remaining increments ≥ 0: ceil(H/2) + ceil(H/4).
+// Parts over several variables (products, floor((H + W)/2)) keep the normal form.
+
+const CANON_PERIOD_MAX = 4096;
+const FIT_PERIOD_MAX = 64;
+
+function atomVariable(a: Atom): string | undefined {
+  if (isVar(a)) return a.v;
+  let v: string | undefined;
+  for (const x of a.n.m) {
+    if (x.a.length !== 1) return undefined;
+    const w = atomVariable(x.a[0]!);
+    if (w === undefined || (v !== undefined && w !== v)) return undefined;
+    v = w;
+  }
+  return v;
+}
+
+function canonicalP(p: Poly): Poly {
+  const groups = new Map<string, Mono[]>();
+  const rest: Mono[] = [];
+  for (const x of p.m) {
+    const v = x.a.length === 1 ? atomVariable(x.a[0]!) : undefined;
+    if (v === undefined) rest.push(x);
+    else groups.set(v, [...(groups.get(v) ?? []), x]);
+  }
+  if (groups.size === 0) return p;
+  let out = poly(rest, p.c);
+  for (const [v, monos] of groups) {
+    const g = poly(monos, 0);
+    out = addP(out, canonicalUnivariate(g, v) ?? g);
+  }
+  return out;
+}
+
+function canonicalUnivariate(g: Poly, v: string): Poly | undefined {
+  const P = periodP(g);
+  if (P === undefined || P > CANON_PERIOD_MAX) return undefined;
+  const at = (x: number): number => evalP(g, { [v]: x });
+  const f0 = at(0);
+  const K = at(P) - f0;
+  if (K < 0) {
+    const neg = canonicalUnivariate(scaleP(g, -1), v);
+    return neg === undefined ? undefined : scaleP(neg, -1);
+  }
+  const delta: number[] = [];
+  let prev = f0;
+  for (let j = 0; j < P; j++) {
+    const next = at(j + 1);
+    delta.push(next - prev);
+    prev = next;
+  }
+  const p = divisorsOf(P).find((d) => delta.every((x, j) => x === delta[j % d])) ?? P;
+  const D = delta.slice(0, p);
+  const lo = Math.min(...D);
+  const hi = Math.max(...D);
+  const vP = varP(v);
+  let out = addP(scaleP(vP, lo), constP(f0));
+  if (lo === hi) return out;
+  // 3. one floor term
+  if (p <= FIT_PERIOD_MAX && D.every((x) => x === lo || x === hi)) {
+    for (let m = 1; m < p; m++) {
+      if (gcd(m, p) !== 1) continue;
+      for (let r = 0; r < p; r++) {
+        let fits = true;
+        for (let j = 0; j < p && fits; j++) {
+          const step = fdiv(m * (j + 1) + r, p) - fdiv(m * j + r, p);
+          if ((step === 1) !== (D[j] === hi)) fits = false;
+        }
+        if (fits) return addP(out, scaleP(floorDivP(addP(scaleP(vP, m), constP(r)), p), hi - lo));
+      }
+    }
+  }
+  // 4. greedy over the divisors of p
+  const rem = D.map((x) => x - lo);
+  for (const d of divisorsOf(p)) {
+    if (d === 1) continue;
+    for (let j = 0; j < d; j++) {
+      let c = Infinity;
+      for (let i = j; i < p; i += d) c = Math.min(c, rem[i]!);
+      if (c <= 0) continue;
+      for (let i = j; i < p; i += d) rem[i] = rem[i]! - c;
+      out = addP(out, scaleP(floorDivP(addP(vP, constP(d - 1 - j)), d), c));
+    }
+  }
+  return out;
+}
+
+function divisorsOf(n: number): number[] {
+  const out: number[] = [];
+  for (let d = 1; d <= n; d++) if (n % d === 0) out.push(d);
+  return out;
+}
+
 // The parse cache: canonical text → normal form. A cache only (bounded, cleared when full).
 const CACHE_MAX = 20000;
 const cache = new Map<string, Poly>();
@@ -363,7 +479,8 @@ function polyOf(d: SymDim | number): Poly {
 }
 
 /** The Dim for a normal form: a number when constant, else the canonical text. */
-function dimOf(p: Poly): number | SymDim {
+function dimOf(p0: Poly): number | SymDim {
+  const p = canonicalP(p0);
   if (isConstP(p)) return p.c;
   const text = formatP(p) as SymDim;
   if (!cache.has(text)) {
@@ -502,9 +619,9 @@ export function evalExpr(e: SymExpr, env: Readonly<Record<string, number>>): num
       return v;
     }
     case 'add':
-      return e.terms.reduce((s, t) => s + evalExpr(t, env), 0);
+      return e.terms.reduce((s, t) => s + evalExpr(t, env), 0) + 0;
     case 'mul':
-      return e.factors.reduce((s, t) => s * evalExpr(t, env), 1);
+      return e.factors.reduce((s, t) => s * evalExpr(t, env), 1) + 0;
     case 'floordiv':
       return fdiv(evalExpr(e.arg, env), e.by);
     case 'ceildiv':
@@ -613,17 +730,35 @@ export function quasiLinear(d: number | SymDim): { variable: string | null; peri
 const PERIOD_MAX = 1 << 20;
 
 function periodP(p: Poly): number | undefined {
-  let P = 1;
+  return qlInfo(p)?.P;
+}
+
+/**
+ * Period and step of a sum of single-atom terms: f(v + P) = f(v) + K. A floor(N/c) whose
+ * numerator has period P_N and step K_N repeats after t = c / gcd(K_N, c) numerator periods,
+ * stepping by t·K_N/c.
+ */
+function qlInfo(p: Poly): { P: number; K: number } | undefined {
+  const parts: { k: number; P: number; K: number }[] = [];
   for (const x of p.m) {
     if (x.a.length !== 1) return undefined;
     const a = x.a[0]!;
-    if (isVar(a)) continue;
-    const inner = periodP(a.n);
+    if (isVar(a)) {
+      parts.push({ k: x.k, P: 1, K: 1 });
+      continue;
+    }
+    const inner = qlInfo(a.n);
     if (inner === undefined) return undefined;
-    P = lcm(P, inner * a.d);
+    const t = a.d / gcd(inner.K, a.d);
+    parts.push({ k: x.k, P: inner.P * t, K: (t * inner.K) / a.d });
+  }
+  let P = 1;
+  for (const q of parts) {
+    P = lcm(P, q.P);
     if (P > PERIOD_MAX) return undefined;
   }
-  return P;
+  const K = parts.reduce((acc, q) => acc + q.k * q.K * (P / q.P), 0);
+  return Number.isSafeInteger(K) ? { P, K } : undefined;
 }
 
 /**
@@ -696,5 +831,62 @@ export function substituteShape(s: readonly SymbolicDim[], env: Readonly<Record<
     if (!isSymDim(d)) return d;
     const v = evalDim(d, env);
     return v === null ? d : v;
+  });
+}
+
+/** One symbol given to an Input's size. */
+export interface AssignedSymbol {
+  /** The variable: H, W, D, L (suffixed 2, 3, … when already taken). */
+  name: string;
+  /** Its axis in the full shape. */
+  axis: number;
+  /** The size the code wrote there (null for None). */
+  literal: number | null;
+}
+
+/**
+ * Symbols for an Input's spatial sizes (batch and channel axes are left alone): L for a rank-3
+ * (batch, steps, channels) input, H and W for rank 4, D, H and W for rank 5, placed by
+ * `dataFormat`. Only None sizes by default; with `literals: true` written sizes too (a shadow
+ * pass, to name the sizes that work when a literal breaks a merge). Names in `taken` are avoided
+ * with one suffix for the whole Input: H2 and W2 for a second image input.
+ */
+export function assignSymbols(
+  shape: readonly SymbolicDim[],
+  opts: { dataFormat: 'channels_last' | 'channels_first'; taken?: ReadonlySet<string>; literals?: boolean },
+): { shape: SymbolicDim[]; symbols: AssignedSymbol[] } {
+  const rank = shape.length;
+  const names = rank === 3 ? ['L'] : rank === 4 ? ['H', 'W'] : rank === 5 ? ['D', 'H', 'W'] : [];
+  const first = opts.dataFormat === 'channels_first' ? 2 : 1;
+  const taken = opts.taken ?? new Set<string>();
+  let suffix = '';
+  for (let k = 2; names.some((n) => taken.has(n + suffix)); k++) suffix = String(k);
+  const out = [...shape];
+  const symbols: AssignedSymbol[] = [];
+  names.forEach((n, i) => {
+    const axis = first + i;
+    const d = shape[axis];
+    if (d === null || (opts.literals === true && typeof d === 'number')) {
+      const name = n + suffix;
+      out[axis] = symVar(name);
+      symbols.push({ name, axis, literal: typeof d === 'number' ? d : null });
+    }
+  });
+  return { shape: out, symbols };
+}
+
+/**
+ * The shape with every symbolic size in canonical form (`ceil(ceil(H/2)/2)` → `ceil(H/4)`); text
+ * that is not a size expression becomes null (unknown). Shapes without symbols are returned as is.
+ */
+export function canonicalShape(s: readonly SymbolicDim[]): SymbolicDim[] {
+  if (!s.some(isSymDim)) return s as SymbolicDim[];
+  return s.map((d) => {
+    if (!isSymDim(d)) return d;
+    try {
+      return parseDim(d);
+    } catch {
+      return null;
+    }
   });
 }

@@ -151,14 +151,13 @@ export interface LayerResult<D extends SymbolicDim = Dim> {
 
 /**
  * What a layer needs of symbolic sizes, for the front end to solve per Input (constraints.ts):
- * - 'equal': a = b (Concatenate's other axes, Reshape's total size);
- * - 'broadcast': a = b, or either is 1 (elementwise merges);
+ * - 'equal': a = b (Concatenate's other axes, elementwise merges' axes, Reshape's total size);
  * - 'divisible': b (a positive number) divides a (Reshape's inferred -1);
  * - 'atLeast': a ≥ b ('valid' windows, cropping);
  * - 'fixed': a must be a known size (Dense's feature axis); b is null.
  */
 export interface SizeConstraint {
-  kind: 'equal' | 'broadcast' | 'divisible' | 'atLeast' | 'fixed';
+  kind: 'equal' | 'divisible' | 'atLeast' | 'fixed';
   a: SymbolicDim;
   b: SymbolicDim;
   /** The axis of the full shape the sizes are on, when there is one. */

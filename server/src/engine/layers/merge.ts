@@ -159,15 +159,18 @@ export function applyElementwise(ctx: LayerContext, inputs: (SymbolicShape | nul
     const rank0 = known[0]!.s.length;
     for (const e of vals.slice(1)) {
       if (broadcastVerdict(ref.v, e.v) !== undefined) continue;
-      // Symbolic sizes that agree (or are 1) only for some input sizes: a condition, not a finding.
+      // Symbolic sizes that agree only for some input sizes: a condition, not a finding. The
+      // condition is that they line up (equal); a symbolic size that happens to be 1 would
+      // broadcast too, but that is not what a merge of two paths means, and the output shape
+      // given (the size they share) holds exactly where the condition does.
       const axisIndex = ranksEqual(known) ? rank0 - back : undefined;
       ctx.constrain({
-        kind: 'broadcast',
+        kind: 'equal',
         a: ref.v,
         b: e.v,
         ...(axisIndex !== undefined ? { axis: axisIndex } : {}),
         inputs: [ref.i, e.i],
-        description: `${layer} needs ${axisIndex !== undefined ? `axis ${axisIndex}` : back === 1 ? 'the last axis' : `axis -${back}`} to agree (or be 1): ${fmt(ref.v)} (input ${ref.i}) = ${fmt(e.v)} (input ${e.i})`,
+        description: `${layer} needs ${axisIndex !== undefined ? `axis ${axisIndex}` : back === 1 ? 'the last axis' : `axis -${back}`} to agree: ${fmt(ref.v)} (input ${ref.i}) = ${fmt(e.v)} (input ${e.i})`,
       });
     }
     if (diff.length === 0) continue;
