@@ -1,5 +1,5 @@
 # Shapewise end-to-end test model (opened in a real VS Code by test/e2e/run.sh).
-# Checked layers stay in the first ~20 lines (only visible lines are rendered); line 8's directive shows the grammar.
+# Keep the checked lines near the top (only visible lines are rendered). Line 8: the grammar.
 import keras
 from keras import layers
 
