@@ -16,7 +16,7 @@ import { applyConcatenate, applyElementwise } from './layers/merge';
 import { dispatchExtra } from './layers/extra';
 
 export type * from './types';
-export { DIAGNOSTIC_CODES } from './types';
+export { DIAGNOSTIC_CODES, INPUT_SIZE_CONSTRAINT } from './types';
 
 /** Canonical Keras 3 class name for a class name or alias (`MaxPool2D` → `MaxPooling2D`). */
 export function canonicalLayerName(name: string): string | undefined {

@@ -65,6 +65,15 @@ export const DIAGNOSTIC_CODES = [
 
 export type DiagnosticCode = (typeof DIAGNOSTIC_CODES)[number];
 
+/**
+ * The code of the input-size-constraint diagnostic (information): the conditions an Input's
+ * symbolic sizes must meet, stated once on the Input (message: findings.ts
+ * `inputSizeConstraintMessage`). It joins DIAGNOSTIC_CODES in the same change that gives it a
+ * default severity (config.ts), a short description (cli/rules.ts) and a setting (package.json);
+ * adding it here alone would leave those exhaustive tables incomplete.
+ */
+export const INPUT_SIZE_CONSTRAINT = 'input-size-constraint' as const;
+
 export type Severity = 'hint' | 'information' | 'warning' | 'error';
 
 /** A candidate diagnostic produced by the engine for one layer application. */
