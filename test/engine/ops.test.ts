@@ -16,7 +16,7 @@ function op(name: string, args: Record<string, unknown>, tensors: Record<string,
   for (const f of r.findings) expect(f.message.trim().endsWith('.')).toBe(true);
   return r;
 }
-const list = (...items: (number[] | null)[]): TensorArg => ({ list: items as never });
+const list = (...items: ((number | null)[] | null)[]): TensorArg => ({ list: items });
 
 describe('tf.nn convolutions', () => {
   it('conv2d: SAME/VALID, strides of length 1, 2 or 4, NCHW, grouped filters', () => {
@@ -164,6 +164,10 @@ describe('keras.ops convolution and pooling', () => {
     expect(op('keras.ops.conv_transpose', { strides: 2, padding: 'same' }, { inputs: [null, 4, 4, 8], kernel: [3, 3, 16, 8] }).output).toEqual([null, 8, 8, 16]);
     expect(op('keras.ops.conv_transpose', { strides: 2 }, { inputs: [null, 4, 4, 8], kernel: [3, 3, 16, 8] }).output).toEqual([null, 9, 9, 16]);
     expect(op('keras.ops.conv_transpose', { strides: 2, padding: 'same', output_padding: 1 }, { inputs: [null, 4, 4, 8], kernel: [3, 3, 16, 8] }).output).toEqual([null, 8, 8, 16]);
+    // same, even kernel, output_padding=0: (4 - 1)·2 + 0 + 0 = 6, and ceil(6 / 2) = 3 ≠ 4 (spec §5.2).
+    const even = op('keras.ops.conv_transpose', { strides: 2, padding: 'same', output_padding: 0 }, { inputs: [null, 4, 4, 8], kernel: [4, 4, 16, 8] });
+    expect(even.output).toEqual([null, 6, 6, 16]);
+    expect(finding(even, 'invalid-layer-argument')!.message).toContain("Size of out_backprop doesn't match computed");
     expect(op('keras.ops.depthwise_conv', {}, { inputs: [null, 10, 10, 3], kernel: [3, 3, 3, 2] }).output).toEqual([null, 8, 8, 6]);
     expect(op('keras.ops.separable_conv', { padding: 'same' }, { inputs: [null, 10, 10, 3], depthwise_kernel: [3, 3, 3, 2], pointwise_kernel: [1, 1, 6, 7] }).output).toEqual([null, 10, 10, 7]);
   });

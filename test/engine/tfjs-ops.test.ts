@@ -33,11 +33,15 @@ function op(name: string, args: Record<string, unknown>, tensors: Record<string,
 
 /** The shape tfjs computes, with the batch axis replaced by null when the engine was told it is unknown. */
 function tfShape(f: () => tf.Tensor | tf.Tensor[], unknownBatch = false): Shape | Shape[] {
-  return tf.tidy(() => {
+  let shapes: number[][] = [];
+  let many = false;
+  tf.tidy(() => {
     const t = f();
-    const fix = (s: number[]): Shape => (unknownBatch ? [null, ...s.slice(1)] : [...s]);
-    return Array.isArray(t) ? t.map((x) => fix(x.shape)) : fix(t.shape);
+    many = Array.isArray(t);
+    shapes = (Array.isArray(t) ? t : [t]).map((x) => x.shape);
   });
+  const fix = (s: number[]): Shape => (unknownBatch ? [null, ...s.slice(1)] : [...s]);
+  return many ? shapes.map(fix) : fix(shapes[0]!);
 }
 
 const zeros = (s: number[]): tf.Tensor => tf.zeros(s);

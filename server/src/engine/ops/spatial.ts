@@ -118,15 +118,16 @@ export function tfList(
 }
 
 /** Keras ops' strides/dilation_rate/pool_size: an int or a tuple of n ints. */
-export function kerasTuple(ctx: OpContext, name: string, n: number, fallback: number | null): IntTuple {
+export function kerasTuple(ctx: OpContext, name: string, n: number, fallback: number | null, allowZero = false): IntTuple {
+  const bad = (x: number): boolean => (allowZero ? x < 0 : x <= 0);
   const v = ctx.raw(name);
   const nulls: IntTuple = Array.from({ length: n }, () => null);
   if (v === undefined || v.kind === 'none') return fallback === null ? nulls : Array.from({ length: n }, () => fallback);
   if (v.kind === 'unknown') return nulls;
   if (isIntLike(v)) {
     const x = intValue(v);
-    if (x <= 0) {
-      ctx.args.invalid(name, `${name}=${x} must be positive.`);
+    if (bad(x)) {
+      ctx.args.invalid(name, `${name}=${x} must be ${allowZero ? 'non-negative' : 'positive'}.`);
       return nulls;
     }
     return Array.from({ length: n }, () => x);
@@ -135,9 +136,9 @@ export function kerasTuple(ctx: OpContext, name: string, n: number, fallback: nu
     const out: IntTuple = [];
     for (const it of v.items) {
       if (it.kind === 'unknown') out.push(null);
-      else if (isIntLike(it) && intValue(it) > 0) out.push(intValue(it));
+      else if (isIntLike(it) && !bad(intValue(it))) out.push(intValue(it));
       else {
-        ctx.args.invalid(name, `${name}=${repr(v)} must hold positive integers.`);
+        ctx.args.invalid(name, `${name}=${repr(v)} must hold ${allowZero ? 'non-negative' : 'positive'} integers.`);
         return nulls;
       }
     }
@@ -704,7 +705,7 @@ export function kerasConvTranspose(ctx: OpContext): LayerResult {
   const s = kerasTuple(ctx, 'strides', p.n, null);
   const d = kerasTuple(ctx, 'dilation_rate', p.n, 1);
   const opRaw = ctx.raw('output_padding');
-  const op: IntTuple | undefined = opRaw === undefined || opRaw.kind === 'none' ? undefined : kerasTuple(ctx, 'output_padding', p.n, null);
+  const op: IntTuple | undefined = opRaw === undefined || opRaw.kind === 'none' ? undefined : kerasTuple(ctx, 'output_padding', p.n, null, true);
   if (kernel === null) return ctx.finish(null);
   const C = p.x[p.lay.channel] ?? null;
   if (differ(C, kernel.b)) {
@@ -740,6 +741,20 @@ export function kerasConvTranspose(ctx: OpContext): LayerResult {
   if (mode !== null) ctx.padding = { mode, before: cb, after: ca, crop: true };
   else ctx.unknown('the padding is not known');
   ctx.steps.push(...axisSteps(axes));
+  // Keras computes these lengths; TensorFlow's backprop-input op then checks them (spec §5.2).
+  if (mode !== null && op) {
+    const failing = p.lay.spatial
+      .map((axis, i) => ({ axis, i, L: p.x[axis] ?? null, o: spatial[i] ?? null, ke: effectiveKernel(kernel.k[i] ?? null, d[i] ?? null), s: s[i] ?? null }))
+      .filter((e) => transposeConsistent(e.L, e.o, e.ke, e.s, mode) === false);
+    if (failing.length > 0) {
+      ctx.args.invalid(
+        'output_padding',
+        `TensorFlow will fail at run time ("Conv${p.n}DBackpropInput: Size of out_backprop doesn't match computed"): ` +
+          failing.map((e) => `on ${p.lay.names[e.i]} Keras computes ${fmt(e.o)}, but the forward '${mode}' conv of ${fmt(e.o)} does not give back ${fmt(e.L)}`).join('; ') +
+          ". With padding='same' an even kernel needs output_padding=1 (or output_padding=None)",
+      );
+    }
+  }
   return ctx.finish(assemble(p, spatial, kernel.a));
 }
 
