@@ -69,10 +69,14 @@ describe('simplification', () => {
     expect(s(add(mul(add(H, k(-1)), k(2)), k(3)))).toBe('2*H + 1');
   });
 
-  it('products of sizes (Flatten) expand and order canonically', () => {
+  it('products of sizes (Flatten): canonical monomials, printed factored per variable', () => {
     expect(s(mul(cdiv(H, 2), cdiv(W, 2), k(64)))).toBe('64*ceil(H/2)*ceil(W/2)');
     expect(s(mul(W, H))).toBe('H*W');
-    expect(s(mul(add(H, k(1)), add(W, k(-1))))).toBe('H*W - H + W - 1');
+    expect(s(mul(add(H, k(1)), add(W, k(-1))))).toBe('(H + 1)*(W - 1)');
+    expect(s(mul(k(8), add(cdiv(H, 2), k(-1)), add(cdiv(W, 2), k(-1))))).toBe('8*(ceil(H/2) - 1)*(ceil(W/2) - 1)');
+    expect(s(add(mul(H, W), k(1)))).toBe('H*W + 1');
+    expect(s(mul(k(-2), add(H, k(1)), add(W, k(1))))).toBe('-2*(H + 1)*(W + 1)');
+    expect(s(fdiv(mul(k(8), add(H, k(-1)), W), 7))).toBe('floor(8*(H - 1)*W/7)');
     expect(s(mul(H, H, k(3)))).toBe('3*H*H');
   });
 

@@ -156,6 +156,19 @@ function mod(a: number, b: number): number {
 function floorDivP(N: Poly, c: number): Poly {
   if (!Number.isSafeInteger(c) || c < 1) throw new SymError(`cannot divide by ${c}`);
   if (c === 1) return N;
+  // A numerator with products (3*H*W) is split only when c divides it exactly: a partial split
+  // (floor((8*H*W + 1)/7) = H*W + floor((H*W + 1)/7)) is exact but unreadable.
+  if (N.m.some((x) => x.a.length > 1) && N.m.some((x) => x.k % c !== 0)) {
+    const g = N.m.reduce((acc, x) => gcd(acc, x.k), c);
+    if (g > 1) return floorDivP(poly(N.m.map((x) => ({ k: x.k / g, a: x.a, key: x.key })), fdiv(N.c, g)), c / g);
+    const nested = N.m.find((x) => x.k === 1 && x.a.length === 1 && !isVar(x.a[0]!));
+    if (nested) {
+      const f = nested.a[0] as FloorAtom;
+      const rest = poly(N.m.filter((x) => x !== nested), N.c);
+      return floorDivP(addP(f.n, scaleP(rest, f.d)), f.d * c);
+    }
+    return poly([mono(1, [{ n: N, d: c }])], 0);
+  }
   const outside: Mono[] = [];
   const inside: Mono[] = [];
   for (const x of N.m) {
@@ -203,6 +216,98 @@ function isConstP(p: Poly): boolean {
 // Printing (the canonical text) and parsing it back.
 
 function formatP(p: Poly): string {
+  const f = factorSeparable(p);
+  if (f) {
+    const head = f.c === 1 ? '' : f.c === -1 ? '-' : `${f.c}*`;
+    return head + f.factors.map((x) => (isSumText(formatP(x)) ? `(${formatP(x)})` : formatP(x))).join('*');
+  }
+  return formatExpanded(p);
+}
+
+/** True when the text has a top-level + or - (so it needs parentheses as a factor). */
+function isSumText(t: string): boolean {
+  let depth = 0;
+  for (let i = 0; i < t.length; i++) {
+    const ch = t[i]!;
+    if (ch === '(') depth++;
+    else if (ch === ')') depth--;
+    else if (depth === 0 && (ch === '+' || (ch === '-' && i > 0))) return true;
+  }
+  return t.startsWith('-');
+}
+
+/**
+ * A product of sizes in different variables, as Flatten makes it ((ceil(H/2) - 1)·(ceil(W/2) - 1)·8),
+ * factored back for printing: a constant and one factor per variable. Undefined when the size is
+ * not such a product, or when factoring would not make it shorter (a single monomial).
+ */
+function factorSeparable(p: Poly): { c: number; factors: Poly[] } | undefined {
+  if (p.m.length < 2) return undefined;
+  const vars = new Set<string>();
+  for (const x of p.m) {
+    for (const a of x.a) {
+      const v = atomVariable(a);
+      if (v === undefined) return undefined;
+      vars.add(v);
+    }
+  }
+  const V = [...vars].sort();
+  if (V.length < 2) return undefined;
+  const factors: Poly[] = [];
+  let rest = p;
+  for (const v of V.slice(0, -1)) {
+    const groups = new Map<string, { vPart: Atom[]; others: Mono[]; c: number }>();
+    const put = (vPart: Atom[], others: Atom[], k: number): void => {
+      const key = vPart.map(atomKey).sort().join('*');
+      const g = groups.get(key) ?? { vPart, others: [], c: 0 };
+      if (others.length === 0) g.c += k;
+      else g.others.push(mono(k, others));
+      groups.set(key, g);
+    };
+    for (const x of rest.m) put(x.a.filter((a) => atomVariable(a) === v), x.a.filter((a) => atomVariable(a) !== v), x.k);
+    if (rest.c !== 0) put([], [], rest.c);
+    const Rs = [...groups.values()].map((g) => ({ vPart: g.vPart, R: poly(g.others, g.c) }));
+    const prim = primitive(Rs[0]!.R).p;
+    if (isConstP(prim)) return undefined;
+    let fv = constP(0);
+    for (const { vPart, R } of Rs) {
+      const alpha = ratio(R, prim);
+      if (alpha === undefined) return undefined;
+      fv = addP(fv, vPart.length === 0 ? constP(alpha) : poly([mono(alpha, vPart)], 0));
+    }
+    factors.push(fv);
+    rest = prim;
+  }
+  factors.push(rest);
+  let c = 1;
+  const prims = factors.map((x) => {
+    const { p: q, content } = primitive(x);
+    c *= content;
+    return q;
+  });
+  if (prims.some(isConstP) || prims.every((x) => x.m.length === 1 && x.c === 0)) return undefined;
+  return { c, factors: prims };
+}
+
+/** p = content · q with q's coefficients coprime and its first monomial positive. */
+function primitive(p: Poly): { p: Poly; content: number } {
+  let g = p.m.reduce((acc, x) => gcd(acc, x.k), p.c);
+  if (g === 0) return { p, content: 1 };
+  const first = p.m[0]?.k ?? p.c;
+  if (first < 0) g = -g;
+  return { p: poly(p.m.map((x) => ({ k: x.k / g, a: x.a, key: x.key })), p.c / g), content: g };
+}
+
+/** The integer α with R = α·q, if there is one. */
+function ratio(R: Poly, q: Poly): number | undefined {
+  const lead = q.m[0];
+  const rk = lead ? R.m.find((x) => x.key === lead.key)?.k : undefined;
+  const alpha = lead ? (rk === undefined ? undefined : rk / lead.k) : q.c === 0 ? undefined : R.c / q.c;
+  if (alpha === undefined || !Number.isInteger(alpha)) return undefined;
+  return scaleP(q, alpha).key === R.key ? alpha : undefined;
+}
+
+function formatExpanded(p: Poly): string {
   // Higher degree first (H*W before H), a positive term first when there is one.
   const vars = (x: Mono): string => [...new Set(x.a.flatMap(atomVars))].sort().join(',');
   const monos = [...p.m].sort((x, y) => y.a.length - x.a.length || cmp(vars(x), vars(y)) || cmp(x.key, y.key));
@@ -224,16 +329,19 @@ function monoText(k: number, atoms: readonly Atom[]): string {
 
 function atomText(a: Atom): string {
   if (isVar(a)) return a.v;
+  if (hasProducts(a.n)) {
+    // Not normalised into [0, d) (see floorDivP): printed as it is, factored where it can be.
+    const t = formatP(a.n);
+    return `floor(${isSumText(t) ? `(${t})` : t}/${a.d})`;
+  }
   const r = a.n.c;
   const X = poly(a.n.m, 0);
   // floor((X + r)/d) = ceil((X + r - d + 1)/d): print the form with the smaller offset.
   const ceilOffset = r - a.d + 1;
   const useCeil = Math.abs(ceilOffset) < r;
   const off = useCeil ? ceilOffset : r;
-  const inner = addP(X, constP(off));
-  const single = inner.m.length === 1 && inner.c === 0;
-  const text = single ? formatP(inner) : `(${formatP(inner)})`;
-  return `${useCeil ? 'ceil' : 'floor'}(${text}/${a.d})`;
+  const inner = formatP(addP(X, constP(off)));
+  return `${useCeil ? 'ceil' : 'floor'}(${isSumText(inner) ? `(${inner})` : inner}/${a.d})`;
 }
 
 type Tok = { t: 'int'; v: number } | { t: 'name'; v: string } | { t: 'op'; v: string };
@@ -535,8 +643,13 @@ function polyExpr(p: Poly): SymExpr {
   return terms.length === 1 ? terms[0]! : { op: 'add', terms };
 }
 
+function hasProducts(p: Poly): boolean {
+  return p.m.some((x) => x.a.length > 1);
+}
+
 function atomExpr(a: Atom): SymExpr {
   if (isVar(a)) return { op: 'var', name: a.v };
+  if (hasProducts(a.n)) return { op: 'floordiv', arg: polyExpr(a.n), by: a.d };
   const r = a.n.c;
   const ceilOffset = r - a.d + 1;
   const useCeil = Math.abs(ceilOffset) < r;
