@@ -480,7 +480,8 @@ function exprToPoly(e: SymExpr): Poly {
 //      after v ≡ j mod d) that keeps the remaining increments ≥ 0: ceil(H/2) + ceil(H/4).
 // Parts over several variables (products, floor((H + W)/2)) keep the normal form.
 
-const CANON_PERIOD_MAX = 4096;
+/** Sizes in one variable whose period exceeds this keep their normal form (exact, maybe not unique). */
+export const CANON_PERIOD_MAX = 1 << 16;
 const FIT_PERIOD_MAX = 64;
 
 function atomVariable(a: Atom): string | undefined {
