@@ -28,13 +28,19 @@ function binaryPrecedence(op: string): number {
   }
 }
 
-/** Plain digits (most literals): parseIntLiteral's answer without its regular expressions. */
-function isDecimal(raw: string): boolean {
-  for (let i = 0; i < raw.length; i++) {
-    const c = raw.charCodeAt(i);
-    if (c < 48 || c > 57) return false;
+/**
+ * A literal of at most 15 plain digits (most of them): parseIntLiteral's answer, computed
+ * without a substring or regular expressions. NaN for anything else.
+ */
+function decimalValue(text: string, start: number, end: number): number {
+  if (end - start > 15) return Number.NaN;
+  let v = 0;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return Number.NaN;
+    v = v * 10 + (c - 48);
   }
-  return true;
+  return v;
 }
 
 /** A parenthesis (or `await`) that lower.ts sees as its own node but that lowers to its inside. */
@@ -42,8 +48,14 @@ interface Wrapper extends Span {
   paren: boolean;
 }
 
+/**
+ * The last comma-separated list read (parseExprList). One record per parser, reused: callers
+ * read it before parsing anything else. `items` is null for a single expression (the common
+ * case, allocated nothing for).
+ */
 export interface ExprList {
-  items: Expr[];
+  first: Expr;
+  items: Expr[] | null;
   trailingComma: boolean;
   start: number;
   end: number;
@@ -382,10 +394,14 @@ export class ExprParser {
         return miss(`keyword '${v}'`);
       }
       case T_NUMBER: {
-        const raw = this.text.slice(start, lex.end);
+        const end = lex.end;
         const isFloat = lex.isFloat;
         this.advance();
-        if (!isFloat) return { t: 'int', value: isDecimal(raw) ? Number(raw) : parseIntLiteral(raw), span: this.span(start) };
+        if (!isFloat) {
+          const value = decimalValue(this.text, start, end);
+          return { t: 'int', value: Number.isNaN(value) ? parseIntLiteral(this.text.slice(start, end)) : value, span: this.span(start) };
+        }
+        const raw = this.text.slice(start, end);
         const digits = raw.replace(/_/g, '');
         if (/[jJ]$/.test(digits)) return { t: 'unknown', why: 'complex number', span: this.span(start) };
         return { t: 'float', value: Number(digits), span: this.span(start) };
@@ -413,26 +429,28 @@ export class ExprParser {
 
   // ---- strings -------------------------------------------------------------------------
 
+  /** One string literal, or several adjacent ones (each lowered before the lexer moves on). */
   private parseStrings(): Expr {
     const start = this.lex.start;
-    const first = this.lex.str;
-    if (!first) return miss('string');
+    const first = this.stringHere();
     this.advance();
-    if (this.lex.kind !== T_STRING) return this.stringOf(first);
-    const parts = [this.stringOf(first)];
-    while (this.lex.kind === T_STRING && this.lex.str) {
-      const s = this.lex.str;
+    if (this.lex.kind !== T_STRING) return first;
+    const parts = [first];
+    while (this.lex.kind === T_STRING) {
+      parts.push(this.stringHere());
       this.advance();
-      parts.push(this.stringOf(s));
     }
     return concatenatedValue(parts, this.span(start));
   }
 
-  private stringOf(s: NonNullable<Lexer['str']>): Expr {
-    return stringValue(this.text, s, (p) => this.interpolation(p));
+  private stringHere(): Expr {
+    const s = this.lex.str;
+    if (!s) return miss('string');
+    return stringValue(this.text, s, this);
   }
 
-  private interpolation(p: Extract<StringPiece, { interp: true }>): Expr {
+  /** Lowers an f-string field (string-literal.ts calls back). */
+  interpolation(p: Extract<StringPiece, { interp: true }>): Expr {
     for (const n of p.nested) if (n.interp) this.interpolation(n); // format-spec fields: validated only
     const sub = new ExprParser();
     sub.wraps = this.wraps;
@@ -775,7 +793,8 @@ export class ExprParser {
   /** Comma-separated expressions (`a, *b, c,`), as in statements, returns and `for ... in`. */
   protected parseExprList(): ExprList {
     const start = this.lex.start;
-    const items = [this.isOp('*') ? this.parseStarredName() : this.parseExpression()];
+    const first = this.isOp('*') ? this.parseStarredName() : this.parseExpression();
+    let items: Expr[] | null = null;
     let trailingComma = false;
     while (this.isOp(',')) {
       this.advance();
@@ -783,21 +802,30 @@ export class ExprParser {
         trailingComma = true;
         break;
       }
+      items ??= [first];
       items.push(this.isOp('*') ? this.parseStarredName() : this.parseExpression());
     }
-    return { items, trailingComma, start, end: this.prevEnd };
+    const list = this.list;
+    list.first = first;
+    list.items = items;
+    list.trailingComma = trailingComma;
+    list.start = start;
+    list.end = this.prevEnd;
+    return list;
   }
+
+  private readonly list: ExprList = { first: { t: 'none', span: { start: 0, end: 0 } }, items: null, trailingComma: false, start: 0, end: 0 };
 
   /** tree-sitter's expression_list needs a comma; one item without is just that item. */
   protected listValue(list: ExprList): Expr {
-    if (list.items.length === 1 && !list.trailingComma) return list.items[0];
-    return { t: 'tuple', items: list.items, span: { start: list.start, end: list.end } };
+    if (!list.items && !list.trailingComma) return list.first;
+    return { t: 'tuple', items: list.items ?? [list.first], span: { start: list.start, end: list.end } };
   }
 
   /** Assignment targets parsed as expressions, as tree-sitter's pattern / pattern_list. */
   protected patternListValue(list: ExprList): Expr {
-    if (list.items.length === 1 && !list.trailingComma) return this.toPattern(list.items[0]);
-    return { t: 'tuple', items: list.items.map((e) => this.toPattern(e)), span: { start: list.start, end: list.end } };
+    if (!list.items && !list.trailingComma) return this.toPattern(list.first);
+    return { t: 'tuple', items: (list.items ?? [list.first]).map((e) => this.toPattern(e)), span: { start: list.start, end: list.end } };
   }
 
   /** `for` targets: stops before `in` (no comparison is read). */

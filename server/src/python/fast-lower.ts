@@ -172,7 +172,8 @@ class Walker {
 
   /** The comments the statement parser met in the text it just read. */
   private parsedComments(): void {
-    for (const s of this.parser.comments) this.comments.push({ start: s.start, end: s.end });
+    const found = this.parser.comments;
+    for (let i = 0; i < found.length; i++) this.comments.push({ start: found[i].start, end: found[i].end });
   }
 
   /** The statements of the module or block under the cursor. */
@@ -299,6 +300,8 @@ class Walker {
         return { t: 'with', items, body, span };
       }
       case K_IF: {
+        const simple = hasError ? null : this.onlyBlock((blockStart) => p.condition(text, start, blockStart, 'if'));
+        if (simple) return { t: 'if', branches: [{ test: simple.header, body: simple.body }], span };
         const branches: { test: Expr | null; body: Stmt[] }[] = [];
         let consequence = false;
         if (!this.down()) return miss('empty if');
@@ -330,6 +333,15 @@ class Walker {
       }
       case K_FOR:
       case K_WHILE: {
+        if (!hasError) {
+          if (kind === K_FOR) {
+            const loop = this.onlyBlock((blockStart) => p.forHeader(text, start, blockStart));
+            if (loop) return { t: 'for', target: loop.header.target, iter: loop.header.iter, body: loop.body, orelse: [], span };
+          } else {
+            const loop = this.onlyBlock((blockStart) => p.condition(text, start, blockStart, 'while'));
+            if (loop) return { t: 'while', test: loop.header, body: loop.body, orelse: [], span };
+          }
+        }
         let header: { target: Expr; iter: Expr } | null = null;
         let test: Expr | null = null;
         let body: Stmt[] | null = null;
@@ -420,6 +432,26 @@ class Walker {
     const body = this.block(hasError);
     this.up();
     return body;
+  }
+
+  /**
+   * For an error-free if, for or while without elif/else: the block is the last child, so it is
+   * reached in one step instead of visiting every token of the header. Null when the last
+   * child is a clause (the caller then visits the children one by one).
+   */
+  private onlyBlock<H>(header: (blockStart: number) => H): { header: H; body: Stmt[] } | null {
+    const c = this.cursor;
+    if (!c.gotoLastChild()) return miss('empty statement');
+    this.at++;
+    if (this.kind() !== K_BLOCK) {
+      this.up();
+      return null;
+    }
+    const h = header(c.startIndex);
+    this.parsedComments();
+    const body = this.block(false);
+    this.up();
+    return { header: h, body };
   }
 
   /** The first block of an except or finally clause (lower.ts: children.find(type === 'block')). */

@@ -21,7 +21,7 @@ export interface ClassHeader {
 
 export class StatementParser extends ExprParser {
   private startStatement(text: string, start: number, end: number): void {
-    this.wraps.clear();
+    if (this.wraps.size > 0) this.wraps.clear(); // clear() allocates a new table even when empty
     this.begin(text, start, end);
   }
 
@@ -66,9 +66,9 @@ export class StatementParser extends ExprParser {
         const op = this.lex.value.replace('=', '');
         this.advance();
         stmt = { t: 'augassign', target, op, value: this.rightHandSide(), span };
-      } else if (first.items.length === 1) {
+      } else if (!first.items) {
         // `a,` is one expression here (not an expression_list), unlike after `=` or `return`.
-        stmt = { t: 'expr', value: first.items[0], span };
+        stmt = { t: 'expr', value: first.first, span };
       } else {
         stmt = { t: 'expr', value: { t: 'tuple', items: first.items, span: { start, end } }, span };
       }

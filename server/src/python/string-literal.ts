@@ -4,11 +4,13 @@
 import type { Expr, Span } from './ast';
 import type { StringPiece, StringToken } from './tokenize';
 
-/** Lowers one interpolation's expression (parsed by the caller). */
-export type InterpolationLowerer = (piece: Extract<StringPiece, { interp: true }>) => Expr;
+/** Lowers one interpolation's expression (the parser). */
+export interface InterpolationLowerer {
+  interpolation(piece: Extract<StringPiece, { interp: true }>): Expr;
+}
 
 /** One string literal, as lower.ts's `string()`. */
-export function stringValue(text: string, s: StringToken, interpolation: InterpolationLowerer): Expr {
+export function stringValue(text: string, s: StringToken, lowerer: InterpolationLowerer): Expr {
   const span: Span = { start: s.start, end: s.end };
   if (s.bytes) return { t: 'unknown', why: 'a bytes literal', span };
   const parts: (string | Expr)[] = [];
@@ -20,7 +22,7 @@ export function stringValue(text: string, s: StringToken, interpolation: Interpo
     } else {
       if (buf) parts.push(buf);
       buf = '';
-      parts.push(interpolation(p));
+      parts.push(lowerer.interpolation(p));
     }
   }
   if (!s.isF || parts.length === 0) return { t: 'str', value: buf, span };

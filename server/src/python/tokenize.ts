@@ -124,7 +124,15 @@ export class Lexer {
   value = '';
   /** A name token that is a reserved word. */
   keyword = false;
+  /**
+   * The current string token. For plain (non-f) strings it is one reused record: read it
+   * before advancing.
+   */
   str: StringToken | null = null;
+  private readonly plainPiece: { interp: false; start: number; end: number } = { interp: false, start: 0, end: 0 };
+  private readonly plainOne: StringPiece[] = [this.plainPiece];
+  private readonly plainNone: StringPiece[] = [];
+  private readonly plain: StringToken = { start: 0, end: 0, raw: false, isF: false, bytes: false, pieces: this.plainNone };
   /** Whether a number token is a float (else an integer). */
   isFloat = false;
   /** Tokens read since reset (an expression cannot nest deeper than its token count). */
@@ -399,11 +407,8 @@ export class Lexer {
       p += 2;
     }
     const limit = this.limit;
-    const pieces: StringPiece[] = [];
+    const pieces: StringPiece[] = format ? [] : this.plainNone;
     let runStart = p;
-    const closeRun = (end: number): void => {
-      if (end > runStart) pieces.push({ interp: false, start: runStart, end });
-    };
     // The external scanner reads content in calls; a call that meets the closing quote before
     // any ordinary character (only raw backslash pairs, say) returns the string's end token,
     // which then swallows what the call read: r'\\' has no content node at all.
@@ -417,7 +422,7 @@ export class Lexer {
           p += 2; // {{ or }}: literal text (kept as written, like lower.ts)
         } else {
           if (c === 125) miss('single } in f-string');
-          closeRun(p);
+          if (p > runStart) pieces.push({ interp: false, start: runStart, end: p });
           const piece = this.scanInterpolation(p);
           pieces.push(piece);
           p = runStart = piece.end;
@@ -443,14 +448,10 @@ export class Lexer {
         continue;
       }
       if (c === q) {
-        if (!triple) {
-          closeRun(callContent ? p : callStart);
-          return { start, end: p + 1, raw, isF, bytes, pieces };
-        }
+        if (!triple) return this.stringToken(start, p + 1, raw, isF, bytes, pieces, runStart, callContent ? p : callStart);
         if (text.charCodeAt(p + 1) === q && text.charCodeAt(p + 2) === q) {
-          closeRun(callContent ? p : callStart);
           if (p + 3 > limit) miss('unterminated string');
-          return { start, end: p + 3, raw, isF, bytes, pieces };
+          return this.stringToken(start, p + 3, raw, isF, bytes, pieces, runStart, callContent ? p : callStart);
         }
         // One or two quotes inside a triple-quoted string are content, and end a scanner call.
         p += text.charCodeAt(p + 1) === q ? 2 : 1;
@@ -462,6 +463,27 @@ export class Lexer {
       p++;
       callContent = true;
     }
+  }
+
+  /** Ends a string: its last text piece runs from `runStart` to `contentEnd`. */
+  private stringToken(start: number, end: number, raw: boolean, isF: boolean, bytes: boolean, pieces: StringPiece[], runStart: number, contentEnd: number): StringToken {
+    if (pieces !== this.plainNone) {
+      if (contentEnd > runStart) pieces.push({ interp: false, start: runStart, end: contentEnd });
+      return { start, end, raw, isF, bytes, pieces };
+    }
+    // A plain string has at most one piece: the reused record `plain` holds it.
+    const t = this.plain;
+    t.start = start;
+    t.end = end;
+    t.raw = raw;
+    t.isF = isF;
+    t.bytes = bytes;
+    if (contentEnd > runStart) {
+      this.plainPiece.start = runStart;
+      this.plainPiece.end = contentEnd;
+      t.pieces = this.plainOne;
+    } else t.pieces = this.plainNone;
+    return t;
   }
 
   /** After a backslash in a raw string: the scanner steps over an escaped quote or backslash and a line break. */
