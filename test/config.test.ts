@@ -45,8 +45,8 @@ describe('settings schema (server/src/config.ts) and package.json agree', () => 
       expect(s.enum).toEqual(['hint', 'information', 'warning', 'error', 'off']);
       expect(s.default).toBe(DEFAULT_SEVERITY[code]);
     }
-    expect(SETTINGS).toHaveLength(2 + 8 + 2);
-    // The table in design/diagnostics.md, written out by hand.
+    expect(SETTINGS).toHaveLength(2 + 9 + 2);
+    // The table in design/diagnostics.md, written out by hand, plus the input-size-constraint (information).
     expect(DEFAULT_SEVERITY).toEqual({
       'same-stride-downsamples': 'information',
       'same-stride-uneven': 'warning',
@@ -56,6 +56,7 @@ describe('settings schema (server/src/config.ts) and package.json agree', () => 
       'non-positive-dimension': 'error',
       'invalid-layer-argument': 'error',
       'rank-mismatch': 'error',
+      'input-size-constraint': 'information',
     });
   });
 

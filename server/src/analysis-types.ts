@@ -1,6 +1,6 @@
 // What one analysis of a Python text produces: plain data in UTF-16 offsets, no protocol types.
 // Both the language server (lsp/) and the checker (cli.ts) consume exactly this.
-import type { DiagnosticCode, LayerResult, Severity, Shape } from './engine/types';
+import type { DiagnosticCode, LayerResult, Severity, SymbolicDim, SymbolicShape } from './engine/types';
 
 export interface SourceRange {
   /** UTF-16 offset of the first character. */
@@ -44,8 +44,9 @@ export interface LayerReport {
   expression: SourceRange;
   /** Offset where the output-shape inlay hint goes (end of `expression`). */
   hintAt: number;
-  inputs: (Shape | null)[];
-  result: LayerResult;
+  /** Input shapes; sizes may be symbolic (`ceil(H/2)`) when an Input leaves them open. */
+  inputs: (SymbolicShape | null)[];
+  result: LayerResult<SymbolicDim>;
   /** When the same source layer is applied several times (helpers, loops, shared layers). */
   applicationIndex: number;
   /**

@@ -13,6 +13,7 @@ export const DEFAULT_SEVERITY: Readonly<Record<DiagnosticCode, Severity>> = {
   'non-positive-dimension': 'error',
   'invalid-layer-argument': 'error',
   'rank-mismatch': 'error',
+  'input-size-constraint': 'information',
 };
 
 export interface AnalysisConfig {
@@ -70,6 +71,7 @@ const SEVERITY_DESCRIPTIONS: Readonly<Record<DiagnosticCode, string>> = {
   'non-positive-dimension': 'an output size would be 0 or negative.',
   'invalid-layer-argument': 'an argument Keras or TensorFlow rejects.',
   'rank-mismatch': 'a layer receives a tensor with the wrong number of dimensions.',
+  'input-size-constraint': 'the input sizes a model with open sizes (Input((None, None, 3))) accepts, stated once on the Input.',
 };
 
 export const SETTINGS: readonly SettingSchema[] = [

@@ -1,9 +1,9 @@
 // A readable, stable text form of an analysis result, for snapshots that people review.
 import type { AnalysisResult, LayerReport } from '../../server/src/analysis-types';
-import type { Shape } from '../../server/src/engine/types';
+import type { SymbolicShape } from '../../server/src/engine/types';
 import { LineIndex } from '../../server/src/text/line-index';
 
-export function shapeLabel(shape: Shape | null): string {
+export function shapeLabel(shape: SymbolicShape | null): string {
   if (!shape) return '?';
   return `(${shape.map((d) => (d === null ? 'None' : String(d))).join(', ')}${shape.length === 1 ? ',' : ''})`;
 }

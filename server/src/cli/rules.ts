@@ -27,4 +27,5 @@ export const SHORT_DESCRIPTIONS: Readonly<Record<DiagnosticCode, string>> = {
   'non-positive-dimension': 'An output length is zero or negative: the window is larger than the input, or the crop too large.',
   'invalid-layer-argument': 'An argument that Keras (or TensorFlow at run time) rejects.',
   'rank-mismatch': 'A layer receives a tensor of the wrong rank.',
+  'input-size-constraint': 'The sizes an Input with open sizes (None) accepts: the condition the merges, Reshapes and Dense layers after it put on them.',
 };

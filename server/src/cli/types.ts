@@ -3,7 +3,7 @@
 // boundary (structured clone) and be formatted without the source text.
 import type { AnalysisResult } from '../analysis-types';
 import type { AnalysisConfig } from '../config';
-import type { DataFormat, DiagnosticCode, Dim, Severity, Shape } from '../engine/types';
+import type { DataFormat, DiagnosticCode, Dim, Severity, SymbolicShape } from '../engine/types';
 
 /** What checkFile needs from the analysis: `Analyzer` fits, and tests inject their own. */
 export interface SourceAnalyzer {
@@ -36,8 +36,9 @@ export interface Span extends Place {
 export interface LayerEntry extends Place {
   layer: string;
   /** The first input's shape, null when unknown. */
-  inputShape: Shape | null;
-  outputShape: Shape | null;
+  /** Sizes may be symbolic strings such as `"ceil(H/2)"` (JSON prints them as strings). */
+  inputShape: SymbolicShape | null;
+  outputShape: SymbolicShape | null;
   padding?: { mode: string; before: Dim[]; after: Dim[] };
 }
 

@@ -61,6 +61,7 @@ export const DIAGNOSTIC_CODES = [
   'non-positive-dimension',
   'invalid-layer-argument',
   'rank-mismatch',
+  'input-size-constraint',
 ] as const;
 
 export type DiagnosticCode = (typeof DIAGNOSTIC_CODES)[number];

@@ -2,6 +2,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { AnalysisResult } from '../analysis-types';
 import type { EngineOptions } from '../engine/types';
+import type { Module } from './ast';
 import { lowerTree } from './fast-lower';
 import { Interpreter } from './interpreter';
 import { Recorder } from './recorder';
@@ -15,6 +16,7 @@ export function analyzeModule(root: Node, text: string, options: EngineOptions):
     const module = lowerTree(root, text);
     const interp = new Interpreter(recorder, options);
     interp.run(module, text);
+    if (recorder.hasDiagnostic('shape-mismatch')) nameSizesThatWork(module, text, options, recorder);
     const result = recorder.result();
     if (interp.stoppedBecause) result.stoppedEarly = interp.stoppedBecause;
     return result;
@@ -23,4 +25,18 @@ export function analyzeModule(root: Node, text: string, options: EngineOptions):
     result.internalError = e instanceof Error ? `${e.message}\n${e.stack ?? ''}` : String(e);
     return result;
   }
+}
+
+/**
+ * A merge fails on written Input sizes (65 → 33 → 66 vs 65): run the module again with those
+ * sizes as symbols, and tell each failing merge which sizes near the written ones would work.
+ */
+function nameSizesThatWork(module: Module, text: string, options: EngineOptions, recorder: Recorder): void {
+  const shadow = new Interpreter(new Recorder(text), options, true);
+  shadow.run(module, text);
+  if (shadow.stoppedBecause) return;
+  recorder.layers.forEach((layer, index) => {
+    const hint = shadow.sizes.nearestSizesAt(layer.expression);
+    if (hint) recorder.extendMessage(index, 'shape-mismatch', hint);
+  });
 }

@@ -3,7 +3,8 @@
 import type { Expr } from './ast';
 import type { CallArgs, Interpreter } from './interpreter';
 import { callKerasMethod } from './classes';
-import { callModelMethod, callLayerMethod, shapeTuple } from './keras-runtime';
+import { callLayerMethod, shapeTuple } from './keras-runtime';
+import { callModelMethod } from './models';
 import { compareOp } from './operators';
 import { isNumber, NONE, numberOf, truthy, unknown, type Val } from './values';
 
@@ -52,7 +53,10 @@ export function callBuiltin(interp: Interpreter, name: string, args: CallArgs): 
       if (v.k === 'seq') return ints(v.items.length);
       if (v.k === 'str') return ints(v.v.length);
       if (v.k === 'dict') return ints(v.entries.size);
-      if (v.k === 'tensor' && v.t.shape) return v.t.shape[0] === null ? unknown('batch size not known') : ints(v.t.shape[0]);
+      if (v.k === 'tensor' && v.t.shape) {
+        const batch = v.t.shape[0];
+        return typeof batch === 'number' ? ints(batch) : unknown('batch size not known');
+      }
       return unknown('len() of a value the analysis cannot see');
     }
     case 'int': {

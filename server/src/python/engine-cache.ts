@@ -2,14 +2,14 @@
 // input shapes gives the same result. Re-analysing a document after an edit applies almost
 // every layer exactly as before; this cache makes those applications nearly free.
 import { applyLayer } from '../engine/index';
-import type { EngineOptions, LayerCall, LayerResult, Shape } from '../engine/types';
+import type { EngineOptions, LayerCall, LayerResult, SymbolicDim, SymbolicShape } from '../engine/types';
 
 const MAX_ENTRIES = 50_000;
-const cache = new Map<string, LayerResult>();
+const cache = new Map<string, LayerResult<SymbolicDim>>();
 
 /** `applyLayer`, memoised. Results are shared between callers: never mutate them. */
-export function applyLayerCached(call: LayerCall, inputs: (Shape | null)[], options: EngineOptions): LayerResult {
-  const key = `${call.className}\u0000${JSON.stringify(call.args)}\u0000${JSON.stringify(inputs)}\u0000${options.defaultDataFormat}`;
+export function applyLayerCached(call: LayerCall, inputs: (SymbolicShape | null)[], options: EngineOptions): LayerResult<SymbolicDim> {
+  const key = `${call.className}\u0000${JSON.stringify(call.args)}\u0000${JSON.stringify(call.callArgs ?? null)}\u0000${JSON.stringify(inputs)}\u0000${options.defaultDataFormat}`;
   const hit = cache.get(key);
   if (hit) return hit;
   const result = applyLayer(call, inputs, options);

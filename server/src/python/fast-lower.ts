@@ -1,10 +1,10 @@
 // Fast lowering: the same Module as `lowerModule(copyTree(root), text)`, without copying the
-// whole tree. Every cursor getter crosses into wasm (about a microsecond each), and the tree
-// has an order of magnitude more nodes than there are statements; so the tree is walked only
-// down to statements (and to the blocks and clauses of compound statements), and each
-// statement's text, or a compound statement's header, is parsed in JavaScript
-// (stmt-parser.ts). A statement the JavaScript parser cannot vouch for, and every statement
-// holding a syntax error, is lowered the old way: copyTree on that statement + lower.ts.
+// whole tree. Every cursor step or getter crosses into wasm (0.1 to 1 µs each) and the tree
+// has some twenty nodes per statement; so the tree is walked only down to statements (and to
+// the blocks and clauses of compound statements), and the text of each simple statement, or
+// of a compound statement's header, is parsed in JavaScript (stmt-parser.ts). A statement the
+// JavaScript parser cannot vouch for, and every statement holding a syntax error, is lowered
+// the old way: copyTree on that statement + lower.ts.
 import type { Language, Node, TreeCursor } from 'web-tree-sitter';
 import type { Expr, Module, Span, Stmt } from './ast';
 import { lowerModule } from './lower';
@@ -17,8 +17,8 @@ const COPY_MAX_DEPTH = 2000;
 /** Blocks nested deeper than this are lowered the old way (keeps our recursion small). */
 const MAX_BLOCK_DEPTH = 1000;
 
-// What a block-level node is, by type id (see lower.ts's collect()).
-const K_SKIP = 0; // anonymous tokens, line continuations, ... (collect ignores them)
+// What a node is for the walk, by type id (see lower.ts's collect()).
+const K_SKIP = 0; // anonymous tokens and line continuations (collect ignores them)
 const K_COMMENT = 1;
 const K_EXPR = 2;
 const K_RETURN = 3;
@@ -35,14 +35,13 @@ const K_FOR = 13;
 const K_WHILE = 14;
 const K_WITH = 15;
 const K_TRY = 16;
-const K_SLOW = 17; // ERROR, a block inside a block, an expression inside an ERROR: lower.ts decides
-const K_JUNK = 23; // other named nodes: nothing to lower, but comments may sit inside (only in broken code)
-// Clause and block types inside compound statements.
-const K_BLOCK = 18;
-const K_ELIF = 19;
-const K_ELSE = 20;
-const K_EXCEPT = 21;
-const K_FINALLY = 22;
+const K_SLOW = 17; // ERROR, or a call/assignment standing alone inside an ERROR: lower.ts decides
+const K_JUNK = 18; // any other named node: nothing to lower, but may hold comments (broken code only)
+const K_BLOCK = 19;
+const K_ELIF = 20;
+const K_ELSE = 21;
+const K_EXCEPT = 22;
+const K_FINALLY = 23;
 
 const BY_TYPE: Record<string, number> = {
   comment: K_COMMENT,
@@ -325,7 +324,7 @@ class Walker {
               if (!test) return miss('elif');
               branches.push({ test, body });
             } else branches.push({ test: null, body: this.body(hasError, t.body, (blockStart) => p.skim(text, clause, blockStart)) });
-          } else if (hasError && this.broken()) miss('syntax error in the header');
+          } else if (consequence || (hasError && this.broken())) miss('unexpected part of an if statement');
         } while (c.gotoNextSibling());
         this.up();
         if (!consequence) miss('if without a block');
@@ -362,7 +361,7 @@ class Walker {
           } else if (k === K_ELSE && body && !orelse && (!hasError || field === t.alternative)) {
             const clause = c.startIndex;
             orelse = this.body(hasError, t.body, (blockStart) => p.skim(text, clause, blockStart));
-          } else if (hasError && this.broken()) miss('syntax error in the header');
+          } else if (body || (hasError && this.broken())) miss('unexpected part of a loop');
         } while (c.gotoNextSibling());
         this.up();
         if (!body) return miss('loop without a block');
@@ -390,7 +389,7 @@ class Walker {
           } else if (k === K_EXCEPT && body) handlers.push(this.firstBlock(hasError, clause));
           else if (k === K_ELSE && body) orelse = this.body(hasError, t.body, (blockStart) => p.skim(text, clause, blockStart));
           else if (k === K_FINALLY && body) finalbody = this.firstBlock(hasError, clause);
-          else if (hasError && this.broken()) miss('syntax error in the header');
+          else if (body || (hasError && this.broken())) miss('unexpected part of a try statement');
         } while (c.gotoNextSibling());
         this.up();
         if (!body) return miss('try without a block');
@@ -464,6 +463,9 @@ class Walker {
         this.parser.skim(this.text, clause, c.startIndex);
         this.parsedComments();
         body = this.block(hasError);
+        // Nothing follows the block in a clause tree-sitter parsed; if something does, its
+        // comments would be missed.
+        if (c.gotoNextSibling()) miss('text after an except or finally block');
         break;
       }
     } while (c.gotoNextSibling());
@@ -483,6 +485,7 @@ class Walker {
         this.parser.skim(this.text, start, c.startIndex);
         this.parsedComments();
         this.compound(k, hasError, out);
+        if (c.gotoNextSibling()) miss('text after a decorated definition');
         break;
       }
     } while (c.gotoNextSibling());

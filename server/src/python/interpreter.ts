@@ -3,17 +3,19 @@
 // and loops over literal values; what it cannot know becomes `unknown` with a reason, and the
 // run goes on. It never executes anything for real.
 import type { SourceRange } from '../analysis-types';
-import type { EngineOptions } from '../engine/types';
+import type { EngineOptions, LayerResult, SizeConstraint, SymbolicDim, SymbolicShape } from '../engine/types';
 import type { Arg, Expr, Module, Stmt } from './ast';
 import { Budget, BudgetExceeded } from './budget';
 import { callBuiltin, callMethod, iterate } from './builtins';
-import { callKeras, applyCallable, attributeOf, finishModels, type KerasState } from './keras-runtime';
+import { attributeOf, callKeras, type KerasState } from './keras-runtime';
+import { applyCallable, finishModels } from './models';
 import { starImportsLayers } from './keras-names';
 import { binaryOp, compareOp, indexOp, notOp, unaryOp } from './operators';
 import type { Recorder } from './recorder';
 import { Scope } from './scope';
 import { callInstance, defineClass, instantiate } from './classes';
 import { declaredIn, parseDirectives, type Directive } from './directives';
+import { InputSizes } from './size-constraints';
 import { mergeVals, NONE, truthy, unknown, type FuncVal, type Instance, type Tensor, type Val } from './values';
 import { canonicalLayerName } from '../engine/index';
 
@@ -63,11 +65,17 @@ export class Interpreter {
   private directives: Directive[] = [];
   stoppedBecause: string | undefined;
 
+  /** Symbols for open Input sizes, and the conditions layers put on them. */
+  readonly sizes: InputSizes;
+
   constructor(
     readonly recorder: Recorder,
     options: EngineOptions,
+    /** The shadow pass: written Input sizes become symbols too (to find the sizes that work). */
+    symbolizeLiterals = false,
   ) {
-    this.keras = { options: { ...options }, sequentials: [], constructed: new Set() };
+    this.sizes = new InputSizes(symbolizeLiterals);
+    this.keras = { options: { ...options }, sequentials: [], constructed: new Set(), namedLayers: new Map() };
     this.module.set('__name__', { k: 'str', v: '__main__' });
   }
 
@@ -80,6 +88,7 @@ export class Interpreter {
       this.runUncalledBuilders();
       this.runDeclaredCalls();
       finishModels(this);
+      if (!this.sizes.literals) this.sizes.report(this.recorder);
     } catch (e) {
       if (e instanceof BudgetExceeded) this.stoppedBecause = e.why;
       else throw e;
@@ -128,6 +137,22 @@ export class Interpreter {
         callInstance(this, obj, argsOf([{ k: 'tensor', t: { shape } }]), c.cls.nameSpan, c.cls.nameSpan, false);
       }
     }
+  }
+
+  /** An Input's result with its open spatial sizes made symbols (H, W). */
+  symbolizeInput(result: LayerResult<SymbolicDim>, at: SourceRange): LayerResult<SymbolicDim> {
+    if (!result.output) return result;
+    const shape = this.sizes.symbolize(result.output, this.keras.options.defaultDataFormat, at);
+    return shape.every((d, i) => d === result.output?.[i]) ? result : { ...result, output: shape };
+  }
+
+  /** A Sequential's declared input (input_shape=..., build(...)) with open sizes made symbols. */
+  symbolizeShape(shape: SymbolicShape, at: SourceRange): Tensor {
+    return { shape: this.sizes.symbolize(shape, this.keras.options.defaultDataFormat, at) };
+  }
+
+  noteConstraints(constraints: readonly SizeConstraint[], layer: number, className: string, expression: SourceRange): void {
+    this.sizes.note(constraints, layer, className, expression);
   }
 
   /** Runs a class body; its bindings become the class's attributes. */

@@ -1,7 +1,7 @@
 // Which Python names mean Keras things. Every import style ends up as a module path; the
 // path is normalised so that `tf.keras.layers.Conv2D`, `tensorflow.keras.layers.Conv2D`,
 // `keras.layers.convolutional.Conv2D` and `keras.src.layers.Conv2D` all mean one class.
-import { canonicalLayerName, functionalMergeName } from '../engine/index';
+import { canonicalLayerName, canonicalOpName, functionalMergeName, isBackbone } from '../engine/index';
 
 export type KerasSymbol =
   | { kind: 'layer'; className: string }
@@ -14,6 +14,10 @@ export type KerasSymbol =
   | { kind: 'math'; name: string }
   /** A function that keeps its first argument's shape (activations, elementwise math). */
   | { kind: 'elementwise' }
+  /** A low-level op the engine knows (tf.nn.conv2d, tf.reshape, keras.ops.conv, ...). */
+  | { kind: 'op'; name: string }
+  /** A keras.applications model. */
+  | { kind: 'backbone'; name: string }
   | { kind: 'module' }
   | { kind: 'other' };
 
@@ -51,11 +55,25 @@ const ELEMENTWISE = new Set([
   'cast', 'dropout', 'l2_normalize', 'clip_by_value', 'clip', 'sign', 'floor', 'ceil', 'round',
 ]);
 
+/** The engine's name for an op under this path: 'tf.nn.conv2d', 'keras.ops.conv', ... */
+function opName(raw: readonly string[], path: readonly string[]): string | undefined {
+  const rest = path.slice(1).join('.');
+  const candidates = path[0] === 'keras' ? [`keras.${rest}`, `tf.keras.${rest}`] : raw[0] === 'tensorflow' ? [`tf.${rest}`] : [];
+  for (const c of candidates) {
+    const name = canonicalOpName(c);
+    if (name) return name;
+  }
+  return undefined;
+}
+
 /** What a (normalised) module path names. */
 export function resolveSymbol(rawPath: readonly string[]): KerasSymbol {
   const path = normaliseModulePath(rawPath);
   const last = path[path.length - 1];
+  const op = path.length > 1 ? opName(rawPath, path) : undefined;
+  if (op) return { kind: 'op', name: op };
   if (path[0] === 'keras') {
+    if (path.includes('applications') && isBackbone(last)) return { kind: 'backbone', name: last };
     if (path.length === 1) return { kind: 'module' };
     if (last === 'Sequential') return { kind: 'sequential' };
     if (last === 'Model' || last === 'Functional') return { kind: 'model' };

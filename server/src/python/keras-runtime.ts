@@ -1,40 +1,28 @@
-// What Keras calls mean to the interpreter: building layers, applying them to tensors
-// (through the engine), Sequential and functional models, and the few Keras/NumPy/TF helpers
-// model code uses for shapes.
-import type { ApplicationKind, ArgReport, SourceRange } from '../analysis-types';
-import { layerInputKind, layerSignature } from '../engine/index';
-import { applyLayerCached as engineApply } from './engine-cache';
-import type { EngineOptions, LayerResult, PyValue, Shape } from '../engine/types';
+// What calls on Keras (and TF/NumPy) names mean to the interpreter: which object a constructor
+// builds, the shape helpers model code uses, and attribute access on tensors, layers, models.
+import { layerInputKind } from '../engine/index';
+import type { EngineOptions, SymbolicShape } from '../engine/types';
 import type { Expr } from './ast';
 import { iterate } from './builtins';
-import { callInstance, classAttr, instanceAttr } from './classes';
-import { argsOf, type CallArgs, type Interpreter } from './interpreter';
+import { classAttr, instanceAttr } from './classes';
+import { applyLayerCached } from './engine-cache';
+import type { CallArgs, Interpreter } from './interpreter';
 import { normaliseModulePath, resolveSymbol } from './keras-names';
-import {
-  describe,
-  isNumber,
-  NONE,
-  numberOf,
-  toPyValue,
-  unknown,
-  type LayerObj,
-  type ModelObj,
-  type SequentialItem,
-  type SequentialModel,
-  type Tensor,
-  type Val,
-} from './values';
+import { applyInputLayer, applyLayerCall, constructLayer } from './layer-calls';
+import { makeBackbone, makeSequential } from './models';
+import { applyOpCall } from './op-calls';
+import { describe, isNumber, NONE, numberOf, unknown, type LayerObj, type SequentialModel, type Tensor, type Val } from './values';
 
 export interface KerasState {
   options: EngineOptions;
   sequentials: SequentialModel[];
   /** Layers built so far; the ones never applied get their argument checks at the end. */
   constructed: Set<LayerObj>;
+  /** Layers built with `name=...`, for `model.get_layer(name)`. */
+  namedLayers: Map<string, LayerObj>;
 }
 
 type CallExpr = Extract<Expr, { t: 'call' }>;
-
-let nextLayerId = 1;
 
 // ---------------------------------------------------------------- calls on Keras names
 
@@ -44,9 +32,13 @@ export function callKeras(interp: Interpreter, path: string[], args: CallArgs, e
   switch (sym.kind) {
     case 'layer': {
       const layer = constructLayer(interp, sym.className, args, e);
-      if (layerInputKind(sym.className) === 'none' && last === 'Input') return applyInputLayer(interp, layer, e.span);
+      if (layerInputKind(sym.className) === 'none' && last === 'Input') return { k: 'tensor', t: applyInputLayer(interp, layer, e.span) };
       return { k: 'layer', layer };
     }
+    case 'op':
+      return applyOpCall(interp, sym.name, args, e);
+    case 'backbone':
+      return makeBackbone(interp, sym.name, args, e);
     case 'sequential':
       return makeSequential(interp, args, e);
     case 'model':
@@ -68,7 +60,7 @@ export function callKeras(interp: Interpreter, path: string[], args: CallArgs, e
       rest.keywords = new Map(args.keywords);
       rest.keywords.delete('inputs');
       const layer = constructLayer(interp, sym.className, rest, e);
-      return applyLayerObj(interp, layer, inputs, e.span, 'merge-function');
+      return applyLayerCall(interp, layer, { positional: inputs ? [inputs] : [], keywords: new Map(), keywordArgs: new Map(), syntax: [] }, e.span, 'merge-function');
     }
     case 'int-shape': {
       const t = args.positional[0];
@@ -100,7 +92,7 @@ function tensorFactory(args: CallArgs, shapeArg: 'shape' | 'first' | 'dims'): Va
     if (one?.k === 'int') return { k: 'tensor', t: { shape: [one.v] } };
     return { k: 'tensor', t: { shape: null, why: 'created with a shape the analysis cannot see' } };
   }
-  const shape: Shape = dims.map((d) => (d.k === 'int' ? d.v : null));
+  const shape: SymbolicShape = dims.map((d) => (d.k === 'int' ? d.v : null));
   return { k: 'tensor', t: { shape } };
 }
 
@@ -133,329 +125,12 @@ function mathCall(name: string, args: CallArgs): Val {
   }
 }
 
-// ---------------------------------------------------------------- layers
-
-function calleeNameRange(e: CallExpr): SourceRange {
-  const fn = e.fn;
-  if (fn.t === 'attr') return { ...fn.nameSpan };
-  return { ...fn.span };
-}
-
-export function constructLayer(interp: Interpreter, className: string, args: CallArgs, e: CallExpr): LayerObj {
-  const signature = layerSignature(className);
-  const engineArgs: Record<string, PyValue> = {};
-  args.positional.forEach((v, i) => {
-    const name = signature[i];
-    if (name) engineArgs[name] = toPyValue(v);
-  });
-  for (const [name, v] of args.keywords) engineArgs[name] = toPyValue(v);
-  if (args.opaque) for (const name of signature) engineArgs[name] ??= { kind: 'unknown', reason: args.opaque };
-  if (engineArgs.shape === undefined && engineArgs.input_shape !== undefined && layerInputKind(className) === 'none') {
-    engineArgs.shape = engineArgs.input_shape;
-  }
-
-  const argReports: ArgReport[] = [];
-  let pos = 0;
-  let positionalKnown = true;
-  for (const a of args.syntax) {
-    if (a.star) {
-      if (a.star === '*') positionalKnown = false;
-      continue;
-    }
-    const range = { ...a.span };
-    const valueRange = { ...a.value.span };
-    if (a.name !== undefined) argReports.push({ name: a.name, keyword: true, range, valueRange });
-    else argReports.push({ name: positionalKnown ? signature[pos++] : undefined, keyword: false, range, valueRange });
-  }
-
-  const nameVal = args.keywords.get('name');
-  const layer: LayerObj = {
-    id: nextLayerId++,
-    className,
-    args: engineArgs,
-    argReports,
-    inputShapeHint: inputShapeHint(args),
-    construct: { ...e.span },
-    name: calleeNameRange(e),
-    layerName: nameVal?.k === 'str' ? nameVal.v : undefined,
-    applications: 0,
-  };
-  interp.keras.constructed.add(layer);
-  return layer;
-}
-
-/** `input_shape=` / `batch_input_shape=` / `input_dim=` on a Sequential's first layer. */
-function inputShapeHint(args: CallArgs): Shape | null | undefined {
-  const dimsOf = (v: Val): Shape | null => {
-    const items = iterate(v);
-    return items ? items.map((d) => (d.k === 'int' ? d.v : null)) : null;
-  };
-  const batch = args.keywords.get('batch_size');
-  const batchDim = batch?.k === 'int' ? batch.v : null;
-  const shape = args.keywords.get('input_shape');
-  if (shape) {
-    const dims = dimsOf(shape);
-    return dims ? [batchDim, ...dims] : null;
-  }
-  const batchShape = args.keywords.get('batch_input_shape') ?? args.keywords.get('batch_shape');
-  if (batchShape) return dimsOf(batchShape);
-  const inputDim = args.keywords.get('input_dim');
-  if (inputDim) return [batchDim, inputDim.k === 'int' ? inputDim.v : null];
-  return undefined;
-}
-
-function toTensor(v: Val | undefined): Tensor {
-  if (!v) return { shape: null, why: 'no input was passed' };
-  if (v.k === 'tensor') return v.t;
-  if (v.k === 'unknown') return { shape: null, why: v.why };
-  return { shape: null, why: `the input is ${describe(v)}, not a tensor` };
-}
-
-/** Applies a layer to its input value (a tensor, or a list of tensors for merge layers). */
-export function applyLayerObj(interp: Interpreter, layer: LayerObj, input: Val | undefined, expression: SourceRange, application: ApplicationKind): Val {
-  const kind = layerInputKind(layer.className);
-  let inputs: Tensor[];
-  if (kind === 'list') {
-    const items = input ? iterate(input) : undefined;
-    inputs = items ? items.map(toTensor) : [toTensor(input)];
-  } else if (input?.k === 'seq' && input.items.length === 1) inputs = [toTensor(input.items[0])];
-  else inputs = [toTensor(input)];
-  return { k: 'tensor', t: record(interp, layer, inputs, expression, application) };
-}
-
-function applyInputLayer(interp: Interpreter, layer: LayerObj, expression: SourceRange): Val {
-  return { k: 'tensor', t: record(interp, layer, [], expression, 'input') };
-}
-
-function record(interp: Interpreter, layer: LayerObj, inputs: Tensor[], expression: SourceRange, application: ApplicationKind): Tensor {
-  interp.budget.tick(10);
-  const shapes = inputs.map((t) => t.shape);
-  const result = withoutShapeOnError(engineApply({ className: layer.className, args: layer.args }, shapes, interp.keras.options));
-  const rec = interp.recorder;
-  rec.addLayer(
-    {
-      className: layer.className,
-      construct: layer.construct,
-      name: layer.name,
-      args: layer.argReports,
-      application,
-      expression,
-      hintAt: expression.end,
-      inputs: shapes,
-      result,
-      applicationIndex: layer.applications++,
-    },
-    inputs,
-  );
-  const unknownInput = inputs.find((t) => t.shape === null);
-  if (unknownInput) rec.addUnknown(expression, `input shape unknown: ${unknownInput.why ?? 'not determined by the code'}`);
-  else if (result.output === null && result.unknownReason) rec.addUnknown(expression, result.unknownReason);
-  const origin = rec.origin(layer.className, expression);
-  const first = inputs[0];
-  const rankChanged = !first || !first.shape || !result.output || first.shape.length !== result.output.length;
-  const out: Tensor = {
-    shape: result.output,
-    origin,
-    rankOrigin: rankChanged ? origin : first.rankOrigin,
-    why: result.output === null ? (unknownInput?.why ?? result.unknownReason ?? 'not determined') : undefined,
-  };
-  layer.lastOutput = out;
-  return out;
-}
-
-/** Codes at which Keras raises: the layer has no output to show, and nothing after it either. */
-const FATAL = new Set(['invalid-layer-argument', 'non-positive-dimension', 'rank-mismatch', 'shape-mismatch']);
-
-function withoutShapeOnError(result: LayerResult): LayerResult {
-  const fatal = result.findings.find((f) => FATAL.has(f.code));
-  if (!fatal || result.output === null) return result;
-  return { ...result, output: null, unknownReason: `Keras raises an error at this layer (${fatal.code})` };
-}
-
-/** Calling a layer or a model object: `conv(x)`, `model(x)`. */
-export function applyCallable(interp: Interpreter, fn: Extract<Val, { k: 'layer' } | { k: 'model' }>, args: CallArgs, e: CallExpr): Val {
-  const input = args.positional[0] ?? args.keywords.get('inputs');
-  if (fn.k === 'layer') return applyLayerObj(interp, fn.layer, input, e.span, 'functional');
-  return applyModel(interp, fn.model, input, e.span);
-}
-
-// ---------------------------------------------------------------- models
-
-function makeSequential(interp: Interpreter, args: CallArgs, e: CallExpr): Val {
-  const seq: SequentialModel = { kind: 'sequential', items: [], pending: [] };
-  interp.keras.sequentials.push(seq);
-  const layersVal = args.positional[0] ?? args.keywords.get('layers');
-  if (!layersVal || layersVal.k === 'none') return { k: 'model', model: seq };
-  const items = iterate(layersVal);
-  const syntax = args.syntax.find((a) => (a.name === undefined && !a.star) || a.name === 'layers');
-  const literal = syntax && (syntax.value.t === 'list' || syntax.value.t === 'tuple') ? syntax.value.items : undefined;
-  if (!items) {
-    seqAdd(interp, seq, unknown(layersVal.k === 'unknown' ? layersVal.why : 'layers the analysis cannot see'), syntax?.value.span ?? e.span, 'sequential');
-    return { k: 'model', model: seq };
-  }
-  items.forEach((item, i) => {
-    const span = literal && literal.length === items.length ? literal[i].span : (syntax?.value.span ?? e.span);
-    seqAdd(interp, seq, item, { ...span }, 'sequential');
-  });
-  return { k: 'model', model: seq };
-}
-
-function seqAdd(interp: Interpreter, seq: SequentialModel, v: Val, expression: SourceRange, via: 'sequential' | 'model-add'): void {
-  const empty = seq.items.length === 0 && seq.pending.length === 0 && !seq.input;
-  if (v.k === 'tensor') {
-    if (empty) seq.input = seq.output = v.t;
-    return;
-  }
-  if (v.k === 'layer' && layerInputKind(v.layer.className) === 'none') {
-    if (empty) seq.input = seq.output = record(interp, v.layer, [], expression, 'input');
-    return;
-  }
-  if (empty && v.k === 'layer' && v.layer.inputShapeHint !== undefined) {
-    seq.input = seq.output = v.layer.inputShapeHint
-      ? { shape: v.layer.inputShapeHint }
-      : { shape: null, why: 'input_shape the analysis cannot see' };
-  }
-  const entry: SequentialItem = { item: v, expression, via };
-  if (seq.output) {
-    seq.output = applyItem(interp, entry, seq.output);
-    seq.items.push(entry);
-  } else seq.pending.push(entry);
-}
-
-function applyItem(interp: Interpreter, entry: SequentialItem, input: Tensor): Tensor {
-  const v = entry.item;
-  if (v.k === 'layer') {
-    const out = applyLayerObj(interp, v.layer, { k: 'tensor', t: input }, entry.expression, entry.via);
-    return out.k === 'tensor' ? out.t : { shape: null, why: 'not a tensor' };
-  }
-  if (v.k === 'model') {
-    const out = applyModel(interp, v.model, { k: 'tensor', t: input }, entry.expression);
-    return out.k === 'tensor' ? out.t : { shape: null, why: 'the nested model does not give one tensor' };
-  }
-  if (v.k === 'instance') {
-    const out = callInstance(interp, v.obj, argsOf([{ k: 'tensor', t: input }]), entry.expression, entry.expression);
-    return out.k === 'tensor' ? out.t : { shape: null, why: `${v.obj.cls.name}.call() does not return one tensor` };
-  }
-  const why = v.k === 'unknown' ? v.why : `${describe(v)} is not a layer the analysis knows`;
-  interp.recorder.addUnknown(entry.expression, why);
-  return { shape: null, why: `after a layer the analysis cannot see (${why})` };
-}
-
-function flushPending(interp: Interpreter, seq: SequentialModel): void {
-  const pending = seq.pending;
-  seq.pending = [];
-  for (const entry of pending) {
-    seq.output = applyItem(interp, entry, seq.output as Tensor);
-    seq.items.push(entry);
-  }
-}
-
-function applyModel(interp: Interpreter, model: ModelObj, input: Val | undefined, expression: SourceRange): Val {
-  if (model.kind === 'sequential') {
-    const x = toTensor(input);
-    if (!model.input && model.items.length === 0) {
-      model.input = model.output = x;
-      flushPending(interp, model);
-      return { k: 'tensor', t: model.output as Tensor };
-    }
-    // Calling a built model on data of the shape it was built for (model(x) on a batch) builds
-    // nothing new: the output is the model's, with the batch size of the data.
-    if (model.output && model.input?.shape && x.shape && compatible(model.input.shape, x.shape) && model.pending.length === 0) {
-      const out = model.output;
-      return { k: 'tensor', t: { ...out, shape: out.shape ? [x.shape[0], ...out.shape.slice(1)] : null } };
-    }
-    // A built Sequential applied to another shape: every layer runs on the new input.
-    let cur = x;
-    for (const entry of [...model.items, ...model.pending]) cur = applyItem(interp, entry, cur);
-    if (model.pending.length > 0) {
-      model.items.push(...model.pending);
-      model.pending = [];
-    }
-    return { k: 'tensor', t: cur };
-  }
-  const declared = flattenTensors(model.inputs);
-  const given = input ? flattenTensors(input) : undefined;
-  const origin = interp.recorder.origin('model', expression);
-  if (declared && given && declared.length === given.length && declared.every((d, i) => compatible(d.shape, given[i].shape))) {
-    const rewrap = (v: Val): Val => {
-      if (v.k === 'tensor') return { k: 'tensor', t: { shape: v.t.shape, origin, rankOrigin: v.t.rankOrigin } };
-      if (v.k === 'seq') return { k: 'seq', items: v.items.map(rewrap), list: v.list };
-      return v;
-    };
-    return rewrap(model.outputs);
-  }
-  return { k: 'tensor', t: { shape: null, why: 'a functional model applied to inputs of another shape (not followed)' } };
-}
-
-function flattenTensors(v: Val): Tensor[] | undefined {
-  if (v.k === 'tensor') return [v.t];
-  const items = iterate(v);
-  if (!items) return undefined;
-  const out: Tensor[] = [];
-  for (const i of items) {
-    if (i.k !== 'tensor') return undefined;
-    out.push(i.t);
-  }
-  return out;
-}
-
-/** Same rank and the same sizes on every axis but the batch. */
-function compatible(a: Shape | null, b: Shape | null): boolean {
-  if (!a || !b || a.length !== b.length) return false;
-  return a.every((d, i) => i === 0 || d === b[i]);
-}
-
-/** At the end of the module: what never got an input, and layers never applied. */
-export function finishModels(interp: Interpreter): void {
-  for (const seq of interp.keras.sequentials) {
-    for (const entry of seq.pending) {
-      interp.recorder.addUnknown(
-        entry.expression,
-        'the Sequential model has no input shape: start it with keras.Input(shape=...), give its first layer input_shape=..., or call model.build(...)',
-      );
-    }
-  }
-  for (const layer of interp.keras.constructed) {
-    if (layer.applications > 0) continue;
-    const kind = layerInputKind(layer.className);
-    const result = engineApply({ className: layer.className, args: layer.args }, kind === 'none' ? [] : [null], interp.keras.options);
-    interp.recorder.addConstructionFindings(result.findings, { construct: layer.construct, name: layer.name, args: layer.argReports });
-  }
-}
-
-export function callModelMethod(interp: Interpreter, model: ModelObj, name: string, args: CallArgs, e: CallExpr): Val {
-  if (model.kind === 'sequential') {
-    if (name === 'add') {
-      const syntax = e.args.find((a) => !a.star);
-      seqAdd(interp, model, args.positional[0] ?? args.keywords.get('layer') ?? unknown('nothing added'), { ...(syntax?.value.span ?? e.span) }, 'model-add');
-      return NONE;
-    }
-    if (name === 'build') {
-      const shapeVal = args.positional[0] ?? args.keywords.get('input_shape');
-      const dims = shapeVal ? iterate(shapeVal) : undefined;
-      if (!model.input) {
-        model.input = model.output = dims ? { shape: dims.map((d) => (d.k === 'int' ? d.v : null)) } : { shape: null, why: 'built with a shape the analysis cannot see' };
-        flushPending(interp, model);
-      }
-      return NONE;
-    }
-    if (name === 'pop') {
-      model.items.pop();
-      return NONE;
-    }
-  }
-  if (['summary', 'compile', 'fit', 'evaluate', 'predict', 'save', 'save_weights', 'load_weights', 'train_on_batch'].includes(name)) {
-    return name === 'predict' ? unknown('predictions are not followed') : NONE;
-  }
-  return unknown(`model.${name}() is not followed`);
-}
-
 export function callLayerMethod(interp: Interpreter, layer: LayerObj, name: string, args: CallArgs): Val {
   if (name === 'compute_output_shape') {
     const dims = args.positional[0] ? iterate(args.positional[0]) : undefined;
     if (!dims) return unknown('compute_output_shape of a shape the analysis cannot see');
     const shape = dims.map((d) => (d.k === 'int' ? d.v : null));
-    const result = engineApply({ className: layer.className, args: layer.args }, [shape], interp.keras.options);
+    const result = applyLayerCached({ className: layer.className, args: layer.args }, [shape], interp.keras.options);
     return result.output ? shapeTuple({ shape: result.output }) : unknown(result.unknownReason ?? 'not determined');
   }
   return unknown(`${layer.className}.${name}() is not followed`);
@@ -463,7 +138,12 @@ export function callLayerMethod(interp: Interpreter, layer: LayerObj, name: stri
 
 export function shapeTuple(t: Tensor): Val {
   if (!t.shape) return unknown(t.why ?? 'shape not known');
-  return { k: 'seq', items: t.shape.map((d) => (d === null ? NONE : ({ k: 'int', v: d } as Val))), list: false };
+  // An open size is None in Keras; here it stays unknown, with the symbol as the reason.
+  return {
+    k: 'seq',
+    items: t.shape.map((d) => (d === null ? NONE : typeof d === 'number' ? ({ k: 'int', v: d } as Val) : unknown(`the size ${d} depends on the input`))),
+    list: false,
+  };
 }
 
 // ---------------------------------------------------------------- attributes
@@ -479,7 +159,15 @@ export function attributeOf(obj: Val, name: string): Val {
       return unknown(`tensor.${name} is not followed`);
     case 'model': {
       const m = obj.model;
-      if (m.kind === 'sequential') {
+      if (m.kind === 'backbone') {
+        if (name === 'output') return { k: 'tensor', t: m.output };
+        if (name === 'input') return { k: 'tensor', t: m.input };
+        if (name === 'outputs') return { k: 'seq', items: [{ k: 'tensor', t: m.output }], list: true };
+        if (name === 'inputs') return { k: 'seq', items: [{ k: 'tensor', t: m.input }], list: true };
+        if (name === 'output_shape') return shapeTuple(m.output);
+        if (name === 'input_shape') return shapeTuple(m.input);
+        if (name === 'name') return { k: 'str', v: m.built.modelName };
+      } else if (m.kind === 'sequential') {
         if (name === 'output') return m.output ? { k: 'tensor', t: m.output } : unknown('the model has no input shape yet');
         if (name === 'input') return m.input ? { k: 'tensor', t: m.input } : unknown('the model has no input shape yet');
         if (name === 'outputs') return m.output ? { k: 'seq', items: [{ k: 'tensor', t: m.output }], list: true } : unknown('the model has no input shape yet');

@@ -2,7 +2,7 @@
 // findings become (placed on the source the user wrote), and what stayed unknown.
 import type { AnalysisResult, ArgReport, DiagnosticReport, LayerReport, RelatedReport, SourceRange, UnknownReport } from '../analysis-types';
 import { DEFAULT_SEVERITY } from '../config';
-import type { Finding, LayerResult, Shape } from '../engine/types';
+import type { Finding, LayerResult, SymbolicShape } from '../engine/types';
 import { LineIndex } from '../text/line-index';
 import type { Origin, Tensor } from './values';
 
@@ -29,11 +29,32 @@ export class Recorder {
     return { range, label: `${className} (line ${this.lineOf(range.start)})` };
   }
 
-  addLayer(report: Omit<LayerReport, 'inputOrigins'>, inputs: (Tensor | undefined)[]): number {
+  /**
+   * `nested`: the written arguments of layers passed in as arguments (TimeDistributed's `layer`),
+   * so a finding about the wrapped layer lands on its own argument.
+   */
+  addLayer(report: Omit<LayerReport, 'inputOrigins'>, inputs: (Tensor | undefined)[], nested?: Record<string, ArgReport[]>): number {
     const index = this.layers.length;
     this.layers.push({ ...report, inputOrigins: inputs.map((t) => t?.origin) });
-    for (const f of report.result.findings) this.addFinding(f, index, report, inputs);
+    for (const f of report.result.findings) this.addFinding(f, index, report, inputs, nested);
     return index;
+  }
+
+  /** A diagnostic the front end derives itself (input-size constraints), placed by the caller. */
+  addDerived(range: SourceRange, code: DiagnosticReport['code'], message: string, related: RelatedReport[] = [], layer?: number): void {
+    const key = `${range.start}:${range.end}:${code}:${message}`;
+    if (this.diagnosticKeys.has(key)) return;
+    this.diagnosticKeys.add(key);
+    this.diagnostics.push({ ...range, code, severity: DEFAULT_SEVERITY[code], message, related, layer });
+  }
+
+  /** Appends a sentence to the diagnostics of one layer application with this code. */
+  extendMessage(layer: number, code: DiagnosticReport['code'], sentence: string): void {
+    for (const d of this.diagnostics) if (d.layer === layer && d.code === code && !d.message.includes(sentence)) d.message += ` ${sentence}`;
+  }
+
+  hasDiagnostic(code: DiagnosticReport['code']): boolean {
+    return this.diagnostics.some((d) => d.code === code);
   }
 
   /** Findings of a layer that was built but never applied: only argument errors are certain. */
@@ -56,8 +77,9 @@ export class Recorder {
     layer: number | undefined,
     report: { construct: SourceRange; name: SourceRange; args: ArgReport[] },
     inputs: (Tensor | undefined)[],
+    nested?: Record<string, ArgReport[]>,
   ): void {
-    const range = this.place(f, report);
+    const range = this.place(f, report, nested);
     let message = f.message;
     const related: RelatedReport[] = [];
     if (f.code === 'shape-mismatch') {
@@ -69,7 +91,7 @@ export class Recorder {
         from.push(`input ${i} comes from ${t.origin.label}`);
         related.push({ range: t.origin.range, message: `input ${i}: ${formatShape(t.shape)} from ${t.origin.label}` });
       }
-      if (from.length > 0) message += ` (${from.join('; ')})`;
+      if (from.length > 0) message += ` ${from.join('; ').replace(/^i/, 'I')}.`;
     } else if (f.code === 'rank-mismatch') {
       const t = inputs[0];
       if (t?.rankOrigin) {
@@ -87,7 +109,14 @@ export class Recorder {
   }
 
   /** same-* and argument findings go on the argument when written, else on the layer. */
-  private place(f: Finding, report: { construct: SourceRange; name: SourceRange; args: ArgReport[] }): SourceRange {
+  private place(f: Finding, report: { construct: SourceRange; name: SourceRange; args: ArgReport[] }, nested?: Record<string, ArgReport[]>): SourceRange {
+    if (f.via) {
+      // About a wrapped layer: its own argument, else the wrapped layer as written.
+      const inner = nested?.[f.via]?.find((a) => a.name === f.argument);
+      if (inner) return { ...inner.range };
+      const outer = report.args.find((a) => a.name === f.via);
+      if (outer) return { ...outer.valueRange };
+    }
     if (f.argument) {
       const arg = report.args.find((a) => a.name === f.argument);
       if (arg) return { ...arg.range };
@@ -108,7 +137,7 @@ export class Recorder {
   }
 }
 
-export function formatShape(shape: Shape | null): string {
+export function formatShape(shape: SymbolicShape | null): string {
   if (!shape) return '?';
   const dims = shape.map((d) => (d === null ? 'None' : String(d)));
   return `(${dims.join(', ')}${dims.length === 1 ? ',' : ''})`;

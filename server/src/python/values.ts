@@ -1,7 +1,8 @@
 // The interpreter's values: Python constants and containers, plus what Keras code passes
 // around (tensors with shapes, layer objects, models, namespaces). Plain data; no evaluation.
 import type { ArgReport, SourceRange } from '../analysis-types';
-import type { PyValue, Shape } from '../engine/types';
+import type { PyValue, SymbolicShape } from '../engine/types';
+import type { BackboneResult } from '../engine/index';
 import type { Param, Stmt } from './ast';
 import type { Scope } from './scope';
 
@@ -13,7 +14,8 @@ export interface Origin {
 }
 
 export interface Tensor {
-  shape: Shape | null;
+  /** Sizes may be symbolic (`ceil(H/2)`) when an Input leaves them open. */
+  shape: SymbolicShape | null;
   origin?: Origin;
   /** The layer where the tensor's rank last changed (for rank-mismatch messages). */
   rankOrigin?: Origin;
@@ -28,7 +30,11 @@ export interface LayerObj {
   args: Record<string, PyValue>;
   argReports: ArgReport[];
   /** Keyword arguments only Sequential's first layer uses (input_shape, batch_input_shape, input_dim). */
-  inputShapeHint?: Shape | null;
+  inputShapeHint?: SymbolicShape | null;
+  /** Layers passed in as arguments (`TimeDistributed(Conv2D(...))`): their written arguments, by parameter. */
+  nested?: Record<string, ArgReport[]>;
+  /** Passed to a wrapper, which applies it: it needs no checks of its own at the end. */
+  wrapped?: boolean;
   construct: SourceRange;
   name: SourceRange;
   /** The `name=` argument, when known. */
@@ -62,7 +68,17 @@ export interface FunctionalModel {
   outputs: Val;
 }
 
-export type ModelObj = SequentialModel | FunctionalModel;
+/** A keras.applications model (ResNet50, MobileNetV2, ...): the engine knows its layers. */
+export interface BackboneModel {
+  kind: 'backbone';
+  name: string;
+  args: Record<string, PyValue>;
+  built: BackboneResult;
+  input: Tensor;
+  output: Tensor;
+}
+
+export type ModelObj = SequentialModel | FunctionalModel | BackboneModel;
 
 export interface FuncVal {
   name: string;
@@ -74,7 +90,7 @@ export interface FuncVal {
   /** Lambdas: a single expression body. */
   lambda?: import('./ast').Expr;
   /** Shapes declared for parameters with `# shapewise: x=(None, 128, 128, 3)` on the def line. */
-  declared?: Map<string, Shape>;
+  declared?: Map<string, SymbolicShape>;
 }
 
 /** A class defined in the file: Keras Model/Layer subclasses and plain Python classes. */
@@ -157,6 +173,8 @@ export function toPyValue(v: Val, depth = 0): PyValue {
       return { kind: 'seq', items: v.items.map((i) => toPyValue(i, depth + 1)), list: v.list };
     case 'unknown':
       return { kind: 'unknown', reason: v.why };
+    case 'layer':
+      return { kind: 'layer', call: { className: v.layer.className, args: v.layer.args } };
     default:
       return { kind: 'unknown', reason: `not a constant (${describe(v)})` };
   }
@@ -221,7 +239,7 @@ export function constEquals(a: Val, b: Val): boolean | undefined {
   return undefined;
 }
 
-export function shapesEqual(a: Shape | null, b: Shape | null): boolean {
+export function shapesEqual(a: SymbolicShape | null, b: SymbolicShape | null): boolean {
   if (a === null || b === null) return a === b;
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }
@@ -233,7 +251,7 @@ export function mergeVals(a: Val, b: Val, why: string): Val {
     if (shapesEqual(a.t.shape, b.t.shape)) return a;
     if (a.t.shape && b.t.shape && a.t.shape.length === b.t.shape.length) {
       // Same rank: keep the dimensions both branches agree on.
-      const shape = a.t.shape.map((d, i) => (d === (b.t.shape as Shape)[i] ? d : null));
+      const shape = a.t.shape.map((d, i) => (d === (b.t.shape as SymbolicShape)[i] ? d : null));
       return { k: 'tensor', t: { shape, origin: a.t.origin, rankOrigin: a.t.rankOrigin, why } };
     }
     return { k: 'tensor', t: { shape: null, why } };

@@ -1,0 +1,224 @@
+// Building Keras layer objects from a constructor call, and applying them to tensors through
+// the engine: argument mapping, wrapped layers, call-time arguments, several inputs or outputs.
+import type { ApplicationKind, ArgReport, SourceRange } from '../analysis-types';
+import { layerCallSignature, layerInputKind, layerSignature } from '../engine/index';
+import type { LayerCall, LayerResult, PyValue, SymbolicDim, SymbolicShape } from '../engine/types';
+import type { Expr } from './ast';
+import { iterate } from './builtins';
+import { applyLayerCached } from './engine-cache';
+import type { CallArgs, Interpreter } from './interpreter';
+import { describe, toPyValue, type LayerObj, type Tensor, type Val } from './values';
+
+type CallExpr = Extract<Expr, { t: 'call' }>;
+
+let nextLayerId = 1;
+
+export function calleeNameRange(e: CallExpr): SourceRange {
+  const fn = e.fn;
+  if (fn.t === 'attr') return { ...fn.nameSpan };
+  return { ...fn.span };
+}
+
+/** Argument reports for the written arguments, positional ones named from `signature`. */
+export function argReportsOf(args: CallArgs, signature: readonly string[]): ArgReport[] {
+  const out: ArgReport[] = [];
+  let pos = 0;
+  let positionalKnown = true;
+  for (const a of args.syntax) {
+    if (a.star) {
+      if (a.star === '*') positionalKnown = false;
+      continue;
+    }
+    const range = { ...a.span };
+    const valueRange = { ...a.value.span };
+    if (a.name !== undefined) out.push({ name: a.name, keyword: true, range, valueRange });
+    else out.push({ name: positionalKnown ? signature[pos++] : undefined, keyword: false, range, valueRange });
+  }
+  return out;
+}
+
+export function constructLayer(interp: Interpreter, className: string, args: CallArgs, e: CallExpr): LayerObj {
+  const signature = layerSignature(className);
+  const engineArgs: Record<string, PyValue> = {};
+  const nested: Record<string, ArgReport[]> = {};
+  const bind = (name: string, v: Val): void => {
+    engineArgs[name] = toPyValue(v);
+    // A layer passed in (TimeDistributed(Conv2D(...))) is applied through its wrapper.
+    if (v.k === 'layer') {
+      v.layer.wrapped = true;
+      nested[name] = v.layer.argReports;
+    }
+  };
+  args.positional.forEach((v, i) => {
+    const name = signature[i];
+    if (name) bind(name, v);
+  });
+  for (const [name, v] of args.keywords) bind(name, v);
+  if (args.opaque) for (const name of signature) engineArgs[name] ??= { kind: 'unknown', reason: args.opaque };
+  if (engineArgs.shape === undefined && engineArgs.input_shape !== undefined && layerInputKind(className) === 'none') {
+    engineArgs.shape = engineArgs.input_shape;
+  }
+  const nameVal = args.keywords.get('name');
+  const layer: LayerObj = {
+    id: nextLayerId++,
+    className,
+    args: engineArgs,
+    argReports: argReportsOf(args, signature),
+    nested: Object.keys(nested).length > 0 ? nested : undefined,
+    inputShapeHint: inputShapeHint(args),
+    construct: { ...e.span },
+    name: calleeNameRange(e),
+    layerName: nameVal?.k === 'str' ? nameVal.v : undefined,
+    applications: 0,
+  };
+  interp.keras.constructed.add(layer);
+  if (layer.layerName) interp.keras.namedLayers.set(layer.layerName, layer);
+  return layer;
+}
+
+/** `input_shape=` / `batch_input_shape=` / `input_dim=` on a Sequential's first layer. */
+function inputShapeHint(args: CallArgs): SymbolicShape | null | undefined {
+  const dimsOf = (v: Val): SymbolicShape | null => {
+    const items = iterate(v);
+    return items ? items.map((d) => (d.k === 'int' ? d.v : null)) : null;
+  };
+  const batch = args.keywords.get('batch_size');
+  const batchDim = batch?.k === 'int' ? batch.v : null;
+  const shape = args.keywords.get('input_shape');
+  if (shape) {
+    const dims = dimsOf(shape);
+    return dims ? [batchDim, ...dims] : null;
+  }
+  const batchShape = args.keywords.get('batch_input_shape') ?? args.keywords.get('batch_shape');
+  if (batchShape) return dimsOf(batchShape);
+  const inputDim = args.keywords.get('input_dim');
+  if (inputDim) return [batchDim, inputDim.k === 'int' ? inputDim.v : null];
+  return undefined;
+}
+
+export function toTensor(v: Val | undefined): Tensor {
+  if (!v) return { shape: null, why: 'no input was passed' };
+  if (v.k === 'tensor') return v.t;
+  if (v.k === 'unknown') return { shape: null, why: v.why };
+  return { shape: null, why: `the input is ${describe(v)}, not a tensor` };
+}
+
+/**
+ * A layer called as in Python: `conv(x)`, `merge([a, b])`, `mha(q, v, return_attention_scores=True)`,
+ * `lstm(x, training=False)`. Tensor parameters become the engine's inputs; the rest are call args.
+ */
+export function applyLayerCall(interp: Interpreter, layer: LayerObj, args: CallArgs, expression: SourceRange, application: ApplicationKind): Val {
+  const kind = layerInputKind(layer.className);
+  const sig = layerCallSignature(layer.className);
+  const bound = new Map<string, Val>();
+  args.positional.forEach((v, i) => {
+    const name = sig.params[i];
+    if (name) bound.set(name, v);
+  });
+  for (const [k, v] of args.keywords) if (!bound.has(k)) bound.set(k, v);
+  // Keras accepts `inputs=` for the first tensor parameter whatever its name.
+  const firstTensor = sig.tensors[0] ?? 'inputs';
+  if (!bound.has(firstTensor) && bound.has('inputs')) bound.set(firstTensor, bound.get('inputs') as Val);
+  let inputs: Tensor[];
+  if (kind === 'list') {
+    const v = bound.get(firstTensor);
+    const items = v ? iterate(v) : undefined;
+    inputs = items ? items.map(toTensor) : [toTensor(v)];
+  } else if (kind === 'multi') {
+    inputs = [];
+    for (const name of sig.tensors) {
+      const v = bound.get(name);
+      if (v === undefined || v.k === 'none') break;
+      inputs.push(toTensor(v));
+    }
+  } else {
+    const v = bound.get(firstTensor);
+    inputs = [toTensor(v?.k === 'seq' && v.items.length === 1 ? v.items[0] : v)];
+  }
+  const callArgs: Record<string, PyValue> = {};
+  for (const [name, v] of bound) {
+    if (sig.tensors.includes(name) || name === 'inputs' || v.k === 'tensor') continue;
+    callArgs[name] = toPyValue(v);
+  }
+  return record(interp, layer, inputs, expression, application, Object.keys(callArgs).length > 0 ? callArgs : undefined);
+}
+
+/** A Sequential entry: the layer on the previous entry's output. */
+export function applyLayerToTensor(interp: Interpreter, layer: LayerObj, input: Tensor, expression: SourceRange, application: ApplicationKind): Tensor {
+  const out = record(interp, layer, [input], expression, application);
+  return out.k === 'tensor' ? out.t : firstTensor(out);
+}
+
+/** `Input(...)` / `InputLayer(...)`: a tensor from nothing. */
+export function applyInputLayer(interp: Interpreter, layer: LayerObj, expression: SourceRange): Tensor {
+  const out = record(interp, layer, [], expression, 'input');
+  return out.k === 'tensor' ? out.t : firstTensor(out);
+}
+
+function firstTensor(v: Val): Tensor {
+  if (v.k === 'seq' && v.items[0]?.k === 'tensor') return v.items[0].t;
+  return { shape: null, why: 'the layer does not return one tensor' };
+}
+
+/** Codes at which Keras raises: the layer has no output to show, and nothing after it either. */
+const FATAL = new Set(['invalid-layer-argument', 'non-positive-dimension', 'rank-mismatch', 'shape-mismatch']);
+
+function withoutShapeOnError(result: LayerResult<SymbolicDim>): LayerResult<SymbolicDim> {
+  const fatal = result.findings.find((f) => FATAL.has(f.code));
+  if (!fatal || (result.output === null && !result.outputs)) return result;
+  return { ...result, output: null, outputs: undefined, unknownReason: `Keras raises an error at this layer (${fatal.code})` };
+}
+
+/** One application through the engine, reported; returns the output tensor (or a tuple of them). */
+export function record(
+  interp: Interpreter,
+  layer: LayerObj,
+  inputs: Tensor[],
+  expression: SourceRange,
+  application: ApplicationKind,
+  callArgs?: Record<string, PyValue>,
+): Val {
+  interp.budget.tick(10);
+  const shapes = inputs.map((t) => t.shape);
+  const call: LayerCall = callArgs ? { className: layer.className, args: layer.args, callArgs } : { className: layer.className, args: layer.args };
+  let result = withoutShapeOnError(applyLayerCached(call, shapes, interp.keras.options));
+  if (application === 'input' && result.output) result = interp.symbolizeInput(result, expression);
+  const rec = interp.recorder;
+  const index = rec.addLayer(
+    {
+      className: layer.className,
+      construct: layer.construct,
+      name: layer.name,
+      args: layer.argReports,
+      application,
+      expression,
+      hintAt: expression.end,
+      inputs: shapes,
+      result,
+      applicationIndex: layer.applications++,
+    },
+    inputs,
+    layer.nested,
+  );
+  if (result.constraints) interp.noteConstraints(result.constraints, index, layer.className, expression);
+  const unknownInput = inputs.find((t) => t.shape === null);
+  if (unknownInput) rec.addUnknown(expression, `input shape unknown: ${unknownInput.why ?? 'not determined by the code'}`);
+  else if (result.output === null && result.unknownReason) rec.addUnknown(expression, result.unknownReason);
+  const origin = rec.origin(layer.className, expression);
+  const first = inputs[0];
+  const tensorOf = (shape: SymbolicShape | null): Tensor => {
+    const rankChanged = !first || !first.shape || !shape || first.shape.length !== shape.length;
+    return {
+      shape,
+      origin,
+      rankOrigin: rankChanged ? origin : first.rankOrigin,
+      why: shape === null ? (unknownInput?.why ?? result.unknownReason ?? 'not determined') : undefined,
+    };
+  };
+  const out = tensorOf(result.output);
+  layer.lastOutput = out;
+  if (result.outputs && result.outputs.length > 1) {
+    return { k: 'seq', items: result.outputs.map((s, i) => ({ k: 'tensor', t: i === 0 ? out : tensorOf(s) }) as Val), list: true };
+  }
+  return { k: 'tensor', t: out };
+}

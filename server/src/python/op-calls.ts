@@ -1,0 +1,85 @@
+// Low-level ops on tensors (tf.nn.conv2d, tf.reshape, keras.ops.conv, ...): arguments mapped to
+// the op's signature, tensor parameters passed as shapes, the result reported like a layer.
+import type { SourceRange } from '../analysis-types';
+import { applyOp, eraseSymbols, opSignature, type TensorArg } from '../engine/index';
+import type { PyValue, Shape, SymbolicShape } from '../engine/types';
+import type { Expr } from './ast';
+import { iterate } from './builtins';
+import type { CallArgs, Interpreter } from './interpreter';
+import { argReportsOf, calleeNameRange, toTensor } from './layer-calls';
+import { toPyValue, type Tensor, type Val } from './values';
+
+type CallExpr = Extract<Expr, { t: 'call' }>;
+
+/** A tensor argument's shape; a nested Python list of numbers is a constant tensor too. */
+function shapeOf(v: Val): SymbolicShape | null {
+  if (v.k === 'tensor') return v.t.shape;
+  if (v.k === 'seq') {
+    const dims: number[] = [];
+    let cur: Val = v;
+    while (cur.k === 'seq') {
+      dims.push(cur.items.length);
+      if (cur.items.length === 0) break;
+      cur = cur.items[0];
+    }
+    return cur.k === 'int' || cur.k === 'float' || cur.k === 'bool' || cur.k === 'seq' ? [...dims] : null;
+  }
+  if (v.k === 'int' || v.k === 'float') return [];
+  return null;
+}
+
+/** Ops work on numbers; a symbolic size is passed as unknown. */
+function numeric(shape: SymbolicShape | null): Shape | null {
+  return shape ? eraseSymbols(shape) : null;
+}
+
+export function applyOpCall(interp: Interpreter, op: string, args: CallArgs, e: CallExpr): Val {
+  interp.budget.tick(10);
+  const params = opSignature(op);
+  const bound = new Map<string, Val>();
+  args.positional.forEach((v, i) => {
+    if (params[i]) bound.set(params[i].name, v);
+  });
+  for (const [k, v] of args.keywords) bound.set(k, v);
+  const engineArgs: Record<string, PyValue> = {};
+  const tensors: Record<string, TensorArg> = {};
+  const inputs: Tensor[] = [];
+  for (const p of params) {
+    const v = bound.get(p.name);
+    if (v === undefined) {
+      if (args.opaque) engineArgs[p.name] = { kind: 'unknown', reason: args.opaque };
+      continue;
+    }
+    if (p.kind === 'tensor') {
+      tensors[p.name] = numeric(shapeOf(v));
+      inputs.push(toTensor(v.k === 'tensor' ? v : { k: 'tensor', t: { shape: shapeOf(v) } }));
+    } else if (p.kind === 'tensors') {
+      const items = iterate(v);
+      tensors[p.name] = items ? { list: items.map((i) => numeric(shapeOf(i))) } : null;
+      if (items) inputs.push(...items.map((i) => toTensor(i.k === 'tensor' ? i : { k: 'tensor', t: { shape: shapeOf(i) } })));
+    } else engineArgs[p.name] = toPyValue(v);
+  }
+  const result = applyOp(op, engineArgs, tensors, interp.keras.options);
+  const expression: SourceRange = { ...e.span };
+  const rec = interp.recorder;
+  rec.addLayer(
+    {
+      className: op,
+      construct: expression,
+      name: calleeNameRange(e),
+      args: argReportsOf(args, params.map((p) => p.name)),
+      application: 'functional',
+      expression,
+      hintAt: expression.end,
+      inputs: inputs.map((t) => t.shape),
+      result,
+      applicationIndex: 0,
+    },
+    inputs,
+  );
+  if (result.output === null && result.unknownReason) rec.addUnknown(expression, result.unknownReason);
+  const origin = rec.origin(op, expression);
+  const tensorOf = (shape: Shape | null): Val => ({ k: 'tensor', t: { shape, origin, rankOrigin: origin, why: shape ? undefined : result.unknownReason } });
+  if (result.outputs && result.outputs.length > 1) return { k: 'seq', items: result.outputs.map(tensorOf), list: true };
+  return tensorOf(result.output);
+}
