@@ -10,7 +10,7 @@ import { fakeAnalyzer } from './helpers';
 
 const packageVersion = JSON.parse(readFileSync(path.join(__dirname, '../../package.json'), 'utf8')).version as string;
 
-// The codes of design/diagnostics.md.
+// The codes of design/diagnostics.md, and the input-size-constraint.
 const CODES = [
   'same-stride-downsamples',
   'same-stride-uneven',
@@ -20,6 +20,7 @@ const CODES = [
   'non-positive-dimension',
   'invalid-layer-argument',
   'rank-mismatch',
+  'input-size-constraint',
 ];
 
 const SOURCE = "# 漢字\nskip = Conv2D(8, 3)(x)  # é\ny = '😀'; z = Concatenate()([a, skip])\n";

@@ -6,10 +6,22 @@ import type { EngineOptions, LayerCall, LayerResult, SymbolicDim, SymbolicShape 
 
 const MAX_ENTRIES = 50_000;
 const cache = new Map<string, LayerResult<SymbolicDim>>();
+/** A layer object's arguments are one object applied many times: stringify them once. */
+const argKeys = new WeakMap<object, string>();
+
+function argsKey(args: object): string {
+  let k = argKeys.get(args);
+  if (k === undefined) {
+    k = JSON.stringify(args);
+    argKeys.set(args, k);
+  }
+  return k;
+}
 
 /** `applyLayer`, memoised. Results are shared between callers: never mutate them. */
 export function applyLayerCached(call: LayerCall, inputs: (SymbolicShape | null)[], options: EngineOptions): LayerResult<SymbolicDim> {
-  const key = `${call.className}\u0000${JSON.stringify(call.args)}\u0000${JSON.stringify(call.callArgs ?? null)}\u0000${JSON.stringify(inputs)}\u0000${options.defaultDataFormat}`;
+  const callArgs = call.callArgs ? JSON.stringify(call.callArgs) : '';
+  const key = `${call.className}\u0000${argsKey(call.args)}\u0000${callArgs}\u0000${JSON.stringify(inputs)}\u0000${options.defaultDataFormat}`;
   const hit = cache.get(key);
   if (hit) return hit;
   const result = applyLayer(call, inputs, options);
