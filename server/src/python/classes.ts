@@ -32,7 +32,7 @@ export function defineClass(interp: Interpreter, s: Extract<Stmt, { t: 'class' }
     keras: kerasKind(bases),
     bases: bases.flatMap((b) => (b.k === 'class' ? [b.cls] : [])),
     attrs: body,
-    nameSpan: { ...s.nameSpan },
+    nameSpan: s.nameSpan,
   };
 }
 
@@ -59,7 +59,7 @@ function withSelf(self: Val, args: CallArgs): CallArgs {
 }
 
 export function instantiate(interp: Interpreter, cls: ClassVal, args: CallArgs, e: CallExpr): Val {
-  const obj: Instance = { cls, attrs: new Map(), construct: { ...e.span }, built: false, applications: 0, called: false };
+  const obj: Instance = { cls, attrs: new Map(), construct: e.span, built: false, applications: 0, called: false };
   const self: Val = { k: 'instance', obj };
   interp.instances.push(obj);
   const init = method(cls, '__init__');

@@ -2,19 +2,25 @@
 // input shapes gives the same result. Re-analysing a document after an edit applies almost
 // every layer exactly as before; this cache makes those applications nearly free.
 import { applyLayer } from '../engine/index';
-import type { EngineOptions, LayerCall, LayerResult, SymbolicDim, SymbolicShape } from '../engine/types';
+import type { EngineOptions, LayerCall, LayerResult, PyValue, SymbolicDim, SymbolicShape } from '../engine/types';
 
 const MAX_ENTRIES = 50_000;
 const cache = new Map<string, LayerResult<SymbolicDim>>();
-/** A layer object's arguments are one object applied many times: stringify them once. */
-const argKeys = new WeakMap<object, string>();
+/** Keys of engine values, made once per value object (literal values are shared, see toPyValue). */
+const valueKeys = new WeakMap<PyValue, string>();
 
-function argsKey(args: object): string {
-  let k = argKeys.get(args);
+function valueKey(v: PyValue): string {
+  let k = valueKeys.get(v);
   if (k === undefined) {
-    k = JSON.stringify(args);
-    argKeys.set(args, k);
+    k = JSON.stringify(v);
+    valueKeys.set(v, k);
   }
+  return k;
+}
+
+function argsKey(args: Record<string, PyValue>): string {
+  let k = '';
+  for (const name in args) k += `${name}=${valueKey(args[name])};`;
   return k;
 }
 

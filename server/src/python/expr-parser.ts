@@ -583,16 +583,24 @@ export class ExprParser {
     return this.parseExpression();
   }
 
-  /**
-   * `*x` inside brackets or call arguments: tree-sitter's list_splat. Only a primary directly
-   * followed by a comma or a closing bracket, where every reading of tree-sitter's agrees.
-   */
+  /** `*x` inside brackets: tree-sitter's list_splat. */
   private parseStarredItem(): Expr {
     const start = this.lex.start;
     this.advance();
-    const value = this.parsePrimary();
-    if (!this.atStarDelimiter()) miss('starred expression followed by an operator');
+    const value = this.parseStarOperand();
     return { t: 'starred', value, double: false, span: this.span(start) };
+  }
+
+  /**
+   * The operand of `*` in brackets and arguments. tree-sitter reads `*e()` now as
+   * list_splat(call), now as call(list_splat(e)) (its GLR keeps both; `print(x, *e())` and
+   * `f(x, *e())` differ), so only a lone atom followed by a comma or a closing bracket is
+   * read here, where every reading agrees.
+   */
+  private parseStarOperand(): Expr {
+    const value = this.parseAtom();
+    if (!this.atStarDelimiter()) miss('starred expression followed by an operator or a trailer');
+    return value;
   }
 
   /** `*name` where tree-sitter reads a primary list_splat (`x = *a, b`, targets, subscripts). */
@@ -658,9 +666,7 @@ export class ExprParser {
       const start = this.lex.start;
       if (this.isOp('*')) {
         this.advance();
-        const value = this.parsePrimary();
-        if (!this.atStarDelimiter()) miss('starred argument followed by an operator');
-        args.push({ value, span: this.span(start), star: '*' });
+        args.push({ value: this.parseStarOperand(), span: this.span(start), star: '*' });
       } else if (this.isOp('**')) {
         this.advance();
         args.push({ value: this.parseExpression(), span: this.span(start), star: '**' });

@@ -433,11 +433,11 @@ export class Interpreter {
       case 'name':
         return this.lookup(e.id, scope);
       case 'int':
-        return Number.isNaN(e.value) ? unknown('integer literal') : { k: 'int', v: e.value };
       case 'float':
-        return { k: 'float', v: e.value };
       case 'str':
-        return e.value === null ? unknown('formatted string') : { k: 'str', v: e.value };
+      case 'bool':
+      case 'none':
+        return literalVal(e);
       case 'fstr': {
         let out = '';
         for (const p of e.parts) {
@@ -452,12 +452,10 @@ export class Interpreter {
         }
         return { k: 'str', v: out };
       }
-      case 'bool':
-        return { k: 'bool', v: e.value };
-      case 'none':
-        return NONE;
       case 'tuple':
       case 'list': {
+        const lit = e.t === 'tuple' ? literalTuple(e) : undefined;
+        if (lit) return lit;
         const items: Val[] = [];
         for (const item of e.items) {
           if (item.t === 'starred') {
@@ -706,6 +704,52 @@ export class Interpreter {
       this.callStack.pop();
     }
   }
+}
+
+// Literals are immutable values: one Val per literal node, shared by every evaluation (and so
+// are their engine forms, see toPyValue), which spares the garbage collector a lot of work.
+const literals = new WeakMap<Expr, Val>();
+
+function literalVal(e: Extract<Expr, { t: 'int' | 'float' | 'str' | 'bool' | 'none' }>): Val {
+  let v = literals.get(e);
+  if (v === undefined) {
+    switch (e.t) {
+      case 'int':
+        v = Number.isNaN(e.value) ? unknown('integer literal') : { k: 'int', v: e.value };
+        break;
+      case 'float':
+        v = { k: 'float', v: e.value };
+        break;
+      case 'str':
+        v = e.value === null ? unknown('formatted string') : { k: 'str', v: e.value };
+        break;
+      case 'bool':
+        v = { k: 'bool', v: e.value };
+        break;
+      default:
+        v = NONE;
+    }
+    literals.set(e, v);
+  }
+  return v;
+}
+
+/** A tuple written with literals only, `(3, 3)`: immutable, so shared like a literal. */
+function literalTuple(e: Extract<Expr, { t: 'tuple' }>): Val | undefined {
+  const hit = literals.get(e);
+  if (hit) return hit;
+  const items: Val[] = [];
+  for (const item of e.items) {
+    if (item.t === 'int' || item.t === 'float' || item.t === 'str' || item.t === 'bool' || item.t === 'none') items.push(literalVal(item));
+    else if (item.t === 'tuple') {
+      const inner = literalTuple(item);
+      if (!inner) return undefined;
+      items.push(inner);
+    } else return undefined;
+  }
+  const v: Val = { k: 'seq', items, list: false };
+  literals.set(e, v);
+  return v;
 }
 
 function copyInto(scope: Scope, from: Scope): void {

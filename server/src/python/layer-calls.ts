@@ -14,9 +14,7 @@ type CallExpr = Extract<Expr, { t: 'call' }>;
 let nextLayerId = 1;
 
 export function calleeNameRange(e: CallExpr): SourceRange {
-  const fn = e.fn;
-  if (fn.t === 'attr') return { ...fn.nameSpan };
-  return { ...fn.span };
+  return e.fn.t === 'attr' ? e.fn.nameSpan : e.fn.span;
 }
 
 /** Argument reports for the written arguments, positional ones named from `signature`. */
@@ -29,8 +27,8 @@ export function argReportsOf(args: CallArgs, signature: readonly string[]): ArgR
       if (a.star === '*') positionalKnown = false;
       continue;
     }
-    const range = { ...a.span };
-    const valueRange = { ...a.value.span };
+    const range = a.span;
+    const valueRange = a.value.span;
     if (a.name !== undefined) out.push({ name: a.name, keyword: true, range, valueRange });
     else out.push({ name: positionalKnown ? signature[pos++] : undefined, keyword: false, range, valueRange });
   }
@@ -66,7 +64,7 @@ export function constructLayer(interp: Interpreter, className: string, args: Cal
     argReports: argReportsOf(args, signature),
     nested: Object.keys(nested).length > 0 ? nested : undefined,
     inputShapeHint: inputShapeHint(args),
-    construct: { ...e.span },
+    construct: e.span,
     name: calleeNameRange(e),
     layerName: nameVal?.k === 'str' ? nameVal.v : undefined,
     applications: 0,

@@ -165,7 +165,7 @@ export function makeBackbone(interp: Interpreter, name: string, args: CallArgs, 
   });
   for (const [k, v] of args.keywords) bind(k, v);
   const built = applyBackbone(name, engineArgs, inputTensor ? numeric(inputTensor.shape) : undefined, interp.keras.options);
-  const expression = { ...e.span };
+  const expression = e.span;
   const report = {
     className: name,
     construct: expression,

@@ -60,7 +60,7 @@ export function applyOpCall(interp: Interpreter, op: string, args: CallArgs, e: 
     } else engineArgs[p.name] = toPyValue(v);
   }
   const result = applyOp(op, engineArgs, tensors, interp.keras.options);
-  const expression: SourceRange = { ...e.span };
+  const expression: SourceRange = e.span;
   const rec = interp.recorder;
   rec.addLayer(
     {

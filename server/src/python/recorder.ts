@@ -26,7 +26,7 @@ export class Recorder {
   }
 
   origin(className: string, range: SourceRange): Origin {
-    return { range, label: `${className} (line ${this.lineOf(range.start)})` };
+    return new LazyOrigin(range, className, this);
   }
 
   /**
@@ -144,3 +144,19 @@ export function formatShape(shape: SymbolicShape | null): string {
 }
 
 export type { LayerResult };
+
+/** Most origins are never shown: their label (with its line number) is made when read. */
+class LazyOrigin implements Origin {
+  private text: string | undefined;
+
+  constructor(
+    readonly range: SourceRange,
+    private readonly className: string,
+    private readonly recorder: Recorder,
+  ) {}
+
+  get label(): string {
+    this.text ??= `${this.className} (line ${this.recorder.lineOf(this.range.start)})`;
+    return this.text;
+  }
+}

@@ -204,10 +204,10 @@ export class Lexer {
         if (this.depth === 0) break;
         pos++;
       } else if (c === 35) {
-        // A comment runs to the line break (tree-sitter's /#.*/).
+        // A comment runs to the line break (tree-sitter's /#.*/; its lexer takes NUL for the end).
         const start = pos;
         pos++;
-        while (pos < limit && text.charCodeAt(pos) !== 10) pos++;
+        for (let d = text.charCodeAt(pos); pos < limit && d !== 10 && d !== 0; d = text.charCodeAt(pos)) pos++;
         this.comments.push({ start, end: pos });
       } else if (c === 92) {
         // Line continuation: a backslash right before a line break.
@@ -460,6 +460,7 @@ export class Lexer {
         continue;
       }
       if ((c === 10 || c === 13) && !triple) miss('line break in a one-line string');
+      if (c === 0) miss('NUL in a string'); // the end of input for tree-sitter's scanner
       p++;
       callContent = true;
     }

@@ -8,9 +8,9 @@ import type { Scope } from './scope';
 
 /** Where a tensor came from: the layer expression that produced it. */
 export interface Origin {
-  range: SourceRange;
+  readonly range: SourceRange;
   /** e.g. `Conv2DTranspose (line 41)` */
-  label: string;
+  readonly label: string;
 }
 
 export interface Tensor {
@@ -142,6 +142,7 @@ export type Val =
   | { k: 'unknown'; why: string };
 
 export const NONE: Val = { k: 'none' };
+const PY_NONE: PyValue = { kind: 'none' };
 
 export function unknown(why: string): Val {
   return { k: 'unknown', why };
@@ -155,8 +156,22 @@ export function tuple(items: Val[]): Val {
   return { k: 'seq', items, list: false };
 }
 
+/** Engine forms of immutable values (constants, tuples), made once per value. */
+const pyValues = new WeakMap<Val, PyValue>();
+
 /** Converts to the engine's constant vocabulary; tensors and objects become unknown. */
 export function toPyValue(v: Val, depth = 0): PyValue {
+  const immutable = v.k === 'int' || v.k === 'float' || v.k === 'str' || v.k === 'bool' || (v.k === 'seq' && !v.list);
+  if (!immutable) return convert(v, depth);
+  let p = pyValues.get(v);
+  if (p === undefined) {
+    p = convert(v, depth);
+    pyValues.set(v, p);
+  }
+  return p;
+}
+
+function convert(v: Val, depth: number): PyValue {
   switch (v.k) {
     case 'int':
       return { kind: 'int', value: v.v };
@@ -167,7 +182,7 @@ export function toPyValue(v: Val, depth = 0): PyValue {
     case 'bool':
       return { kind: 'bool', value: v.v };
     case 'none':
-      return { kind: 'none' };
+      return PY_NONE;
     case 'seq':
       if (depth > 8) return { kind: 'unknown', reason: 'nested too deeply' };
       return { kind: 'seq', items: v.items.map((i) => toPyValue(i, depth + 1)), list: v.list };
