@@ -188,6 +188,7 @@ describe('hostile documents', () => {
     ['a 100,000-character line', () => 'x = [' + '1, '.repeat(33_000) + ']\n'],
     ['random bytes', () => Array.from({ length: 5000 }, (_, i) => 'abc()[]{}:=,.\'"#\\\n\t 0123456789'[(i * 7919) % 33]).join('')],
     ['NUL bytes and lone surrogates', () => 'a = 1\0\0\nb = "\uD800"\nc = \uDC00\n'],
+    ['a comment cut short by NUL (tree-sitter’s end of input)', () => 'try:\nexcept:#\0m'],
     ['a BOM and CRLF', () => '\uFEFFimport keras\r\nx = keras.Input((1,))\r\n'],
     ['half-typed code', () => 'inp = keras.Input((65, 65\nx = layers.Conv2D(32, 3, strides=2, padding="sa\ny = layers.\nz = (x\ndef g(:\n  return\nclass :\n'],
     ['an ERROR around everything', () => 'def print(tf,\r\n# c\r\n**x) -> int:\r\n    x = yield -tf;\r\n    from ...t import (a as b,\r\n        c as d'],
@@ -240,6 +241,11 @@ describe('grammar corners (tree-sitter, not CPython)', () => {
 
   it('takes a comprehension over several iterables as a tuple spanning the clause', () => {
     expect(firstExpr('[x for x in a, b]\n')).toMatchObject({ t: 'comp', clauses: [{ iter: { t: 'tuple', span: { start: 3, end: 16 } } }] });
+  });
+
+  it('reads a starred lone operand directly, in any context', () => {
+    for (const text of ['print(x, *e)\n', 'f(*args, **kw)\n', 'x = [*a, *(b, c), *"s"]\n', 'match(*e, x)\n']) fastOnly(text);
+    expect(firstExpr('f(*args, **kw)\n')).toMatchObject({ t: 'call', args: [{ value: { id: 'args' }, star: '*' }, { value: { id: 'kw' }, star: '**' }] });
   });
 
   it('reads `with (a, b):` as two items, `with (a,):` as a tuple', () => {
@@ -320,6 +326,12 @@ describe('fallbacks', () => {
       '[x for x in lambda: y]\n',
       'def f[T](x: T) -> T: pass\n',
       'with (x, *y):\n    pass\n', // a starred with item
+      // tree-sitter reads a starred operand with trailers differently by context
+      'print(x, *e())\n', // call(list_splat(e))
+      'f(x, *e())\n', // list_splat(call(e))
+      'f([*e()])\n',
+      'match(x, *"s".join(a))\n', // call(list_splat(attr(...)), ...)
+      'type(x, *e.a)\n',
     ]) {
       expectSame(text);
     }
