@@ -64,6 +64,15 @@ export function instantiate(interp: Interpreter, cls: ClassVal, args: CallArgs, 
   interp.instances.push(obj);
   const init = method(cls, '__init__');
   if (init) interp.callFunction(init, withSelf(self, args));
+  else if (!cls.keras) {
+    // No __init__ (a @dataclass or NamedTuple-style config): arguments set the fields, positional
+    // ones in the order the class body declares them.
+    const fields = [...cls.attrs].filter(([, v]) => v.k !== 'func').map(([k]) => k);
+    args.positional.forEach((v, i) => {
+      if (fields[i] !== undefined) obj.attrs.set(fields[i], v);
+    });
+    for (const [k, v] of args.keywords) obj.attrs.set(k, v);
+  }
   return self;
 }
 
