@@ -154,6 +154,27 @@ describe('fast lowering equals the tree copy on random code', () => {
     );
   });
 
+  it('repository and generated files with random edits, as while typing (1,500 runs)', () => {
+    const corpus = [
+      ...[...pythonFiles(path.join(root, 'test', 'fixtures')), ...pythonFiles(path.join(root, 'examples'))].map((f) => readFileSync(f, 'utf8')),
+      generate(150, 5),
+    ];
+    const edit = fc.tuple(fc.nat(), fc.nat({ max: 12 }), fc.constantFrom('insert', 'delete', 'cut'), fc.constantFrom('(', ')', '[', ']', '"', "'", ':', ',', '=', '\n', '    ', '#', '\\', 'f"{', 'lambda', '*', 'é'));
+    fc.assert(
+      fc.property(fc.nat({ max: corpus.length - 1 }), fc.array(edit, { minLength: 1, maxLength: 3 }), fc.boolean(), (which, edits, crlf) => {
+        let text = corpus[which];
+        for (const [at, len, kind, piece] of edits) {
+          const i = at % (text.length + 1);
+          if (kind === 'insert') text = text.slice(0, i) + piece + text.slice(i);
+          else if (kind === 'delete') text = text.slice(0, i) + text.slice(i + len + 1);
+          else text = text.slice(0, i);
+        }
+        expectSame(crlf ? text.replace(/\n/g, '\r\n') : text);
+      }),
+      runs(1500, 75),
+    );
+  });
+
   it('random strings of Python-ish characters (1,000 runs)', () => {
     const alphabet = fc.constantFrom(...'abcxy_é形😀0123456789()[]{}:=,.\'"#\\\n\r\t *+-/%<>!@&|^~fbrFBRu'.split(''), ' if ', ' for ', ' in ', ' lambda ', ' not ', '"""', "'''", '\n    ', 'def ', 'class ', '@');
     fc.assert(
