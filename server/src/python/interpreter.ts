@@ -558,7 +558,7 @@ export class Interpreter {
   private lookup(name: string, scope: Scope): Val {
     const v = scope.lookup(name);
     if (v !== undefined) return v;
-    if (BUILTIN_NAMES.has(name)) return { k: 'ns', path: ['builtins', name] };
+    if (BUILTIN_NAMES.has(name)) return builtinNamespace(name);
     if (this.bareLayerNames && (canonicalLayerName(name) || name === 'Input' || name === 'Sequential' || name === 'Model')) {
       return { k: 'ns', path: ['keras', 'layers', name] };
     }
@@ -704,6 +704,17 @@ export class Interpreter {
       this.callStack.pop();
     }
   }
+}
+
+const builtins = new Map<string, Val>();
+
+function builtinNamespace(name: string): Val {
+  let v = builtins.get(name);
+  if (!v) {
+    v = { k: 'ns', path: ['builtins', name] };
+    builtins.set(name, v);
+  }
+  return v;
 }
 
 // Literals are immutable values: one Val per literal node, shared by every evaluation (and so

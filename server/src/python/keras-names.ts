@@ -66,8 +66,22 @@ function opName(raw: readonly string[], path: readonly string[]): string | undef
   return undefined;
 }
 
+/** Resolutions by path: the same few names are called over and over. */
+const resolved = new Map<string, KerasSymbol>();
+
 /** What a (normalised) module path names. */
 export function resolveSymbol(rawPath: readonly string[]): KerasSymbol {
+  const key = rawPath.join('.');
+  let sym = resolved.get(key);
+  if (!sym) {
+    sym = resolveUncached(rawPath);
+    if (resolved.size > 10_000) resolved.clear();
+    resolved.set(key, sym);
+  }
+  return sym;
+}
+
+function resolveUncached(rawPath: readonly string[]): KerasSymbol {
   const path = normaliseModulePath(rawPath);
   const last = path[path.length - 1];
   const op = path.length > 1 ? opName(rawPath, path) : undefined;

@@ -148,10 +148,27 @@ export function shapeTuple(t: Tensor): Val {
 
 // ---------------------------------------------------------------- attributes
 
+/** `layers.Conv2D` is evaluated at every call: one object per name, reused. */
+const children = new WeakMap<object, Map<string, Val>>();
+
+function childNamespace(parent: Extract<Val, { k: 'ns' }>, name: string): Val {
+  let m = children.get(parent);
+  if (!m) {
+    m = new Map();
+    children.set(parent, m);
+  }
+  let v = m.get(name);
+  if (!v) {
+    v = { k: 'ns', path: [...parent.path, name] };
+    m.set(name, v);
+  }
+  return v;
+}
+
 export function attributeOf(obj: Val, name: string): Val {
   switch (obj.k) {
     case 'ns':
-      return { k: 'ns', path: [...obj.path, name] };
+      return childNamespace(obj, name);
     case 'tensor':
       if (name === 'shape') return shapeTuple(obj.t);
       if (name === 'ndim') return obj.t.shape ? { k: 'int', v: obj.t.shape.length } : unknown('rank not known');

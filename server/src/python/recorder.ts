@@ -35,7 +35,21 @@ export class Recorder {
    */
   addLayer(report: Omit<LayerReport, 'inputOrigins'>, inputs: (Tensor | undefined)[], nested?: Record<string, ArgReport[]>): number {
     const index = this.layers.length;
-    this.layers.push({ ...report, inputOrigins: inputs.map((t) => t?.origin) });
+    const origins: LayerReport['inputOrigins'] = [];
+    for (const t of inputs) origins.push(t?.origin);
+    this.layers.push({
+      className: report.className,
+      construct: report.construct,
+      name: report.name,
+      args: report.args,
+      application: report.application,
+      expression: report.expression,
+      hintAt: report.hintAt,
+      inputs: report.inputs,
+      result: report.result,
+      applicationIndex: report.applicationIndex,
+      inputOrigins: origins,
+    });
     for (const f of report.result.findings) this.addFinding(f, index, report, inputs, nested);
     return index;
   }
