@@ -28,7 +28,7 @@ try {
     const from = require.resolve(wasm);
     copyFileSync(from, path.join(out, path.basename(from)));
   }
-  execFileSync(process.execPath, [path.join(out, 'lowering.js')], { stdio: 'inherit' });
+  execFileSync(process.execPath, ['--expose-gc', path.join(out, 'lowering.js')], { stdio: 'inherit' });
 } finally {
   rmSync(out, { recursive: true, force: true });
 }
