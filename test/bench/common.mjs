@@ -1,0 +1,149 @@
+// Shared by the benchmark sections: the cache folder, statistics, formatting, and the bundled
+// helper program (bench-entry.ts, built with esbuild like dist/, next to the two wasm files).
+import * as esbuild from 'esbuild';
+import { spawn } from 'node:child_process';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const require = createRequire(import.meta.url);
+export const here = path.dirname(fileURLToPath(import.meta.url));
+export const root = path.join(here, '..', '..');
+/** Everything the benchmark writes or installs (gitignored); BENCH_CACHE moves it. */
+export const cacheDir = process.env.BENCH_CACHE ? path.resolve(process.env.BENCH_CACHE) : path.join(root, '.bench-cache');
+export const serverScript = path.join(root, 'dist', 'server.js');
+export const cliScript = path.join(root, 'dist', 'cli.js');
+
+/** Children still running, SIGKILLed when the benchmark exits however it exits. */
+const alive = new Set();
+let hooked = false;
+export function trackChild(child) {
+  if (!hooked) {
+    hooked = true;
+    const killAll = () => {
+      for (const c of alive) {
+        try {
+          c.kill('SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+    };
+    process.on('exit', killAll);
+    for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+      process.on(sig, () => {
+        killAll();
+        process.exit(130);
+      });
+    }
+  }
+  alive.add(child);
+  child.on('exit', () => alive.delete(child));
+  return child;
+}
+
+export function median(xs) {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** Nearest-rank percentile. */
+export function percentile(xs, p) {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
+}
+
+/** A figure for the JSON line: 3 significant digits below 100, integers above; null for NaN. */
+export function fig(x) {
+  if (x === null || x === undefined || !Number.isFinite(x)) return null;
+  if (Math.abs(x) >= 100) return Math.round(x);
+  return Number(x.toPrecision(3));
+}
+
+/** A figure for the table. */
+export function fmt(x, width = 8) {
+  const f = fig(x);
+  return String(f === null ? '-' : f).padStart(width);
+}
+
+/** '500', '2k', '10k'. */
+export function sizeKey(lines) {
+  return lines >= 1000 && lines % 1000 === 0 ? `${lines / 1000}k` : String(lines);
+}
+
+export function fileUri(p) {
+  return pathToFileURL(p).href;
+}
+
+export function countLines(text) {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
+  return text.length > 0 && !text.endsWith('\n') ? n + 1 : n;
+}
+
+/** The range an editor asks hints for: about a screenful (100 lines) around `line`. */
+export function visibleRange(line, totalLines) {
+  const start = Math.max(0, line - 50);
+  const end = Math.min(totalLines, start + 100);
+  return { start: { line: start, character: 0 }, end: { line: end, character: 0 } };
+}
+
+export function section(title) {
+  console.log(`\n== ${title}`);
+}
+
+let bundled;
+/** Builds bench-entry.ts once per run; returns the path of the bundle. */
+export async function benchEntry() {
+  if (bundled) return bundled;
+  const out = path.join(cacheDir, 'bundle');
+  mkdirSync(out, { recursive: true });
+  await esbuild.build({
+    entryPoints: [path.join(here, 'bench-entry.ts')],
+    outfile: path.join(out, 'bench-entry.js'),
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    logLevel: 'warning',
+    // As esbuild.mjs: the package's CommonJS build (the ESM one needs import.meta).
+    alias: { 'web-tree-sitter': require.resolve('web-tree-sitter') },
+  });
+  for (const wasm of ['web-tree-sitter/tree-sitter.wasm', 'tree-sitter-python/tree-sitter-python.wasm']) {
+    const from = require.resolve(wasm);
+    copyFileSync(from, path.join(out, path.basename(from)));
+  }
+  bundled = path.join(out, 'bench-entry.js');
+  return bundled;
+}
+
+/**
+ * Runs `node ARGS` to completion with a time limit; resolves with { code, stdout, stderr, wallMs }
+ * (wall time from spawn to exit). The child is killed on the time limit.
+ */
+export function runNode(args, { timeoutMs = 120_000, stdoutFile, cwd } = {}) {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = trackChild(spawn(process.execPath, args, { cwd, stdio: ['ignore', stdoutFile ?? 'pipe', 'pipe'] }));
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr = (stderr + d).slice(-8000)));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`node ${args.join(' ')} took over ${timeoutMs} ms: killed`));
+    }, timeoutMs);
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr, wallMs: performance.now() - t0 });
+    });
+  });
+}

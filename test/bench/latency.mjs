@@ -1,0 +1,95 @@
+// Per-edit latency in the real server, as an editor sees it: the built dist/server.js as a child
+// process on stdio; the document is opened, then every edit is one incremental didChange followed
+// at once by a textDocument/inlayHint request for the ~100 lines around the edit. Per edit:
+//   hints  time from sending didChange to the inlay-hint response (the request makes the server
+//          parse and analyse the new text on demand: this is the figure the targets are about)
+//   diag   time from sending didChange to the publishDiagnostics carrying that version (includes
+//          the server's debounce of background diagnostics)
+// The next edit is sent only once both have arrived.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { EDIT_KINDS, editPairs } from './edits.mjs';
+import { median, percentile, serverScript, root, visibleRange, countLines } from './common.mjs';
+import { withServer } from './lsp-client.mjs';
+
+/** The server's debounce of background diagnostics, read from its source (for the report). */
+export function serverDebounceMs() {
+  try {
+    const src = readFileSync(path.join(root, 'server', 'src', 'lsp', 'start.ts'), 'utf8');
+    const m = /DEFAULT_DEBOUNCE_MS\s*=\s*(\d+)/.exec(src);
+    return m ? Number(m[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
+export function shapewiseServer(name = 'shapewise') {
+  return {
+    name,
+    args: [serverScript, '--stdio'],
+    configuration: (section) => (section === 'shapewise' ? {} : null),
+  };
+}
+
+/**
+ * Measures one document. `rounds` rounds of every edit pair (each pair: the edit and its undo, both
+ * measured), stopping early after `budgetMs` (at least one round).
+ */
+export async function measureDocument({ name, uri, text, rounds, budgetMs, warmupRounds = 1 }) {
+  const pairs = editPairs(text);
+  if (pairs.length === 0) throw new Error(`no edit spot found in ${name}`);
+  const totalLines = countLines(text);
+  return withServer(shapewiseServer(), async (server) => {
+    await server.initialize();
+    let version = 1;
+    const opened = server.waitDiagnostics(uri, version, 60_000);
+    await server.open(uri, text, version);
+    const firstHints = await server.hints(uri, visibleRange(0, totalLines), 60_000);
+    await opened;
+    if (!Array.isArray(firstHints) || firstHints.length === 0) throw new Error(`shapewise gave no hints for the first lines of ${name}`);
+
+    const samples = [];
+    const edit = async (change, record) => {
+      const v = ++version;
+      const range = visibleRange(change.range.start.line, totalLines);
+      const diag = server.waitDiagnostics(uri, v, 60_000);
+      const t0 = performance.now();
+      void server.change(uri, v, [{ range: change.range, text: change.text }]);
+      const hints = await server.hints(uri, range, 60_000);
+      const t1 = performance.now();
+      const published = await diag;
+      if (record) {
+        samples.push({ kind: change.kind, hintsMs: t1 - t0, diagMs: published.at - t0, hints: hints?.length ?? 0, diagnostics: published.diagnostics.length });
+      }
+    };
+    for (let r = 0; r < warmupRounds; r++) {
+      for (const p of pairs) {
+        await edit(p.apply, false);
+        await edit(p.undo, false);
+      }
+    }
+    const deadline = performance.now() + budgetMs;
+    let done = 0;
+    for (; done < rounds && (done === 0 || performance.now() < deadline); done++) {
+      for (const p of pairs) {
+        await edit(p.apply, true);
+        await edit(p.undo, true);
+      }
+    }
+    return summarize(name, totalLines, samples, done);
+  });
+}
+
+function stats(samples, key) {
+  const xs = samples.map((s) => s[key]);
+  return { median: median(xs), p95: percentile(xs, 95), n: xs.length };
+}
+
+export function summarize(name, lines, samples, rounds) {
+  const byKind = {};
+  for (const kind of EDIT_KINDS) {
+    const of = samples.filter((s) => s.kind === kind);
+    if (of.length > 0) byKind[kind] = { hints: stats(of, 'hintsMs'), diag: stats(of, 'diagMs'), hintCount: median(of.map((s) => s.hints)) };
+  }
+  return { name, lines, rounds, hints: stats(samples, 'hintsMs'), diag: stats(samples, 'diagMs'), byKind, samples };
+}
