@@ -164,6 +164,12 @@ export class TestClient {
     return p.diagnostics;
   }
 
+  /** The first diagnostics published for `uri` after `mark` (an index into `diagnostics`). */
+  async diagnosticsAfter(mark: number, uri: string): Promise<Diagnostic[]> {
+    const p = await this.until(() => this.diagnostics.slice(mark).find((d) => d.uri === uri), `diagnostics for ${uri} after #${mark}`);
+    return p.diagnostics;
+  }
+
   /** The latest diagnostics published for `uri`, whatever the version. */
   latestDiagnostics(uri: string): PublishDiagnosticsParams | undefined {
     return [...this.diagnostics].reverse().find((d) => d.uri === uri);
