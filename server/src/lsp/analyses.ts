@@ -1,10 +1,18 @@
 // Analysis results per unit, tied to the unit's revision and the settings they were computed
 // with. Parsing is incremental: the unit's kept tree (already edited with every change since)
 // is handed to the parser as the old tree, and the new tree replaces it in the cache.
+//
+// Nothing here throws: an exception in the parser or the analysis becomes a result with
+// `internalError` (cached like any other, so the failing revision is not analysed again), logged
+// once per document with the phase and the line where it happens; other documents are not
+// affected. Notes (not analysed, stopped early) are logged once per document too.
+import type { Tree } from 'web-tree-sitter';
 import type { Analyzer } from '../analysis';
 import { MAX_DOCUMENT_CHARS } from '../analysis';
 import type { AnalysisResult } from '../analysis-types';
-import type { ShapewiseSettings } from '../config';
+import type { AnalysisConfig, ShapewiseSettings } from '../config';
+import { LineIndex } from '../text/line-index';
+import { errorDetails, errorSummary, type OnceLog } from './log-once';
 import type { TreeCache } from './tree-cache';
 import type { AnalysisUnit } from './units';
 
@@ -17,10 +25,10 @@ export interface UnitAnalysis {
   result: AnalysisResult;
 }
 
-export interface Log {
-  error(message: string): void;
-  info(message: string): void;
-}
+/** Internal errors are located by analysing prefixes of texts up to this size... */
+const LOCATE_MAX_CHARS = 200_000;
+/** ...for at most this long. */
+const LOCATE_BUDGET_MS = 1_000;
 
 export class Analyses {
   private readonly results = new Map<string, UnitAnalysis>();
@@ -28,7 +36,7 @@ export class Analyses {
   constructor(
     private readonly analyzer: Analyzer,
     private readonly trees: TreeCache,
-    private readonly log: Log,
+    private readonly log: OnceLog,
   ) {}
 
   /** The result for the unit as it is now, computed if the cached one is stale. */
@@ -55,23 +63,101 @@ export class Analyses {
     const text = unit.text;
     if (text.length > MAX_DOCUMENT_CHARS) {
       this.trees.delete(unit.key);
-      this.log.info(`Shapewise: ${unit.key} is not analysed: it has ${text.length} characters, over the limit of ${MAX_DOCUMENT_CHARS}`);
-      return notAnalysed(`the file has ${text.length} characters, over the limit of ${MAX_DOCUMENT_CHARS}`);
+      return this.notAnalysed(unit, `the file has ${text.length} characters, over the limit of ${MAX_DOCUMENT_CHARS}`);
     }
-    const tree = this.analyzer.parse(text, this.trees.get(unit.key));
+    let tree: Tree | null;
+    try {
+      this.finishAbandonedParse();
+      tree = this.analyzer.parse(text, this.trees.get(unit.key));
+    } catch (e) {
+      this.trees.delete(unit.key);
+      return this.failed(unit, 'parsing', e, settings.analysis);
+    }
     if (!tree) {
       this.trees.delete(unit.key);
-      this.log.info(`Shapewise: ${unit.key} is not analysed: the parser gave up`);
-      return notAnalysed('the parser gave up on this file (too deeply nested or too large)');
+      this.finishAbandonedParse();
+      return this.notAnalysed(unit, 'the parser gave up on this file (too deeply nested or too large)');
     }
     this.trees.set(unit.key, tree);
-    const result = this.analyzer.analyzeTree(tree, text, settings.analysis);
-    if (result.internalError) this.log.error(`Shapewise: internal error while analysing ${unit.key}: ${result.internalError}`);
-    if (result.stoppedEarly) this.log.info(`Shapewise: analysis of ${unit.key} stopped early: ${result.stoppedEarly}`);
+    let result: AnalysisResult;
+    try {
+      result = this.analyzer.analyzeTree(tree, text, settings.analysis);
+    } catch (e) {
+      // The kept tree may be what the analysis choked on: the next change parses afresh.
+      this.trees.delete(unit.key);
+      return this.failed(unit, 'analysis', e, settings.analysis);
+    }
+    if (result.internalError) {
+      const summary = result.internalError.split(/\r?\n/, 1)[0];
+      this.reportInternalError(unit, 'analysis', summary, result.internalError, settings.analysis);
+    }
+    if (result.stoppedEarly) {
+      const key = `stopped:${result.stoppedEarly.replace(/\d+/g, 'N')}`;
+      this.log.info(unit.key, key, `Shapewise: the analysis of ${unit.key} stopped part-way: ${result.stoppedEarly}`);
+    }
     return result;
   }
-}
 
-function notAnalysed(why: string): AnalysisResult {
-  return { layers: [], diagnostics: [], unknowns: [], notAnalysed: why };
+  /**
+   * web-tree-sitter resumes a parse that gave up (the time limit) on the next call to parse,
+   * whatever text that call is given: the next document would get a tree made of both texts.
+   * Parsing an empty text finishes the abandoned parse (it is nearly free otherwise).
+   */
+  private finishAbandonedParse(): void {
+    this.analyzer.parse('')?.delete();
+  }
+
+  private notAnalysed(unit: AnalysisUnit, why: string): AnalysisResult {
+    // Once per document and kind of reason (a character count changes with every keystroke).
+    this.log.info(unit.key, `not-analysed:${why.replace(/\d+/g, 'N')}`, `Shapewise: ${unit.key} is not analysed: ${why}`);
+    return { layers: [], diagnostics: [], unknowns: [], notAnalysed: why };
+  }
+
+  private failed(unit: AnalysisUnit, phase: string, e: unknown, config: AnalysisConfig): AnalysisResult {
+    const summary = errorSummary(e);
+    this.reportInternalError(unit, phase, summary, errorDetails(e), config);
+    return { layers: [], diagnostics: [], unknowns: [], internalError: `${summary} (in ${phase})` };
+  }
+
+  /** Logs an internal error once per document, with the line where it happens when found. */
+  private reportInternalError(unit: AnalysisUnit, phase: string, summary: string, details: string, config: AnalysisConfig): void {
+    const key = `internal:${phase}:${summary}`;
+    if (!this.log.isNew(unit.key, key)) return;
+    const line = this.locateError(unit.text, config, summary);
+    const where = line === undefined ? 'at an unknown line' : `at line ${line + 1} (the first line whose analysis fails)`;
+    this.log.error(unit.key, key, `Shapewise: internal error (please report it) in the ${phase} of ${unit.key}, ${where}: ${summary}\n${details}`);
+  }
+
+  /**
+   * The first line such that the text up to the end of that line fails with the same error (the
+   * analysis runs statements in order, so that is the statement being analysed when it failed).
+   * Bounded: only for texts up to LOCATE_MAX_CHARS, for at most LOCATE_BUDGET_MS.
+   */
+  private locateError(text: string, config: AnalysisConfig, summary: string): number | undefined {
+    if (text.length > LOCATE_MAX_CHARS) return undefined;
+    const lines = new LineIndex(text);
+    const deadline = performance.now() + LOCATE_BUDGET_MS;
+    const fails = (line: number): boolean => {
+      const end = line + 1 < lines.lineCount ? lines.lineStart(line + 1) : text.length;
+      try {
+        this.finishAbandonedParse();
+        const r = this.analyzer.analyzeText(text.slice(0, end), config);
+        return r.internalError?.split(/\r?\n/, 1)[0] === summary;
+      } catch (e) {
+        return errorSummary(e) === summary;
+      }
+    };
+    let lo = 0;
+    let hi = lines.lineCount - 1;
+    let confirmed = false;
+    while (lo < hi) {
+      if (performance.now() > deadline) return undefined;
+      const mid = (lo + hi) >> 1;
+      if (fails(mid)) {
+        hi = mid;
+        confirmed = true;
+      } else lo = mid + 1;
+    }
+    return confirmed || fails(lo) ? lo : undefined;
+  }
 }

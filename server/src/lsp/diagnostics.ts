@@ -39,11 +39,30 @@ export function toDiagnostic(unit: AnalysisUnit, d: DiagnosticReport): { uri: st
 /** Diagnostics per document of the unit; every document gets an entry (possibly empty). */
 export function diagnosticsByDocument(unit: AnalysisUnit, result: AnalysisResult): Map<string, Diagnostic[]> {
   const out = new Map<string, Diagnostic[]>(unit.documents().map((d) => [d.uri, []]));
+  const status = statusDiagnostic(unit, result);
+  if (status) out.get(status.uri)?.push(status.diagnostic);
   for (const d of result.diagnostics) {
     const converted = toDiagnostic(unit, d);
     if (converted) out.get(converted.uri)?.push(converted.diagnostic);
   }
   return out;
+}
+
+/**
+ * What the user sees when a file is not analysed, or only partly: one Information diagnostic on
+ * the first line (the first code cell of a notebook) saying why. Without it, hints would just be
+ * missing. No code: it is about Shapewise, not about the user's model, and has no quick fix.
+ */
+export function statusDiagnostic(unit: AnalysisUnit, result: AnalysisResult): { uri: string; diagnostic: Diagnostic } | undefined {
+  let message: string;
+  if (result.notAnalysed !== undefined) message = `Shapewise: not analysed: ${result.notAnalysed}.`;
+  else if (result.internalError !== undefined) {
+    message = 'Shapewise: internal error in the analysis of this file (please report it; the details are in the Shapewise output). Layers after the point of failure have no shapes.';
+  } else if (result.stoppedEarly !== undefined) message = `Shapewise: the analysis stopped part-way: ${result.stoppedEarly}. Layers after that point have no shapes.`;
+  else return undefined;
+  const at = unit.locate({ start: 0, end: unit.lines.lineEnd(0) });
+  if (!at) return undefined;
+  return { uri: at.uri, diagnostic: { range: at.range, severity: DiagnosticSeverity.Information, source: SOURCE, message } };
 }
 
 export class DiagnosticsPublisher {

@@ -3,10 +3,14 @@
 // it with a connection over in-memory streams.
 import {
   DidChangeConfigurationNotification,
+  LSPErrorCodes,
+  ResponseError,
   type CancellationToken,
   type Connection,
   type InitializeParams,
   type InitializeResult,
+  type Position,
+  type Range,
 } from 'vscode-languageserver';
 import { version } from '../../../package.json';
 import { Analyzer } from '../analysis';
@@ -17,6 +21,7 @@ import { codeActions } from './code-actions';
 import { DiagnosticsPublisher } from './diagnostics';
 import { hover, unknownWhy } from './hover';
 import { inlayHints, resolveTooltip, type HintData } from './inlay-hints';
+import { errorDetails, errorSummary, OnceLog } from './log-once';
 import { shapeText } from './render';
 import { Debouncer } from './scheduler';
 import { SECTION, SettingsStore } from './settings';
@@ -60,6 +65,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   const debounceMs = options.debounceMs ?? DEFAULT_DEBOUNCE_MS;
   // All logging goes to the client (window/logMessage), never to stdout.
   const remote = connection.console;
+  // Internal errors and notes, once per document (until it is closed).
+  const log = new OnceLog({ error: (m) => remote.error(m), info: (m) => remote.info(m) });
   let state: State | undefined;
 
   connection.onInitialize(async (params: InitializeParams): Promise<InitializeResult> => {
@@ -78,7 +85,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       analyzer,
       trees,
       workspace: new Workspace(trees),
-      analyses: new Analyses(analyzer, trees, { error: (m) => remote.error(m), info: (m) => remote.info(m) }),
+      analyses: new Analyses(analyzer, trees, log),
       settings: new SettingsStore(connection, client.pullConfiguration),
       publisher: new DiagnosticsPublisher(connection),
       debouncer: new Debouncer(debounceMs, (key) => publishUnit(key)),
@@ -110,8 +117,48 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       s.publisher.publish(unit, analysis.result);
       if (unit instanceof NotebookUnit) refreshHintsIfShapesChanged(s, unit, analysis);
     } catch (e) {
-      remote.error(`Shapewise: could not analyse ${key}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      internalError('publishing diagnostics', () => ({ uri: key }), e);
     }
+  }
+
+  /** Logs an internal error once per document, phase and message; never throws. */
+  function internalError(phase: string, where: () => { uri: string; at?: string }, e: unknown): void {
+    let uri = '(unknown document)';
+    let at: string | undefined;
+    try {
+      ({ uri, at } = where());
+    } catch {
+      // Malformed parameters: the error itself says enough.
+    }
+    log.error(uri, `${phase}:${errorSummary(e)}`, `Shapewise: internal error (please report it) in ${phase} for ${uri}${at ? `, ${at}` : ''}: ${errorDetails(e)}`);
+  }
+
+  /**
+   * A request handler that answers `empty` (and logs the error once) when it throws: one broken
+   * document must not turn every hint or hover request into an error the editor shows. Protocol
+   * errors (cancellation) go through.
+   */
+  function answering<P, R>(phase: string, empty: R, where: (params: P) => { uri: string; at?: string }, handler: (params: P, token: CancellationToken) => Promise<R>) {
+    return async (params: P, token: CancellationToken): Promise<R> => {
+      try {
+        return await handler(params, token);
+      } catch (e) {
+        if (e instanceof ResponseError) throw e;
+        internalError(phase, () => where(params), e);
+        return empty;
+      }
+    };
+  }
+
+  /** A notification handler that logs (once) instead of throwing. */
+  function guarded<P>(phase: string, uriOf: (params: P) => string, handler: (params: P) => void) {
+    return (params: P): void => {
+      try {
+        handler(params);
+      } catch (e) {
+        internalError(phase, () => ({ uri: uriOf(params) }), e);
+      }
+    };
   }
 
   /**
@@ -133,7 +180,9 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     const first = s.workspace.unitFor(uri);
     if (!first) return undefined;
     const settings = await s.settings.get(first.scopeUri);
-    if (token?.isCancellationRequested) return undefined;
+    // The last point before the (synchronous) parse and analysis: a request cancelled while it
+    // waited in the queue or for the settings costs nothing. LSP wants an answer all the same.
+    if (token?.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'The request was cancelled.');
     const unit = s.workspace.unitFor(uri);
     if (!unit) return undefined;
     return { s, unit, analysis: s.analyses.current(unit, settings), settings };
@@ -141,50 +190,70 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   // ---------------------------------------------------------------- text documents
 
-  connection.onDidOpenTextDocument(({ textDocument }) => {
-    const unit = state?.workspace.openText(textDocument);
-    if (unit) state?.debouncer.schedule(unit.key, 0);
-  });
+  connection.onDidOpenTextDocument(
+    guarded('didOpen', (p) => p.textDocument.uri, ({ textDocument }) => {
+      const unit = state?.workspace.openText(textDocument);
+      if (unit) state?.debouncer.schedule(unit.key, 0);
+    }),
+  );
 
-  connection.onDidChangeTextDocument((params) => {
-    const unit = state?.workspace.changeText(params);
-    if (unit) state?.debouncer.schedule(unit.key);
-  });
+  connection.onDidChangeTextDocument(
+    guarded('didChange', (p) => p.textDocument.uri, (params) => {
+      const changed = state?.workspace.changeText(params);
+      if (!changed) return;
+      if (changed.skipped.length > 0) {
+        const uri = changed.unit.key;
+        log.error(uri, 'malformed-change', `Shapewise: ${uri}: ignored ${changed.skipped.length} malformed content change(s) in version ${String(params.textDocument.version)}; the server's copy of the document may now differ from the editor's: ${JSON.stringify(changed.skipped).slice(0, 200)}`);
+      }
+      state?.debouncer.schedule(changed.unit.key);
+    }),
+  );
 
-  connection.onDidCloseTextDocument(({ textDocument }) => {
-    const s = state;
-    if (!s || !s.workspace.closeText(textDocument.uri)) return;
-    s.debouncer.cancel(textDocument.uri);
-    s.analyses.forget(textDocument.uri);
-    s.publisher.clear(textDocument.uri, [textDocument.uri]);
-  });
+  connection.onDidCloseTextDocument(
+    guarded('didClose', (p) => p.textDocument.uri, ({ textDocument }) => {
+      const s = state;
+      log.forget(textDocument.uri);
+      if (!s || !s.workspace.closeText(textDocument.uri)) return;
+      s.debouncer.cancel(textDocument.uri);
+      s.analyses.forget(textDocument.uri);
+      s.publisher.clear(textDocument.uri, [textDocument.uri]);
+    }),
+  );
 
   // ---------------------------------------------------------------- notebooks
 
   const notebookSync = connection.notebooks.synchronization;
-  notebookSync.onDidOpenNotebookDocument((params) => {
-    const unit = state?.workspace.openNotebook(params);
-    if (unit) state?.debouncer.schedule(unit.key, 0);
-  });
+  notebookSync.onDidOpenNotebookDocument(
+    guarded('notebook didOpen', (p) => p.notebookDocument.uri, (params) => {
+      const unit = state?.workspace.openNotebook(params);
+      if (unit) state?.debouncer.schedule(unit.key, 0);
+    }),
+  );
 
-  notebookSync.onDidChangeNotebookDocument((params) => {
-    const s = state;
-    const changed = s?.workspace.changeNotebook(params);
-    if (!s || !changed) return;
-    if (changed.droppedCells.length > 0) s.publisher.clearCells(changed.unit.key, changed.droppedCells);
-    s.debouncer.schedule(changed.unit.key);
-  });
+  notebookSync.onDidChangeNotebookDocument(
+    guarded('notebook didChange', (p) => p.notebookDocument.uri, (params) => {
+      const s = state;
+      const changed = s?.workspace.changeNotebook(params);
+      if (!s || !changed) return;
+      if (changed.droppedCells.length > 0) s.publisher.clearCells(changed.unit.key, changed.droppedCells);
+      s.debouncer.schedule(changed.unit.key);
+    }),
+  );
 
-  notebookSync.onDidCloseNotebookDocument(({ notebookDocument, cellTextDocuments }) => {
-    const s = state;
-    if (!s) return;
-    const cells = s.workspace.closeNotebook(notebookDocument.uri);
-    s.debouncer.cancel(notebookDocument.uri);
-    s.analyses.forget(notebookDocument.uri);
-    s.hintSignatures.delete(notebookDocument.uri);
-    s.settings.forget(notebookDocument.uri);
-    s.publisher.clear(notebookDocument.uri, [...cells, ...cellTextDocuments.map((d) => d.uri)]);
-  });
+  notebookSync.onDidCloseNotebookDocument(
+    guarded('notebook didClose', (p) => p.notebookDocument.uri, ({ notebookDocument, cellTextDocuments }) => {
+      const s = state;
+      log.forget(notebookDocument.uri);
+      if (!s) return;
+      const cells = s.workspace.closeNotebook(notebookDocument.uri);
+      for (const c of cells) log.forget(c);
+      s.debouncer.cancel(notebookDocument.uri);
+      s.analyses.forget(notebookDocument.uri);
+      s.hintSignatures.delete(notebookDocument.uri);
+      s.settings.forget(notebookDocument.uri);
+      s.publisher.clear(notebookDocument.uri, [...cells, ...(cellTextDocuments ?? []).map((d) => d.uri)]);
+    }),
+  );
 
   // ---------------------------------------------------------------- settings
 
@@ -198,35 +267,44 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   // ---------------------------------------------------------------- features
 
-  connection.languages.inlayHint.on(async (params, token) => {
-    const found = await analysisFor(params.textDocument.uri, token);
-    if (!found) return [];
-    const { s, unit, analysis, settings } = found;
-    return inlayHints(unit, params.textDocument.uri, params.range, analysis.result, settings, unknownWhy(analysis.result), {
-      lazyTooltips: s.client.lazyHintTooltips,
-      revision: analysis.revision,
-    });
-  });
+  connection.languages.inlayHint.on(
+    answering('inlay hints', [], (p) => ({ uri: p.textDocument.uri, at: rangeText(p.range) }), async (params, token) => {
+      const found = await analysisFor(params.textDocument.uri, token);
+      if (!found) return [];
+      const { s, unit, analysis, settings } = found;
+      return inlayHints(unit, params.textDocument.uri, params.range, analysis.result, settings, unknownWhy(analysis.result), {
+        lazyTooltips: s.client.lazyHintTooltips,
+        revision: analysis.revision,
+      });
+    }),
+  );
 
   connection.languages.inlayHint.resolve(async (hint, token) => {
-    const data = hint.data as Partial<HintData> | undefined;
-    if (typeof data?.uri !== 'string') return hint;
-    const found = await analysisFor(data.uri, token);
-    if (!found) return hint;
-    return resolveTooltip(hint, found.analysis.revision, found.analysis.result, unknownWhy(found.analysis.result));
+    const resolve = answering('inlay hint tooltip', hint, (h: typeof hint) => ({ uri: String((h.data as Partial<HintData>).uri), at: positionText(h.position) }), async (h) => {
+      const data = h.data as Partial<HintData> | undefined;
+      if (typeof data?.uri !== 'string') return h;
+      const found = await analysisFor(data.uri, token);
+      if (!found) return h;
+      return resolveTooltip(h, found.analysis.revision, found.analysis.result, unknownWhy(found.analysis.result));
+    });
+    return resolve(hint, token);
   });
 
-  connection.onHover(async (params, token) => {
-    const found = await analysisFor(params.textDocument.uri, token);
-    if (!found) return null;
-    return hover(found.unit, params.textDocument.uri, params.position, found.analysis.result);
-  });
+  connection.onHover(
+    answering('hover', null, (p) => ({ uri: p.textDocument.uri, at: positionText(p.position) }), async (params, token) => {
+      const found = await analysisFor(params.textDocument.uri, token);
+      if (!found) return null;
+      return hover(found.unit, params.textDocument.uri, params.position, found.analysis.result);
+    }),
+  );
 
-  connection.onCodeAction(async (params, token) => {
-    const found = await analysisFor(params.textDocument.uri, token);
-    if (!found) return [];
-    return codeActions(found.unit, params, found.analysis.result, { documentChanges: found.s.client.documentChanges });
-  });
+  connection.onCodeAction(
+    answering('code actions', [], (p) => ({ uri: p.textDocument.uri, at: rangeText(p.range) }), async (params, token) => {
+      const found = await analysisFor(params.textDocument.uri, token);
+      if (!found) return [];
+      return codeActions(found.unit, params, found.analysis.result, { documentChanges: found.s.client.documentChanges });
+    }),
+  );
 
   connection.onShutdown(() => {
     const s = state;
@@ -238,4 +316,13 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   });
 
   connection.listen();
+}
+
+/** A protocol position for people: 1-based line and column (UTF-16 code units). */
+function positionText(p: Position | undefined): string {
+  return `at line ${Number(p?.line) + 1}, column ${Number(p?.character) + 1}`;
+}
+
+function rangeText(r: Range | undefined): string {
+  return `for lines ${Number(r?.start?.line) + 1}–${Number(r?.end?.line) + 1}`;
 }

@@ -90,29 +90,42 @@ export class TextUnit implements AnalysisUnit {
     return this._version;
   }
 
-  /** Applies LSP content changes in order; each yields one tree edit from the text before it. */
-  applyChanges(changes: readonly TextDocumentContentChangeEvent[], version: number, onEdit: EditSink): void {
-    for (const change of changes) {
-      const before = this._text;
-      let start: number;
-      let oldEnd: number;
-      let inserted: string;
-      if ('range' in change) {
-        start = this._lines.offsetAt(change.range.start);
-        oldEnd = Math.max(start, this._lines.offsetAt(change.range.end));
-        inserted = change.text;
-      } else {
-        // A full-text change: describe it by what actually changed, so the tree is still reused.
-        const d = diffRange(before, change.text);
-        if (!d) continue;
-        ({ start, oldEnd, inserted } = d);
+  /**
+   * Applies LSP content changes in order; each yields one tree edit from the text before it.
+   * Malformed changes (no text, a range that is not two positions of numbers) are skipped and
+   * returned. The revision is bumped whatever happens, so no result of the text before is reused.
+   */
+  applyChanges(changes: readonly TextDocumentContentChangeEvent[], version: number, onEdit: EditSink): unknown[] {
+    const skipped: unknown[] = [];
+    try {
+      for (const change of Array.isArray(changes) ? changes : [changes]) {
+        if (!isChange(change)) {
+          skipped.push(change);
+          continue;
+        }
+        const before = this._text;
+        let start: number;
+        let oldEnd: number;
+        let inserted: string;
+        if (hasRange(change)) {
+          start = this._lines.offsetAt(change.range.start);
+          oldEnd = Math.max(start, this._lines.offsetAt(change.range.end));
+          inserted = change.text;
+        } else {
+          // A full-text change: describe it by what actually changed, so the tree is still reused.
+          const d = diffRange(before, change.text);
+          if (!d) continue;
+          ({ start, oldEnd, inserted } = d);
+        }
+        onEdit(editFor(before, this._lines, start, oldEnd, inserted));
+        this._text = before.slice(0, start) + inserted + before.slice(oldEnd);
+        this._lines = new LineIndex(this._text);
       }
-      onEdit(editFor(before, this._lines, start, oldEnd, inserted));
-      this._text = before.slice(0, start) + inserted + before.slice(oldEnd);
-      this._lines = new LineIndex(this._text);
+    } finally {
+      if (typeof version === 'number') this._version = version;
+      this._revision++;
     }
-    this._version = version;
-    this._revision++;
+    return skipped;
   }
 
   documents(): UnitDocument[] {
@@ -217,8 +230,9 @@ export class NotebookUnit implements AnalysisUnit {
     for (const content of change?.textContent ?? []) {
       const doc = this.docs.get(content.document.uri);
       if (!doc) continue;
-      for (const ch of content.changes) {
-        if ('range' in ch) {
+      for (const ch of Array.isArray(content.changes) ? content.changes : []) {
+        if (!isChange(ch)) continue;
+        if (hasRange(ch)) {
           const start = doc.lines.offsetAt(ch.range.start);
           const end = Math.max(start, doc.lines.offsetAt(ch.range.end));
           doc.text = doc.text.slice(0, start) + ch.text + doc.text.slice(end);
@@ -283,6 +297,29 @@ export class NotebookUnit implements AnalysisUnit {
     const entry = this.joined.cells[i];
     return { start: entry.start, end: entry.start + entry.length };
   }
+}
+
+/** A content change a server can apply: text, and either no range or a range of numbers. */
+function isChange(c: unknown): c is TextDocumentContentChangeEvent {
+  if (typeof c !== 'object' || c === null || typeof (c as { text?: unknown }).text !== 'string') return false;
+  const range = (c as { range?: unknown }).range;
+  return range === undefined || range === null || isRange(range);
+}
+
+/** Whether a (well-formed) change has a range; `range: null` or `undefined` means the whole text. */
+function hasRange(c: TextDocumentContentChangeEvent): c is TextDocumentContentChangeEvent & { range: Range } {
+  return (c as { range?: unknown }).range != null;
+}
+
+function isRange(r: unknown): r is Range {
+  const { start, end } = r as { start?: unknown; end?: unknown };
+  return typeof r === 'object' && r !== null && isPosition(start) && isPosition(end);
+}
+
+function isPosition(p: unknown): p is Position {
+  if (typeof p !== 'object' || p === null) return false;
+  const { line, character } = p as { line?: unknown; character?: unknown };
+  return Number.isInteger(line) && Number.isInteger(character);
 }
 
 function cellDocument(d: TextDocumentItem): CellDocument {

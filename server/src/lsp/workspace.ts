@@ -29,20 +29,21 @@ export class Workspace {
     return [...this.texts.values(), ...this.notebooks.values()];
   }
 
-  /** Returns the opened unit, or undefined when the document is not Python. */
+  /** Returns the opened unit, or undefined when the document is not Python (or has no text). */
   openText(doc: TextDocumentItem): AnalysisUnit | undefined {
-    if (doc.languageId !== PYTHON) return undefined;
+    if (doc.languageId !== PYTHON || typeof doc.text !== 'string') return undefined;
     this.closeText(doc.uri);
     const unit = new TextUnit(doc.uri, doc.version, doc.text);
     this.texts.set(doc.uri, unit);
     return unit;
   }
 
-  changeText(params: DidChangeTextDocumentParams): AnalysisUnit | undefined {
+  /** Returns the changed unit and the malformed changes it skipped. */
+  changeText(params: DidChangeTextDocumentParams): { unit: AnalysisUnit; skipped: unknown[] } | undefined {
     const unit = this.texts.get(params.textDocument.uri);
     if (!unit) return undefined;
-    unit.applyChanges(params.contentChanges, params.textDocument.version, (edit) => this.trees.edit(unit.key, edit));
-    return unit;
+    const skipped = unit.applyChanges(params.contentChanges, params.textDocument.version, (edit) => this.trees.edit(unit.key, edit));
+    return { unit, skipped };
   }
 
   closeText(uri: string): boolean {
