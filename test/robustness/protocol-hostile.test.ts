@@ -1,0 +1,556 @@
+// Hostile documents opened in the real server (in-process, over the protocol), and a few through
+// the built dist/server.js over stdio: every request is answered (hints, hovers, code actions),
+// in bounded time, with results equal to a fresh analysis of the text; where the analysis gives
+// up or stops part-way, the user is told why by one Information diagnostic on the first line
+// ("Shapewise: not analysed: ..."), and the Shapewise output gets one log line per document.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  CodeActionRequest,
+  DidChangeTextDocumentNotification,
+  DidOpenTextDocumentNotification,
+  ExitNotification,
+  HoverRequest,
+  InitializeRequest,
+  InlayHintRequest,
+  LogMessageNotification,
+  PublishDiagnosticsNotification,
+  ShutdownRequest,
+  StreamMessageReader,
+  StreamMessageWriter,
+  createProtocolConnection,
+  type Diagnostic,
+  type LogMessageParams,
+  type NotebookCell,
+  type Position,
+  type PublishDiagnosticsParams,
+  type TextDocumentItem,
+} from 'vscode-languageserver-protocol/node';
+import { Analyzer, MAX_DOCUMENT_CHARS } from '../../server/src/analysis';
+import { TestClient, hintSummary } from '../lsp/harness';
+// @ts-expect-error plain JavaScript module without type declarations
+import { generateKerasFile } from '../bench/generate.mjs';
+import { Oracle, inBounds, lineStarts, lspPosition, stripData, within } from './support';
+
+const generate = generateKerasFile as (lines: number, seed?: number) => string;
+const HEADER = 'import keras\nfrom keras import layers\n';
+const WHOLE = { start: { line: 0, character: 0 }, end: { line: 10_000_000, character: 0 } };
+const ANSWER_MS = 30_000;
+const SMALL = HEADER + 'inp = keras.Input((65, 65, 3))\nx = layers.Conv2D(8, 3, strides=2, padding="same")(inp)\n';
+const SMALL_HINTS = ['2:30 → (None, 65, 65, 3)', '3:55 → (None, 33, 33, 8)'];
+/** A realistic document opened after each hostile one. */
+const AFTER = generate(120, 11);
+
+function randomText(seed: number, length: number, alphabet: string): string {
+  let s = seed >>> 0;
+  let out = '';
+  for (let i = 0; i < length; i++) {
+    s = (s * 1103515245 + 12345) >>> 0;
+    out += alphabet[s % alphabet.length];
+  }
+  return out;
+}
+
+function randomBytes(seed: number, length: number): Buffer {
+  let s = seed >>> 0;
+  const b = Buffer.alloc(length);
+  for (let i = 0; i < length; i++) {
+    s = (s * 1103515245 + 12345) >>> 0;
+    b[i] = s >>> 24;
+  }
+  return b;
+}
+
+/** About `chars` characters of realistic Keras code (generated files one after the other). */
+function realistic(chars: number): string {
+  const unit = generate(2_000, 7);
+  let text = '';
+  while (text.length < chars) text += unit;
+  return text.slice(0, text.lastIndexOf('\n', chars) + 1);
+}
+
+type Expect = 'analysed' | 'not analysed' | 'stopped early';
+
+interface Case {
+  name: string;
+  text: () => string;
+  expect: Expect;
+  /** A part of the reason shown to the user, when not analysed or stopped. */
+  why?: RegExp;
+  /** Checks on the hints, when they are known. */
+  hints?: (labels: string[]) => void;
+}
+
+const CASES: Case[] = [
+  { name: 'random bytes decoded as UTF-8 (replacement characters)', text: () => HEADER + randomBytes(1, 30_000).toString('utf8'), expect: 'analysed' },
+  { name: 'random bytes decoded as Latin-1 (control characters)', text: () => HEADER + randomBytes(2, 30_000).toString('latin1'), expect: 'analysed' },
+  { name: 'random Python-ish text', text: () => HEADER + randomText(3, 40_000, 'abc()[]{}:=,.\'"#\\\n\t 0123456789keraslyConv2D'), expect: 'analysed' },
+  {
+    name: 'invalid UTF-8 and lone surrogates around real layers',
+    text: () => HEADER + 'a = "\uD800"\nb = "\uDC00\uDC00"\n# \uDFFF\uD83D\ninp = keras.Input((8, 8, 1))  # \uFFFD\uFFFD\nz = layers.Conv2D(2, 3)(inp)  # \uD800\n',
+    expect: 'analysed',
+    hints: (h) => expect(h).toEqual(['5:28 → (None, 8, 8, 1)', '6:28 → (None, 6, 6, 2)']),
+  },
+  {
+    name: 'NUL bytes',
+    text: () => HEADER + 'a = 1\0\0\0\ninp = keras.Input((8, 8, 1))\0\nz = layers.Conv2D(2, 3)(inp)\n\0',
+    expect: 'analysed',
+  },
+  {
+    name: 'a 5 MB file of real Keras code (the parser gives up)',
+    text: () => realistic(5_000_000),
+    expect: 'not analysed',
+    why: /^Shapewise: not analysed: the parser gave up/,
+  },
+  {
+    name: `a file over the size limit (${MAX_DOCUMENT_CHARS.toLocaleString('en-US')} characters)`,
+    text: () => HEADER + '#'.repeat(MAX_DOCUMENT_CHARS) + '\n',
+    expect: 'not analysed',
+    why: new RegExp(`^Shapewise: not analysed: the file has ${MAX_DOCUMENT_CHARS + HEADER.length + 1} characters, over the limit of ${MAX_DOCUMENT_CHARS}`),
+  },
+  { name: '50,000 nested parentheses', text: () => HEADER + 'x = ' + '('.repeat(50_000) + '1' + ')'.repeat(50_000) + '\n' + SMALL.slice(HEADER.length), expect: 'analysed' },
+  { name: '50,000 nested lists, closed', text: () => HEADER + 'x = ' + '['.repeat(50_000) + ']'.repeat(50_000) + '\n', expect: 'analysed' },
+  { name: '50,000 nested lists, unclosed', text: () => HEADER + 'x = ' + '['.repeat(50_000) + '\n' + SMALL.slice(HEADER.length), expect: 'analysed' },
+  {
+    name: 'a 100,000-character line of layers',
+    text: () => HEADER + 'm = keras.Sequential([keras.Input((16,)), ' + 'layers.Dense(16), '.repeat(5_600) + '])\n',
+    expect: 'analysed',
+    hints: (h) => {
+      expect(h).toHaveLength(5_601);
+      expect(h.at(-1)).toBe(`2:${42 + 18 * 5_600 - 2} → (None, 16)`);
+    },
+  },
+  {
+    name: '10,000 layers in one Sequential',
+    text: () => HEADER + 'm = keras.Sequential([keras.Input((16,)),\n' + '    layers.Dense(16),\n'.repeat(10_000) + '])\n',
+    expect: 'analysed',
+    hints: (h) => {
+      expect(h).toHaveLength(10_001);
+      expect(h.at(-1)).toBe('10002:20 → (None, 16)');
+    },
+  },
+  {
+    name: 'a self-referencing helper',
+    text: () => HEADER + 'def f(x, n):\n    return f(layers.Dense(4)(x), n + 1)\nf(keras.Input((4,)), 0)\n',
+    expect: 'analysed',
+  },
+  {
+    name: 'mutually recursive helpers that branch (the work bound stops the analysis)',
+    text: () => HEADER + 'inp = keras.Input((4,))\ndef a(x):\n    return b(x) + b(x)\ndef b(x):\n    return a(x) + a(x)\na(inp)\n',
+    expect: 'stopped early',
+    why: /^Shapewise: the analysis stopped part-way: the analysis stopped after [\d,]+ steps\. Layers after that point have no shapes\.$/,
+  },
+  {
+    name: 'a cyclic assignment in an endless loop',
+    text: () => HEADER + 'x = 0\nwhile True:\n    x = x + 1\n    y = layers.Dense(x)(keras.Input((4,)))\n',
+    expect: 'analysed',
+  },
+  {
+    name: 'a loop over a billion values',
+    text: () => HEADER + 'inp = keras.Input((4,))\nfor i in range(10**9):\n    inp = layers.Dense(4)(inp)\n',
+    expect: 'analysed',
+  },
+  {
+    name: 'huge and negative literals: Conv2D(32, 10**100), strides=-1, strides=0',
+    text: () =>
+      HEADER +
+      'inp = keras.Input((32, 32, 3))\na = layers.Conv2D(32, 10**100)(inp)\nb = layers.Conv2D(8, 3, strides=-1)(inp)\nc = layers.Conv2D(8, 3, strides=0)(inp)\nd = layers.Conv2D(-5, 3)(inp)\ne = layers.Conv2D(8, 2**20000)(inp)\nf = keras.Input((10**100, 3))\n',
+    expect: 'analysed',
+  },
+  {
+    name: 'float and string sizes',
+    text: () => HEADER + 'inp = keras.Input((32.5, "a", 3))\na = layers.Conv2D(8.0, "3")(inp)\nb = layers.MaxPooling2D(1.5)(inp)\nc = layers.Dense("16")(keras.Input((4,)))\n',
+    expect: 'analysed',
+  },
+  {
+    name: 'CRLF, lone CR and a BOM',
+    text: () => '\uFEFF' + HEADER.replace(/\n/g, '\r\n') + 'inp = keras.Input((65, 65, 3))\r\rx = layers.Conv2D(8, 3, strides=2, padding="same")(inp)\r\n',
+    expect: 'analysed',
+    hints: (h) => expect(h).toEqual(['2:30 → (None, 65, 65, 3)', '4:55 → (None, 33, 33, 8)']),
+  },
+];
+
+let client: TestClient;
+let analyzer: Analyzer;
+let oracle: Oracle;
+let opened = 0;
+
+beforeAll(async () => {
+  client = await TestClient.start();
+  analyzer = await Analyzer.create();
+  oracle = new Oracle(analyzer, {});
+});
+
+afterAll(async () => {
+  await client?.stop();
+  analyzer?.dispose();
+});
+
+/** Positions to hover: the start, a few inside, the very end, and past the end. */
+function probes(text: string): Position[] {
+  const starts = lineStarts(text);
+  const out: Position[] = [{ line: 0, character: 0 }];
+  for (const f of [0.1, 0.5, 0.9]) out.push(lspPosition(text, Math.floor(text.length * f), starts));
+  out.push(lspPosition(text, text.length, starts), { line: starts.length + 5, character: 3 }, { line: 0, character: 1_000_000 });
+  return out;
+}
+
+function logsAbout(uri: string): LogMessageParams[] {
+  return client.logs.filter((l) => l.message.includes(uri));
+}
+
+/** Opens the text, asks for everything, checks the answers; returns what was published. */
+async function attack(c: Case): Promise<{ uri: string; text: string; diagnostics: Diagnostic[]; hints: string[] }> {
+  const uri = `file:///hostile/${++opened}.py`;
+  const text = c.text();
+  await client.open(uri, text);
+  const [hints, hovers, actions] = await within(
+    Promise.all([
+      client.inlayHints(uri, WHOLE),
+      Promise.all(probes(text).map((p) => client.hover(uri, p))),
+      client.codeActions(uri, { start: { line: 0, character: 0 }, end: lspPosition(text, text.length) }),
+    ]),
+    ANSWER_MS,
+    `requests on ${c.name}`,
+  );
+  const diagnostics = await within(client.diagnosticsFor(uri, 1), ANSWER_MS, `diagnostics of ${c.name}`);
+
+  // Everything inside the text.
+  const starts = lineStarts(text);
+  const inside = (p: Position) => inBounds(text, p, starts);
+  expect(hints.filter((h) => !inside(h.position))).toEqual([]);
+  expect(diagnostics.filter((d) => !inside(d.range.start) || !inside(d.range.end) || String(d.message).length === 0)).toEqual([]);
+  expect(hovers.filter((h) => h?.range && !(inside(h.range.start) && inside(h.range.end)))).toEqual([]);
+  expect(Array.isArray(actions)).toBe(true);
+
+  // The same as a fresh analysis of the text.
+  const fresh = oracle.fresh(uri, 1, text);
+  expect(stripData(hints)).toEqual(oracle.hintsWithTooltips(fresh, uri, WHOLE));
+  expect(diagnostics).toEqual(oracle.diagnostics(fresh, uri));
+
+  // What the user sees about the analysis itself.
+  const status = diagnostics.filter((d) => d.code === undefined);
+  if (c.expect === 'analysed') expect(status).toEqual([]);
+  else {
+    expect(status).toHaveLength(1);
+    expect(status[0].severity).toBe(3); // Information
+    expect(status[0].source).toBe('shapewise');
+    expect(status[0].range.start).toEqual({ line: 0, character: 0 });
+    if (c.why) expect(status[0].message).toMatch(c.why);
+  }
+  return { uri, text, diagnostics, hints: hintSummary(hints) };
+}
+
+describe('hostile documents over the protocol', () => {
+  for (const c of CASES) {
+    it(
+      c.name,
+      async () => {
+        const { uri, hints } = await attack(c);
+        c.hints?.(hints);
+        // A document opened right after is analysed exactly as by a fresh analyzer: nothing of
+        // the hostile one leaks into it (a parse abandoned at the time limit once did).
+        const after = `${uri}.after.py`;
+        await client.open(after, AFTER);
+        const fresh = oracle.fresh(after, 1, AFTER);
+        expect(stripData(await within(client.inlayHints(after, WHOLE), ANSWER_MS, 'hints after'))).toEqual(oracle.hintsWithTooltips(fresh, after, WHOLE));
+        expect(await within(client.diagnosticsFor(after, 1), ANSWER_MS, 'diagnostics after')).toEqual(oracle.diagnostics(fresh, after));
+        await client.close(after);
+        await client.close(uri);
+      },
+      90_000,
+    );
+  }
+
+  it('a not-analysed document says so once in the log, however often it changes, and again after reopening', async () => {
+    const uri = 'file:///hostile/huge-edited.py';
+    const text = HEADER + '#'.repeat(MAX_DOCUMENT_CHARS) + '\n';
+    await client.open(uri, text);
+    await client.diagnosticsFor(uri, 1);
+    for (let i = 0; i < 5; i++) {
+      const v = await client.change(uri, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '#' }]);
+      expect(await client.inlayHints(uri)).toEqual([]);
+      const ds = await client.diagnosticsFor(uri, v);
+      expect(ds.map((d) => d.message)).toEqual([
+        `Shapewise: not analysed: the file has ${text.length + i + 1} characters, over the limit of ${MAX_DOCUMENT_CHARS}.`,
+      ]);
+    }
+    const notes = () => logsAbout(uri).filter((l) => l.message.includes('is not analysed'));
+    expect(notes().map((l) => l.message)).toEqual([`Shapewise: ${uri} is not analysed: the file has ${text.length} characters, over the limit of ${MAX_DOCUMENT_CHARS}`]);
+    expect(notes()[0].type).toBe(3); // Info
+    // Back under the limit: analysed, the note gone.
+    const v = await client.change(uri, [{ text: SMALL }]);
+    expect(hintSummary(await client.inlayHints(uri))).toEqual(SMALL_HINTS);
+    expect((await client.diagnosticsFor(uri, v)).map((d) => d.code)).toEqual(['same-stride-uneven']);
+    await client.close(uri);
+    // Reopened: a new document, noted again.
+    await client.open(uri, text);
+    expect(await client.inlayHints(uri)).toEqual([]);
+    expect(notes()).toHaveLength(2);
+    await client.close(uri);
+  }, 120_000);
+
+  it('a document the parser gives up on is noted once while it stays the same, and edits stay answered', async () => {
+    const uri = 'file:///hostile/parser-gives-up.py';
+    const text = realistic(5_000_000);
+    await client.open(uri, text);
+    await client.diagnosticsFor(uri, 1);
+    const v = await client.change(uri, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '# edited\n' }]);
+    const [hints, ds] = await within(Promise.all([client.inlayHints(uri), client.diagnosticsFor(uri, v)]), ANSWER_MS, 'answers after an edit');
+    expect(hints).toEqual([]);
+    expect(ds.map((d) => d.message)).toEqual(['Shapewise: not analysed: the parser gave up on this file (too deeply nested or too large).']);
+    expect(logsAbout(uri).filter((l) => l.message.includes('is not analysed'))).toHaveLength(1);
+    await client.close(uri);
+  }, 120_000);
+});
+
+// ------------------------------------------------------------------------------ notebooks
+
+function cellUri(nb: string, i: number): string {
+  return `vscode-notebook-cell:/hostile/${nb}.ipynb#C${i}`;
+}
+
+describe('hostile notebooks over the protocol', () => {
+  const CELL_A = HEADER + 'inputs = keras.Input(shape=(64, 64, 3))';
+  const CELL_B = 'x = layers.Conv2D(8, 3, strides=2, padding="same")(inputs)';
+
+  it('non-Python cells (R, markdown, raw), a cell without its document and a document without a cell', async () => {
+    const nb = 'file:///hostile/mixed.ipynb';
+    const cells: NotebookCell[] = [
+      { kind: 2, document: cellUri('mixed', 0) },
+      { kind: 2, document: cellUri('mixed', 1) }, // R
+      { kind: 1, document: cellUri('mixed', 2) }, // markdown
+      { kind: 2, document: cellUri('mixed', 3) }, // raw (no language the server knows)
+      { kind: 2, document: cellUri('mixed', 4) }, // listed, but its document never sent
+      { kind: 2, document: cellUri('mixed', 5) },
+      { kind: 7 as 2, document: cellUri('mixed', 6) }, // a kind that does not exist
+    ];
+    const docs: TextDocumentItem[] = [
+      { uri: cellUri('mixed', 0), languageId: 'python', version: 1, text: CELL_A },
+      { uri: cellUri('mixed', 1), languageId: 'r', version: 1, text: 'x <- layers.Conv2D(1, 1)(inputs)' },
+      { uri: cellUri('mixed', 2), languageId: 'markdown', version: 1, text: '# x = layers.Conv2D(1, 1)(inputs)' },
+      { uri: cellUri('mixed', 3), languageId: 'raw', version: 1, text: '{"cells": [ broken json' },
+      { uri: cellUri('mixed', 5), languageId: 'python', version: 1, text: CELL_B },
+      { uri: cellUri('mixed', 6), languageId: 'python', version: 1, text: 'y = layers.Conv2D(1, 1)(x)' },
+      { uri: cellUri('mixed', 9), languageId: 'python', version: 1, text: 'not in the notebook = (' },
+    ];
+    await client.openNotebook({ notebookDocument: { uri: nb, notebookType: 'jupyter-notebook', version: 1, cells }, cellTextDocuments: docs });
+    expect(hintSummary(await client.inlayHints(cellUri('mixed', 0)))).toEqual(['2:39 → (None, 64, 64, 3)']);
+    expect(hintSummary(await client.inlayHints(cellUri('mixed', 5)))).toEqual(['0:58 → (None, 32, 32, 8)']);
+    for (const i of [1, 2, 3, 4, 6, 9]) {
+      expect(await client.inlayHints(cellUri('mixed', i))).toEqual([]);
+      expect(await client.hover(cellUri('mixed', i), { line: 0, character: 5 })).toBeNull();
+      expect(await client.codeActions(cellUri('mixed', i), WHOLE)).toEqual([]);
+    }
+    expect((await client.diagnosticsFor(cellUri('mixed', 5), 1)).map((d) => d.code)).toEqual(['same-stride-downsamples', 'same-asymmetric-padding']);
+
+    // Changes naming cells that do not exist, an array splice out of range, data for unknown cells.
+    await client.changeNotebook({
+      notebookDocument: { uri: nb, version: 2 },
+      change: {
+        cells: {
+          structure: { array: { start: 99, deleteCount: 5, cells: [{ kind: 2, document: cellUri('mixed', 42) }] }, didOpen: [], didClose: [{ uri: cellUri('mixed', 77) }] },
+          data: [{ kind: 1, document: cellUri('mixed', 88) }],
+          textContent: [
+            { document: { uri: cellUri('mixed', 4), version: 2 }, changes: [{ text: 'never opened' }] },
+            { document: { uri: cellUri('mixed', 5), version: 2 }, changes: [{ range: { start: { line: 0, character: 18 }, end: { line: 0, character: 19 } }, text: '16' }] },
+          ],
+        },
+      },
+    });
+    expect(hintSummary(await client.inlayHints(cellUri('mixed', 5)))).toEqual(['0:59 → (None, 32, 32, 16)']);
+    // Every cell removed, then closed.
+    await client.changeNotebook({ notebookDocument: { uri: nb, version: 3 }, change: { cells: { structure: { array: { start: 0, deleteCount: 1_000 } } } } });
+    expect(await client.inlayHints(cellUri('mixed', 5))).toEqual([]);
+    await client.closeNotebook({ notebookDocument: { uri: nb }, cellTextDocuments: [] });
+    expect(await client.inlayHints(cellUri('mixed', 5))).toEqual([]);
+  });
+
+  it('a notebook with no cells at all, one whose only cell is empty, and one opened twice', async () => {
+    await client.openNotebook({ notebookDocument: { uri: 'file:///hostile/empty.ipynb', notebookType: 'jupyter-notebook', version: 1, cells: [] }, cellTextDocuments: [] });
+    await client.openNotebook({
+      notebookDocument: { uri: 'file:///hostile/blank.ipynb', notebookType: 'jupyter-notebook', version: 1, cells: [{ kind: 2, document: cellUri('blank', 0) }] },
+      cellTextDocuments: [{ uri: cellUri('blank', 0), languageId: 'python', version: 1, text: '' }],
+    });
+    expect(await client.inlayHints(cellUri('blank', 0))).toEqual([]);
+    expect(await client.diagnosticsFor(cellUri('blank', 0), 1)).toEqual([]);
+    const twice = { uri: 'file:///hostile/twice.ipynb', notebookType: 'jupyter-notebook', version: 1, cells: [{ kind: 2 as const, document: cellUri('twice', 0) }] };
+    await client.openNotebook({ notebookDocument: twice, cellTextDocuments: [{ uri: cellUri('twice', 0), languageId: 'python', version: 1, text: CELL_A }] });
+    await client.openNotebook({ notebookDocument: twice, cellTextDocuments: [{ uri: cellUri('twice', 0), languageId: 'python', version: 1, text: CELL_A + '\n' + CELL_B }] });
+    expect(hintSummary(await client.inlayHints(cellUri('twice', 0)))).toEqual(['2:39 → (None, 64, 64, 3)', '3:58 → (None, 32, 32, 8)']);
+  });
+});
+
+// ------------------------------------------------------------------------------ hostile clients
+
+describe('a careless client', () => {
+  it('requests on documents never opened, and notifications about them, get empty answers', async () => {
+    const uri = 'file:///hostile/never-opened.py';
+    await client.change(uri, [{ text: 'x = 1' }]);
+    await client.close(uri);
+    expect(await client.inlayHints(uri)).toEqual([]);
+    expect(await client.hover(uri, { line: 0, character: 0 })).toBeNull();
+    expect(await client.codeActions(uri, WHOLE)).toEqual([]);
+  });
+
+  it('positions out of range, negative or fractional are answered', async () => {
+    const uri = 'file:///hostile/positions.py';
+    await client.open(uri, SMALL);
+    for (const p of [
+      { line: -1, character: -1 },
+      { line: 3, character: -5 },
+      { line: 3, character: 2.5 },
+      { line: 1e9, character: 1e9 },
+      { line: Number.MAX_SAFE_INTEGER, character: 0 },
+    ]) {
+      await within(client.hover(uri, p), ANSWER_MS, `hover at ${JSON.stringify(p)}`);
+      await within(client.codeActions(uri, { start: p, end: { line: 0, character: 0 } }), ANSWER_MS, 'code actions');
+      await within(client.inlayHints(uri, { start: p, end: p }), ANSWER_MS, 'hints');
+    }
+    expect(hintSummary(await client.inlayHints(uri, { start: { line: -10, character: -10 }, end: { line: 1e9, character: 0 } }))).toEqual(SMALL_HINTS);
+    await client.close(uri);
+  });
+
+  it('malformed requests are answered with nothing and logged once', async () => {
+    const uri = 'file:///hostile/malformed.py';
+    await client.open(uri, SMALL);
+    const send = (method: string, params: unknown) => within(client.connection.sendRequest(method, params), ANSWER_MS, method);
+    for (let i = 0; i < 3; i++) {
+      expect(await send(HoverRequest.method, { textDocument: { uri } })).toBeNull();
+      expect(await send(InlayHintRequest.method, { textDocument: { uri } })).toEqual([]);
+      expect(await send(CodeActionRequest.method, { textDocument: { uri }, range: WHOLE })).toEqual([]);
+    }
+    const errors = logsAbout(uri).filter((l) => l.type === 1);
+    expect(errors.map((l) => l.message.split(':')[0])).toEqual([
+      'Shapewise',
+      'Shapewise',
+      'Shapewise',
+    ]);
+    expect(errors.map((l) => /internal error \(please report it\) in (hover|inlay hints|code actions) for file:\/\/\/hostile\/malformed\.py/.exec(l.message)?.[1])).toEqual([
+      'hover',
+      'inlay hints',
+      'code actions',
+    ]);
+    // The document itself is fine.
+    expect(hintSummary(await client.inlayHints(uri))).toEqual(SMALL_HINTS);
+    await client.close(uri);
+  });
+
+  it('malformed content changes are skipped (logged once), and a full-text change brings the document back in step', async () => {
+    const uri = 'file:///hostile/bad-changes.py';
+    await client.open(uri, SMALL);
+    await client.diagnosticsFor(uri, 1);
+    const bad = [
+      { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '# fine\n' },
+      { range: { start: { line: 'x', character: 0 }, end: { line: 0, character: 0 } }, text: 'bad range' },
+      { range: { start: { line: 0, character: 0 } }, text: 'no end' },
+      { text: 42 },
+      null,
+    ];
+    for (let version = 2; version <= 3; version++) {
+      await client.connection.sendNotification(DidChangeTextDocumentNotification.method, { textDocument: { uri, version }, contentChanges: bad });
+      client.setVersion(uri, version);
+    }
+    // The one good change was applied each time.
+    expect(hintSummary(await client.inlayHints(uri))).toEqual(['4:30 → (None, 65, 65, 3)', '5:55 → (None, 33, 33, 8)']);
+    expect(logsAbout(uri).filter((l) => l.message.includes('malformed content change'))).toHaveLength(1);
+    const v = await client.change(uri, [{ text: SMALL }]);
+    expect(hintSummary(await client.inlayHints(uri))).toEqual(SMALL_HINTS);
+    expect((await client.diagnosticsFor(uri, v)).map((d) => d.code)).toEqual(['same-stride-uneven']);
+    // A change without any content changes, and versions going backwards.
+    await client.connection.sendNotification(DidChangeTextDocumentNotification.method, { textDocument: { uri, version: 1 } });
+    await client.connection.sendNotification(DidChangeTextDocumentNotification.method, { textDocument: { uri, version: 0 }, contentChanges: [] });
+    client.setVersion(uri, 0);
+    expect(hintSummary(await client.inlayHints(uri))).toEqual(SMALL_HINTS);
+    expect((await client.diagnosticsFor(uri, 0)).map((d) => d.code)).toEqual(['same-stride-uneven']);
+    await client.close(uri);
+  });
+
+  it('opening a document twice, or with text that is not a string, closing twice', async () => {
+    const uri = 'file:///hostile/twice.py';
+    await client.open(uri, 'x = (');
+    await client.open(uri, SMALL);
+    expect(hintSummary(await client.inlayHints(uri))).toEqual(SMALL_HINTS);
+    await client.close(uri);
+    await client.close(uri);
+    await client.connection.sendNotification(DidOpenTextDocumentNotification.method, { textDocument: { uri, languageId: 'python', version: 1, text: null } });
+    expect(await client.inlayHints(uri)).toEqual([]);
+    await client.open(uri, SMALL);
+    expect(hintSummary(await client.inlayHints(uri))).toEqual(SMALL_HINTS);
+    await client.close(uri);
+  });
+});
+
+// ------------------------------------------------------------------------------ the built server
+
+describe('dist/server.js over stdio', () => {
+  const serverJs = path.join(__dirname, '..', '..', 'dist', 'server.js');
+
+  it('answers every request on hostile documents, survives a malformed message, and exits cleanly', async () => {
+    const child = spawn(process.execPath, [serverJs, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const conn = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+    const published: PublishDiagnosticsParams[] = [];
+    const logs: LogMessageParams[] = [];
+    conn.onNotification(PublishDiagnosticsNotification.type, (p) => {
+      published.push(p);
+    });
+    conn.onNotification(LogMessageNotification.type, (p) => {
+      logs.push(p);
+    });
+    conn.listen();
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      await conn.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, workspaceFolders: null, capabilities: {} });
+      await conn.sendNotification('initialized', {});
+      const docs: [string, string][] = [
+        ['huge', realistic(5_000_000)],
+        ['bytes', HEADER + randomBytes(5, 20_000).toString('utf8')],
+        ['surrogates', HEADER + 'a = "\uD800\uDC00\uDC00\uD800"\n\0\n'],
+        ['nested', HEADER + 'x = ' + '('.repeat(50_000) + '\n'],
+        ['small', SMALL],
+      ];
+      for (const [name, text] of docs) {
+        await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: `file:///${name}.py`, languageId: 'python', version: 1, text } });
+      }
+      // A message that is not JSON at all, then one with a method nobody handles.
+      child.stdin.write('Content-Length: 9\r\n\r\n{not json');
+      await expect(conn.sendRequest('shapewise/noSuchMethod', {})).rejects.toThrow(/Unhandled method/);
+      for (const [name, text] of docs) {
+        const uri = `file:///${name}.py`;
+        const [hints, h, actions] = await within(
+          Promise.all([
+            conn.sendRequest(InlayHintRequest.type, { textDocument: { uri }, range: WHOLE }),
+            conn.sendRequest(HoverRequest.type, { textDocument: { uri }, position: lspPosition(text, Math.floor(text.length / 2)) }),
+            conn.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: WHOLE, context: { diagnostics: [] } }),
+          ]),
+          ANSWER_MS,
+          `requests on ${name}`,
+        );
+        expect(Array.isArray(hints) && Array.isArray(actions)).toBe(true);
+        expect(h === null || typeof h === 'object').toBe(true);
+      }
+      const small = await within(
+        conn.sendRequest(InlayHintRequest.type, { textDocument: { uri: 'file:///small.py' }, range: WHOLE }),
+        ANSWER_MS,
+        'small hints',
+      );
+      expect(small?.map((x) => x.label)).toEqual(['→ (None, 65, 65, 3)', '→ (None, 33, 33, 8)']);
+      for (let i = 0; i < 200 && !published.some((p) => p.uri === 'file:///huge.py'); i++) await new Promise((r) => setTimeout(r, 50));
+      const huge = published.find((p) => p.uri === 'file:///huge.py');
+      expect(huge?.diagnostics.map((d) => d.message)).toEqual([
+        'Shapewise: not analysed: the parser gave up on this file (too deeply nested or too large).',
+      ]);
+      expect(logs.some((l) => l.message === 'Shapewise: file:///huge.py is not analysed: the parser gave up on this file (too deeply nested or too large)')).toBe(true);
+      await conn.sendRequest(ShutdownRequest.type);
+      await conn.sendNotification(ExitNotification.type);
+      expect(await within(exited, ANSWER_MS, 'exit')).toBe(0);
+    } finally {
+      conn.dispose();
+      child.kill();
+    }
+    expect(stderr).toBe('');
+  }, 120_000);
+});
