@@ -26,6 +26,16 @@ const {
   StreamMessageWriter,
 } = require('vscode-languageserver-protocol/node');
 
+/**
+ * `promise`, marked as handled: a caller that sends without awaiting (a notification, a wait set
+ * up before the request it goes with) does not turn a dead server into an unhandled rejection.
+ * Whoever awaits it still gets the rejection.
+ */
+function handled(promise) {
+  promise.catch(() => {});
+  return promise;
+}
+
 /** Rejects after `ms` with a message saying what was awaited. */
 export function withTimeout(promise, ms, what) {
   let timer;
@@ -142,11 +152,11 @@ export class LspProcess {
   }
 
   open(uri, text, version = 1, languageId = 'python') {
-    return this.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId, version, text } });
+    return handled(this.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId, version, text } }));
   }
 
   change(uri, version, contentChanges) {
-    return this.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges });
+    return handled(this.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges }));
   }
 
   hints(uri, range, timeoutMs = 30_000) {
@@ -159,7 +169,7 @@ export class LspProcess {
     const seen = this.lastDiagnostics.get(uri);
     if (seen && version !== undefined && seen.version === version) return Promise.resolve({ at: seen.at, diagnostics: seen.diagnostics });
     const p = new Promise((resolve, reject) => this.diagWaiters.push({ uri, version, resolve, reject }));
-    return withTimeout(p, timeoutMs, `${this.name}: diagnostics of ${uri}${version === undefined ? '' : ` v${version}`}`);
+    return handled(withTimeout(p, timeoutMs, `${this.name}: diagnostics of ${uri}${version === undefined ? '' : ` v${version}`}`));
   }
 
   /** The child's resident set size in MB (VmRSS, and the peak VmHWM), from /proc. */

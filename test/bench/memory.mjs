@@ -12,8 +12,12 @@
 // goes, reported): every edit still reaches the server. VmRSS is sampled every 1,000 edits; after
 // the last, once its diagnostics are published and the server has been idle for a second:
 // rssGrowthMB10kEdits = that minus rssMB50Docs.
+// Then (after every RSS reading) the server is made to collect garbage and report
+// process.memoryUsage() (memory-probe.cjs): the JS heap in use, and `external`, which holds the
+// parser's WebAssembly memory (trees: a wasm memory grows and never shrinks).
+import path from 'node:path';
 import { editPairs } from './edits.mjs';
-import { countLines, median, visibleRange } from './common.mjs';
+import { countLines, here, median, visibleRange } from './common.mjs';
 import { generateKerasFile } from './generate.mjs';
 import { withServer } from './lsp-client.mjs';
 import { shapewiseServer } from './latency.mjs';
@@ -21,7 +25,9 @@ import { shapewiseServer } from './latency.mjs';
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 export async function benchMemory({ docs = 50, lines = 1000, edits = 10_000, burst = 20, budgetMs = 60_000, onProgress = () => {} } = {}) {
-  return withServer(shapewiseServer(), async (server) => {
+  const spec = shapewiseServer();
+  spec.args = ['--expose-gc', '--require', path.join(here, 'memory-probe.cjs'), ...spec.args];
+  return withServer(spec, async (server) => {
     await server.initialize();
     const baseMB = server.memory().rssMB;
     const started0 = performance.now();
@@ -79,6 +85,7 @@ export async function benchMemory({ docs = 50, lines = 1000, edits = 10_000, bur
     await server.waitDiagnostics(last.uri, last.version, 60_000);
     await sleep(1000);
     const after = server.memory();
+    const probe = await probeMemory(server);
     return {
       docs,
       lines,
@@ -93,6 +100,18 @@ export async function benchMemory({ docs = 50, lines = 1000, edits = 10_000, bur
       peakMB: after.hwmMB,
       rssGrowthMB10kEdits: after.rssMB - open.rssMB,
       samples,
+      afterGC: probe,
     };
   });
+}
+
+/** Asks the probe for a GC and process.memoryUsage(); MB, or undefined if it does not answer. */
+async function probeMemory(server) {
+  const count = () => (server.stderr.match(/@@memory /g) ?? []).length;
+  const before = count();
+  server.child.kill('SIGUSR2');
+  for (let i = 0; i < 100 && count() === before; i++) await sleep(20);
+  const all = [...server.stderr.matchAll(/@@memory (\{.*\})/g)];
+  if (count() === before || all.length === 0) return undefined;
+  return Object.fromEntries(Object.entries(JSON.parse(all[all.length - 1][1])).map(([k, v]) => [k, v / 2 ** 20]));
 }

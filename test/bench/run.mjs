@@ -28,6 +28,10 @@ import { measureDocument, serverDebounceMs, shapewiseServer, summarize } from '.
 import { benchMemory } from './memory.mjs';
 import { benchThroughput } from './throughput.mjs';
 
+// A stray rejection (a server dying between two messages) is reported, never a crash: the
+// sections catch their own errors and the JSON line is always printed.
+process.on('unhandledRejection', (e) => console.log(`  (unexpected: ${e instanceof Error ? e.message : String(e)})`));
+
 const SIZES = [500, 2000, 10000];
 const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map((s) => s.trim())) : undefined;
 const figures = {};
@@ -247,6 +251,13 @@ await run('memory', async () => {
   console.log(`  ${m.edits} edits in ${m.editSeconds.toFixed(0)} s, in bursts of 20 per document; ${m.hintRequests} of them followed by a hint request (each forces parse + analysis)`);
   console.log(`  RSS MB by edits: ${m.samples.map((s) => `${s.edits}: ${fig(s.rssMB)}`).join(', ')}`);
   console.log(`  rssMB50Docs ${fig(m.rssMB50Docs)}, after the edits ${fig(m.rssMBAfterEdits)} (growth ${fig(m.rssGrowthMB10kEdits)}), peak ${fig(m.peakMB)}`);
+  const g = m.afterGC;
+  if (g) {
+    console.log(`  then, after a forced GC: RSS ${fig(g.rss)} MB; JS heap used ${fig(g.heapUsed)} of ${fig(g.heapTotal)}; external ${fig(g.external)} (the parser's wasm memory, trees)`);
+    figures.rssAfterGcMB = fig(g.rss);
+    figures.heapUsedAfterGcMB = fig(g.heapUsed);
+    figures.externalAfterGcMB = fig(g.external);
+  } else console.log(`  (the memory probe did not answer: no after-GC figures)`);
   figures.rssBaseMB = fig(m.baseMB);
   figures.rssMB50Docs = fig(m.rssMB50Docs);
   figures.rssMBAfter10kEdits = fig(m.rssMBAfterEdits);
