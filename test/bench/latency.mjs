@@ -23,10 +23,11 @@ export function serverDebounceMs() {
   }
 }
 
-export function shapewiseServer(name = 'shapewise') {
+/** The built server; `nodeArgs` go to node before the script (e.g. --cpu-prof to profile). */
+export function shapewiseServer(nodeArgs = []) {
   return {
-    name,
-    args: [serverScript, '--stdio'],
+    name: 'shapewise',
+    args: [...nodeArgs, serverScript, '--stdio'],
     configuration: (section) => (section === 'shapewise' ? {} : null),
   };
 }
@@ -35,11 +36,11 @@ export function shapewiseServer(name = 'shapewise') {
  * Measures one document. `rounds` rounds of every edit pair (each pair: the edit and its undo, both
  * measured), stopping early after `budgetMs` (at least one round).
  */
-export async function measureDocument({ name, uri, text, rounds, budgetMs, warmupRounds = 1 }) {
+export async function measureDocument({ name, uri, text, rounds, budgetMs, warmupRounds = 1, nodeArgs = [] }) {
   const pairs = editPairs(text);
   if (pairs.length === 0) throw new Error(`no edit spot found in ${name}`);
   const totalLines = countLines(text);
-  return withServer(shapewiseServer(), async (server) => {
+  return withServer(shapewiseServer(nodeArgs), async (server) => {
     await server.initialize();
     let version = 1;
     const opened = server.waitDiagnostics(uri, version, 60_000);
