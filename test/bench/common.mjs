@@ -2,7 +2,7 @@
 // helper program (bench-entry.ts, built with esbuild like dist/, next to the two wasm files).
 import * as esbuild from 'esbuild';
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -122,12 +122,28 @@ export async function benchEntry() {
 }
 
 /**
- * Runs `node ARGS` to completion with a time limit; resolves with { code, stdout, stderr, wallMs }
- * (wall time from spawn to exit). The child is killed on the time limit.
+ * CPU time (user + system, ms) of this process' children that have ended and been waited for
+ * (cutime + cstime of /proc/self/stat, clock ticks of 10 ms); NaN where /proc is missing.
+ */
+export function childrenCpuMs() {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[13]) + Number(fields[14])) * 10;
+  } catch {
+    return NaN;
+  }
+}
+
+/**
+ * Runs `node ARGS` to completion with a time limit; resolves with { code, stdout, stderr, wallMs,
+ * cpuMs } (wall time from spawn to exit; CPU time of the child, its threads included, when it is
+ * the only child ending meanwhile). The child is killed on the time limit.
  */
 export function runNode(args, { timeoutMs = 120_000, stdoutFile, cwd } = {}) {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
+    const cpu0 = childrenCpuMs();
     const child = trackChild(spawn(process.execPath, args, { cwd, stdio: ['ignore', stdoutFile ?? 'pipe', 'pipe'] }));
     let stdout = '';
     let stderr = '';
@@ -143,7 +159,7 @@ export function runNode(args, { timeoutMs = 120_000, stdoutFile, cwd } = {}) {
     });
     child.on('exit', (code) => {
       clearTimeout(timer);
-      resolve({ code, stdout, stderr, wallMs: performance.now() - t0 });
+      resolve({ code, stdout, stderr, wallMs: performance.now() - t0, cpuMs: childrenCpuMs() - cpu0 });
     });
   });
 }

@@ -9,9 +9,10 @@
 //          way, files from one queue, read and parsed once, trees deleted; wall time from spawn to
 //          exit. It also reports its parse phase alone (first file handed out to last parsed).
 //
-// Both run once unmeasured (file cache, disk), then `runs` times alternately; medians.
-// analysisOverParse = check wall / parse wall: what the analysis (and the report) adds to a
-// program that only parses the same files the same way.
+// Each runs `runs` times, alternately; medians. analysisOverParse = check wall / parse wall: what
+// the analysis (and the report) adds to a program that only parses the same files the same way.
+// The CPU time of each (user + system, all threads) is measured too: on a loaded machine the
+// wall times swing with the other load, the CPU times much less.
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -58,18 +59,16 @@ export async function benchThroughput({ runs = 3, timeoutMs = 180_000 } = {}) {
     if (files.length !== folder.files || failed.length > 0) {
       throw new Error(`shapewise check reported ${files.length} files of ${folder.files}${failed.length ? `, ${failed.length} not analysed (${failed[0].error ?? failed[0].notAnalysed})` : ''}`);
     }
-    return { wallMs: r.wallMs, layers: files.reduce((n, f) => n + (f.layers?.length ?? 0), 0) };
+    return { wallMs: r.wallMs, cpuMs: r.cpuMs, layers: files.reduce((n, f) => n + (f.layers?.length ?? 0), 0) };
   };
   const parse = async () => {
     const r = await runNode([entry, 'parse-folder', folder.dir], { timeoutMs });
     if (r.code !== 0) throw new Error(`the raw parse program exited with ${r.code}: ${r.stderr}`);
     const out = JSON.parse(r.stdout.trim().split('\n').pop());
     if (out.files !== folder.files || out.lines !== folder.lines) throw new Error(`the raw parse saw ${out.files} files / ${out.lines} lines, expected ${folder.files} / ${folder.lines}`);
-    return { wallMs: r.wallMs, ...out };
+    return { wallMs: r.wallMs, cpuMs: r.cpuMs, ...out };
   };
 
-  await check();
-  await parse();
   const checks = [];
   const parses = [];
   for (let i = 0; i < runs; i++) {
@@ -78,6 +77,8 @@ export async function benchThroughput({ runs = 3, timeoutMs = 180_000 } = {}) {
   }
   const checkMs = median(checks.map((c) => c.wallMs));
   const parseMs = median(parses.map((p) => p.wallMs));
+  const checkCpuMs = median(checks.map((c) => c.cpuMs));
+  const parseCpuMs = median(parses.map((p) => p.cpuMs));
   const parsePhaseMs = median(parses.map((p) => p.parseMs));
   const parseStartMs = median(parses.map((p) => p.startMs));
   const reportBytes = readFileSync(report).length;
@@ -98,5 +99,8 @@ export async function benchThroughput({ runs = 3, timeoutMs = 180_000 } = {}) {
     parseLinesPerSec: folder.lines / (parseMs / 1000),
     parsePhaseLinesPerSec: folder.lines / (parsePhaseMs / 1000),
     analysisOverParse: checkMs / parseMs,
+    checkCpuMs,
+    parseCpuMs,
+    analysisOverParseCpu: checkCpuMs / parseCpuMs,
   };
 }
