@@ -104,6 +104,13 @@ const CASES: Case[] = [
     why: /^Shapewise: not analysed: the parser gave up/,
   },
   {
+    // Stops between simple statements: the next parse would resume it (see the check after).
+    name: '7.8 MB of simple assignments (the parser gives up)',
+    text: () => 'x = 1\n'.repeat(1_300_000),
+    expect: 'not analysed',
+    why: /^Shapewise: not analysed: the parser gave up/,
+  },
+  {
     name: `a file over the size limit (${MAX_DOCUMENT_CHARS.toLocaleString('en-US')} characters)`,
     text: () => HEADER + '#'.repeat(MAX_DOCUMENT_CHARS) + '\n',
     expect: 'not analysed',
