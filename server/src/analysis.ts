@@ -28,11 +28,16 @@ export class Analyzer {
     // callback that returns true cancels the parse instead.
     const deadline = performance.now() + PARSE_TIMEOUT_MS;
     const progressCallback = (() => performance.now() > deadline) as unknown as () => void;
+    let tree: Tree | null = null;
     try {
-      return this.parser.parse(text, oldTree ?? null, { progressCallback });
+      tree = this.parser.parse(text, oldTree ?? null, { progressCallback });
     } catch {
-      return null;
+      tree = null;
     }
+    // A parse that gave up is kept by the parser and resumed by the next call, whatever its
+    // text: start the next one afresh.
+    if (!tree) this.parser.reset();
+    return tree;
   }
 
   analyzeText(text: string, config: AnalysisConfig): AnalysisResult {

@@ -261,11 +261,8 @@ describe('files and folders that cannot be read', () => {
     ]);
   }, 90_000);
 
-  // KNOWN BUG (server/src/cli/collect.ts, not fixed here): fast-glob lists an unreadable folder
-  // once per pattern group, and searchFolder records a problem for every failed readdir: the
-  // folder comes twice in stderr, in the JSON files and in "2 files could not be checked".
-  // Remove `.fails` once the problems are deduplicated by path.
-  it.fails('an unreadable folder is reported once', async () => {
+  // fast-glob fails on an unreadable folder once per pattern group; the checker reports it once.
+  it('an unreadable folder is reported once', async () => {
     const r = await checkAsUser(['.']);
     expect(r.stderr.split('\n').filter((l) => l.startsWith('shapewise: error: locked:'))).toHaveLength(1);
     expect(r.files.filter((f) => f.path === 'locked')).toHaveLength(1);
@@ -303,13 +300,9 @@ describe('a 5 MB file among others', () => {
     expect(r.files[0].notAnalysed).toBe('the parser gave up on this file (too deeply nested or too large)');
   }, 60_000);
 
-  // KNOWN BUG (server/src/analysis.ts, not fixed here): Analyzer.parse does not reset the parser
-  // when a parse gives up at the time limit, and web-tree-sitter resumes that parse on the next
-  // call, whatever its text: the next file gets a tree made of both files (b_small.py: no layers,
-  // no diagnostics, no message, exit 0; the analysis also takes seconds more). The language
-  // server works around it (lsp/analyses.ts). Remove `.fails` once Analyzer.parse calls
-  // parser.reset() after a parse that returned null (or threw).
-  it.fails('the files checked after it are analysed exactly as on their own', async () => {
+  // web-tree-sitter resumes a parse that gave up on the next call, whatever its text, unless the
+  // parser is reset (Analyzer.parse does): the files after a too-large one must not inherit it.
+  it('the files checked after it are analysed exactly as on their own', async () => {
     const together = await check(['assignments.py', 'b_small.py', 'c_small.py'], root);
     expect(together.files[0].notAnalysed).toBe('the parser gave up on this file (too deeply nested or too large)');
     const alone = await check(['b_small.py', 'c_small.py'], root);

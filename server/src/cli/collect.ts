@@ -80,8 +80,10 @@ export async function collectFiles(args: string[], cwd: string): Promise<Collect
     for (const f of found.files) files.set(f, { absolute: f, display: show(f) });
   }
   const sorted = [...files.values()].sort((a, b) => compare(a.display, b.display));
-  problems.sort((a, b) => compare(a.display, b.display));
-  return { files: sorted, problems, notes };
+  // The walker may fail on one unreadable folder more than once (once per pattern it tries).
+  const unique = [...new Map(problems.map((p) => [p.display, p])).values()];
+  unique.sort((a, b) => compare(a.display, b.display));
+  return { files: sorted, problems: unique, notes };
 }
 
 async function searchFolder(folder: string): Promise<{ files: string[]; problems: { path: string; error: string }[] }> {
