@@ -4,6 +4,7 @@ import type { Parser, Tree } from 'web-tree-sitter';
 import type { AnalysisResult, DiagnosticReport } from './analysis-types';
 import type { AnalysisConfig } from './config';
 import { analyzeModule } from './python/analyze-module';
+import { LoweringCache } from './python/fast-lower';
 import { createPythonParser } from './python/parser';
 import { recoverFromErrors } from './python/recover';
 import { applySuppressions } from './suppressions';
@@ -15,7 +16,12 @@ export const MAX_DOCUMENT_CHARS = 8_000_000;
 /** The parser gives up after this long on pathological input. */
 const PARSE_TIMEOUT_MS = 2_000;
 
+/** Documents whose lowering is kept for the next edit (least recently analysed dropped first). */
+const MAX_CACHED_DOCUMENTS = 32;
+
 export class Analyzer {
+  private readonly loweringCaches = new Map<string, LoweringCache>();
+
   private constructor(private readonly parser: Parser) {}
 
   static async create(): Promise<Analyzer> {
@@ -51,13 +57,16 @@ export class Analyzer {
     }
   }
 
-  /** Analyses a tree the caller parsed (the server keeps trees for incremental parsing). */
-  analyzeTree(tree: Tree, text: string, config: AnalysisConfig): AnalysisResult {
+  /**
+   * Analyses a tree the caller parsed (the server keeps trees for incremental parsing).
+   * `documentKey`: the same document's earlier lowering is reused where its text is unchanged.
+   */
+  analyzeTree(tree: Tree, text: string, config: AnalysisConfig, documentKey?: string): AnalysisResult {
     if (text.length > MAX_DOCUMENT_CHARS) return notAnalysed(`the file has ${text.length} characters, over the limit of ${MAX_DOCUMENT_CHARS}`);
     const recovered = recoverFromErrors(tree, text, (t) => this.parse(t));
     let raw: AnalysisResult;
     try {
-      raw = analyzeModule(recovered.tree.rootNode, recovered.text, { defaultDataFormat: config.dataFormat });
+      raw = analyzeModule(recovered.tree.rootNode, recovered.text, { defaultDataFormat: config.dataFormat }, this.loweringCache(documentKey));
     } finally {
       if (recovered.tree !== tree) recovered.tree.delete();
     }
@@ -68,6 +77,21 @@ export class Analyzer {
       diagnostics.push({ ...d, severity });
     }
     return { ...raw, diagnostics: applySuppressions(text, diagnostics) };
+  }
+
+  private loweringCache(key: string | undefined): LoweringCache | undefined {
+    if (key === undefined) return undefined;
+    let cache = this.loweringCaches.get(key);
+    if (cache) this.loweringCaches.delete(key);
+    else cache = new LoweringCache();
+    this.loweringCaches.set(key, cache);
+    if (this.loweringCaches.size > MAX_CACHED_DOCUMENTS) this.loweringCaches.delete(this.loweringCaches.keys().next().value as string);
+    return cache;
+  }
+
+  /** Drops what is kept for a closed document. */
+  forget(documentKey: string): void {
+    this.loweringCaches.delete(documentKey);
   }
 
   dispose(): void {

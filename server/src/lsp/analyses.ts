@@ -57,6 +57,7 @@ export class Analyses {
 
   forget(key: string): void {
     this.results.delete(key);
+    this.analyzer.forget(key);
   }
 
   private compute(unit: AnalysisUnit, settings: ShapewiseSettings): AnalysisResult {
@@ -81,7 +82,7 @@ export class Analyses {
     this.trees.set(unit.key, tree);
     let result: AnalysisResult;
     try {
-      result = this.analyzer.analyzeTree(tree, text, settings.analysis);
+      result = this.analyzer.analyzeTree(tree, text, settings.analysis, unit.key);
     } catch (e) {
       // The kept tree may be what the analysis choked on: the next change parses afresh.
       this.trees.delete(unit.key);

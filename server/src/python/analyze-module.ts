@@ -3,17 +3,18 @@ import type { Node } from 'web-tree-sitter';
 import type { AnalysisResult } from '../analysis-types';
 import type { EngineOptions } from '../engine/types';
 import type { Module } from './ast';
-import { lowerTree } from './fast-lower';
+import { lowerTree, type LoweringCache } from './fast-lower';
 import { Interpreter } from './interpreter';
 import { Recorder } from './recorder';
 
-export function analyzeModule(root: Node, text: string, options: EngineOptions): AnalysisResult {
+/** `cache`: the lowering of this document's previous version, reused where the text is unchanged. */
+export function analyzeModule(root: Node, text: string, options: EngineOptions, cache?: LoweringCache): AnalysisResult {
   // Every way of reaching Keras names it somewhere (imports, tf.keras); skip other files cheaply.
   if (!text.includes('keras')) return { layers: [], diagnostics: [], unknowns: [] };
   const recorder = new Recorder(text);
   try {
     // Equal to lowerModule(copyTree(root), text), several times faster (fast-lower.ts).
-    const module = lowerTree(root, text);
+    const module = lowerTree(root, text, undefined, cache);
     const interp = new Interpreter(recorder, options);
     interp.run(module, text);
     if (recorder.hasDiagnostic('shape-mismatch')) nameSizesThatWork(module, text, options, recorder);

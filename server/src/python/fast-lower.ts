@@ -107,7 +107,22 @@ export interface FastLowerStats {
 }
 
 /** Lowers the module below `root` (normally the tree's root node), equal to lowerModule(copyTree(root), text). */
-export function lowerTree(root: Node, text: string, stats?: FastLowerStats): Module {
+/**
+ * Top-level statements lowered for an earlier version of one document, by their text: after an
+ * edit, the statements whose text did not change are reused (their spans shifted in place when
+ * the edit moved them) instead of being read and parsed again. One cache per document.
+ */
+export class LoweringCache {
+  entries = new Map<string, CachedStatement[]>();
+}
+
+interface CachedStatement {
+  start: number;
+  stmts: Stmt[];
+  comments: Span[];
+}
+
+export function lowerTree(root: Node, text: string, stats?: FastLowerStats, cache?: LoweringCache): Module {
   // A root that is not a module (an ERROR around everything) is left to lower.ts whole.
   if (root.type !== 'module') {
     stats?.fallbacks.push({ start: root.startIndex, end: root.endIndex, reason: `the root is ${root.type}` });
@@ -115,7 +130,7 @@ export function lowerTree(root: Node, text: string, stats?: FastLowerStats): Mod
   }
   const cursor = root.walk();
   try {
-    return new Walker(cursor, tablesFor(root.tree.language), text, stats).module(root.hasError);
+    return new Walker(cursor, tablesFor(root.tree.language), text, stats).module(root.hasError, cache);
   } catch (e) {
     // A bug here must not cost the user the analysis: the old path is always right.
     if (stats) stats.wholeFile = e instanceof FastPathMiss ? e.reason : e instanceof Error ? `${e.message}\n${e.stack ?? ''}` : String(e);
@@ -138,8 +153,37 @@ class Walker {
     private readonly stats: FastLowerStats | undefined,
   ) {}
 
-  module(hasError: boolean): Module {
-    const body = this.block(hasError);
+  module(hasError: boolean, cache?: LoweringCache): Module {
+    // A broken file is lowered afresh: its statements' trees can depend on their surroundings.
+    if (!cache || hasError) return { body: this.block(hasError), comments: this.comments };
+    const next = new Map<string, CachedStatement[]>();
+    const body: Stmt[] = [];
+    if (this.down()) {
+      do {
+        const start = this.cursor.startIndex;
+        const key = `${this.cursor.nodeTypeId}:${this.text.slice(start, this.cursor.endIndex)}`;
+        const reused = takeCached(cache.entries, key, start);
+        if (reused) {
+          body.push(...reused.stmts);
+          this.comments.push(...reused.comments);
+        } else {
+          const stmts: Stmt[] = [];
+          const commentsBefore = this.comments.length;
+          this.statement(this.kind(), hasError, stmts);
+          body.push(...stmts);
+          const entry: CachedStatement = { start, stmts, comments: this.comments.slice(commentsBefore) };
+          const list = next.get(key);
+          if (list) list.push(entry);
+          else next.set(key, [entry]);
+          continue;
+        }
+        const list = next.get(key);
+        if (list) list.push(reused);
+        else next.set(key, [reused]);
+      } while (this.cursor.gotoNextSibling());
+      this.up();
+    }
+    cache.entries = next;
     return { body, comments: this.comments };
   }
 
@@ -501,5 +545,42 @@ class Walker {
     for (const s of m.body) out.push(s);
     for (const s of m.comments) this.comments.push(s);
     this.stats?.fallbacks.push({ start: copy.start, end: copy.end, reason });
+  }
+}
+
+/** A cached statement with this text, moved to `start` (its spans shifted in place). */
+function takeCached(entries: Map<string, CachedStatement[]>, key: string, start: number): CachedStatement | undefined {
+  const list = entries.get(key);
+  if (!list || list.length === 0) return undefined;
+  // Prefer the one that did not move; any other is shifted.
+  let i = list.findIndex((e) => e.start === start);
+  if (i < 0) i = 0;
+  const entry = list.splice(i, 1)[0];
+  if (entry.start !== start) {
+    const delta = start - entry.start;
+    const seen = new Set<object>();
+    for (const st of entry.stmts) shiftSpans(st, delta, seen);
+    for (const c of entry.comments) shiftSpans(c, delta, seen);
+    entry.start = start;
+  }
+  return entry;
+}
+
+/** Adds `delta` to every span (an object with numeric start and end) below `node`, once each. */
+function shiftSpans(node: unknown, delta: number, seen: Set<object>): void {
+  if (node === null || typeof node !== 'object' || seen.has(node)) return;
+  seen.add(node);
+  if (Array.isArray(node)) {
+    for (const item of node) shiftSpans(item, delta, seen);
+    return;
+  }
+  const o = node as Record<string, unknown>;
+  if (typeof o.start === 'number' && typeof o.end === 'number') {
+    o.start = (o.start as number) + delta;
+    o.end = (o.end as number) + delta;
+  }
+  for (const k in o) {
+    const v = o[k];
+    if (v !== null && typeof v === 'object') shiftSpans(v, delta, seen);
   }
 }

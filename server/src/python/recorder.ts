@@ -10,6 +10,8 @@ export class Recorder {
   readonly layers: LayerReport[] = [];
   private readonly diagnostics: (DiagnosticReport & { vague?: boolean })[] = [];
   private readonly diagnosticKeys = new Set<string>();
+  /** Messages already reported, by `start:end:code`. */
+  private readonly messagesAt = new Map<string, string[]>();
   private readonly unknowns: UnknownReport[] = [];
   private readonly unknownKeys = new Set<string>();
   private lineIndex: LineIndex | undefined;
@@ -113,13 +115,17 @@ export class Recorder {
         related.push({ range: t.rankOrigin.range, message: `rank changed here: ${formatShape(t.shape)}` });
       }
     }
-    const key = `${range.start}:${range.end}:${f.code}:${message}`;
-    if (this.diagnosticKeys.has(key)) return;
-    this.diagnosticKeys.add(key);
+    // Deduplicated by place and code first (cheap), then by message among the few that share them.
+    const key = `${range.start}:${range.end}:${f.code}`;
+    const same = this.messagesAt.get(key);
+    if (same) {
+      if (same.includes(message)) return;
+      same.push(message);
+    } else this.messagesAt.set(key, [message]);
     // A finding made without knowing the input (e.g. "n → n·2") says less than the same code
     // with numbers at the same place; result() drops it when such a one exists.
-    const vague = inputs.some((t) => !t || t.shape === null || t.shape.slice(1).some((d) => d === null));
-    this.diagnostics.push({ ...range, code: f.code, severity: DEFAULT_SEVERITY[f.code], message, related, layer, vague });
+    const vague = inputs.some((t) => !t || t.shape === null || hasOpenDim(t.shape));
+    this.diagnostics.push({ start: range.start, end: range.end, code: f.code, severity: DEFAULT_SEVERITY[f.code], message, related, layer, vague });
   }
 
   /** same-* and argument findings go on the argument when written, else on the layer. */
@@ -149,6 +155,12 @@ export class Recorder {
       .sort((a, b) => a.start - b.start || a.end - b.end);
     return { layers: this.layers, diagnostics, unknowns: this.unknowns };
   }
+}
+
+/** An unknown size past the batch axis. */
+function hasOpenDim(shape: SymbolicShape): boolean {
+  for (let i = 1; i < shape.length; i++) if (shape[i] === null) return true;
+  return false;
 }
 
 export function formatShape(shape: SymbolicShape | null): string {
