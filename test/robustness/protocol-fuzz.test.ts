@@ -14,9 +14,14 @@
 //   back, and the final version gets its diagnostics;
 // - at the end, hints (tooltips resolved) and diagnostics equal those of a second, fresh server
 //   that only ever saw the final text.
+// Notebooks likewise: cell edits (several cells in one notification), cells added (Python,
+// markdown, R), removed, moved and turned into markdown and back, with hints and hovers checked
+// against a fresh analysis of the joined cells, and the end against a fresh server.
 //
 // The seed is fixed; SHAPEWISE_FUZZ_SEED explores others, SHAPEWISE_FUZZ_RUNS changes the number
-// of sequences. A failure prints the seed, the replay path and the shrunk sequence.
+// of sequences (SHAPEWISE_FUZZ_NOTEBOOK_RUNS for notebooks). A failure prints the seed, the replay
+// path (SHAPEWISE_FUZZ_PATH / SHAPEWISE_FUZZ_NOTEBOOK_PATH replay just that case) and the shrunk
+// sequence.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -28,12 +33,15 @@ import {
   LSPErrorCodes,
   ResponseError,
   type Diagnostic,
+  type DidChangeNotebookDocumentParams,
   type InlayHint,
   type Position,
   type Range,
   type TextDocumentContentChangeEvent,
 } from 'vscode-languageserver-protocol/node';
 import { Analyzer } from '../../server/src/analysis';
+import { diagnosticsByDocument } from '../../server/src/lsp/diagnostics';
+import { NotebookUnit } from '../../server/src/lsp/units';
 import { TestClient } from '../lsp/harness';
 import {
   FUZZ_SETTINGS_SECTION,
@@ -41,6 +49,7 @@ import {
   applyChange,
   corpus,
   lineStarts,
+  lspOffset,
   lspPosition,
   rangeAt,
   renameUri,
@@ -50,6 +59,7 @@ import {
   withNonAscii,
   within,
   type CorpusDocument,
+  type Fresh,
 } from './support';
 
 const envSeed = process.env.SHAPEWISE_FUZZ_SEED;
@@ -59,6 +69,12 @@ const RUNS = envRuns !== undefined && envRuns !== '' ? Number(envRuns) : 70;
 /** The suite must execute at least this many edits (content changes) with the default settings. */
 const MIN_EDITS = 2_000;
 const WHOLE: Range = { start: { line: 0, character: 0 }, end: { line: 1_000_000, character: 0 } };
+
+/** Replays one counterexample (the path fast-check printed) instead of the whole run. */
+function replay(variable: string): { path?: string } {
+  const path = process.env[variable];
+  return path ? { path } : {};
+}
 
 // ------------------------------------------------------------------------------ operations
 
@@ -110,6 +126,7 @@ const TYPED = ['layers.Conv2D(16, 3)(x)', 'padding="same"', ', strides=(2, 1)', 
 
 type Edit =
   | { k: 'insert'; at: number; piece: string }
+  | { k: 'raw'; at: number; len: number; piece: string }
   | { k: 'delete'; at: number; len: number }
   | { k: 'replace'; at: number; len: number; piece: string }
   | { k: 'paste'; at: number; doc: number; from: number; len: number }
@@ -139,6 +156,9 @@ const edit: fc.Arbitrary<Edit> = fc.oneof(
     arbitrary: fc.record({ k: fc.constant('paste' as const), at: frac, doc: fc.nat(), from: frac, len: fc.oneof(fc.integer({ min: 1, max: 600 }), fc.constant(-1)) }),
   },
   { weight: 1, arbitrary: fc.record({ k: fc.constant('deleteLines' as const), at: frac, lines: fc.integer({ min: 1, max: 6 }) }) },
+  // What no editor sends: offsets not snapped (a surrogate pair cut in two, a position between
+  // \r and \n, which LSP clamps to the end of the line).
+  { weight: 1, arbitrary: fc.record({ k: fc.constant('raw' as const), at: frac, len: fc.nat({ max: 3 }), piece }) },
 );
 const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 14, arbitrary: fc.record({ k: fc.constant('edit' as const), edit }) },
@@ -178,7 +198,7 @@ let oracle: Oracle;
 let fuzzed: TestClient;
 let reference: TestClient;
 let runCounter = 0;
-const totals = { sequences: 0, edits: 0, notifications: 0, requests: 0, publishes: 0 };
+const totals = { sequences: 0, edits: 0, requests: 0, publishes: 0, notebookSequences: 0, notebookEdits: 0 };
 
 beforeAll(async () => {
   docs = corpus();
@@ -201,12 +221,24 @@ function offsetOf(text: string, f: number): number {
   return snap(text, Math.floor((f / 1_000_000) * text.length));
 }
 
-/** One edit as a change against `text` (offsets snapped like an editor's). */
-function changeFor(text: string, e: Edit): { start: number; end: number; inserted: string } {
+interface OffsetChange {
+  start: number;
+  end: number;
+  inserted: string;
+  /** Not snapped: the range sent may be clamped by the specification's rules. */
+  raw?: boolean;
+}
+
+/** One edit as a change against `text` (offsets snapped like an editor's, except raw ones). */
+function changeFor(text: string, e: Edit): OffsetChange {
   const at = offsetOf(text, e.at);
   switch (e.k) {
     case 'insert':
       return { start: at, end: at, inserted: e.piece };
+    case 'raw': {
+      const start = Math.floor((e.at / 1_000_000) * text.length);
+      return { start, end: Math.min(text.length, start + e.len), inserted: e.piece, raw: true };
+    }
     case 'delete':
       return { start: at, end: snap(text, Math.min(text.length, at + e.len)), inserted: '' };
     case 'replace':
@@ -264,7 +296,7 @@ class SequenceRun {
   }
 
   /** Sends one didChange with `changes` (applied in order) and records how to undo it. */
-  async send(changes: { start: number; end: number; inserted: string }[] | { full: string }, undoable = true): Promise<void> {
+  async send(changes: OffsetChange[] | { full: string }, undoable = true): Promise<void> {
     const before = this.text;
     let events: TextDocumentContentChangeEvent[];
     let undo: TextDocumentContentChangeEvent[];
@@ -277,12 +309,15 @@ class SequenceRun {
       undo = [];
       for (const c of changes) {
         const event = { range: rangeAt(this.text, c.start, c.end), text: c.inserted };
-        const removed = this.text.slice(c.start, c.end);
-        const after = applyChange(this.text, event);
-        if (after !== this.text.slice(0, c.start) + c.inserted + this.text.slice(c.end)) throw new Error('text model out of step');
-        this.text = after;
+        // Where the change really lands (a raw range between \r and \n is clamped).
+        const starts = lineStarts(this.text);
+        const start = lspOffset(this.text, event.range.start, starts);
+        const end = Math.max(start, lspOffset(this.text, event.range.end, starts));
+        if (!c.raw && (start !== c.start || end !== c.end)) throw new Error('text model out of step');
+        const removed = this.text.slice(start, end);
+        this.text = applyChange(this.text, event);
         events.push(event);
-        undo.unshift({ range: rangeAt(this.text, c.start, c.start + c.inserted.length), text: removed });
+        undo.unshift({ range: rangeAt(this.text, start, start + c.inserted.length), text: removed });
       }
     }
     this.version = await fuzzed.change(this.uri, events);
@@ -371,12 +406,12 @@ class SequenceRun {
       }
       case 'batch': {
         // Several changes in one notification, each against the text after the previous one.
-        const changes: { start: number; end: number; inserted: string }[] = [];
+        const changes: OffsetChange[] = [];
         let model = this.text;
         for (const e of o.edits) {
           const c = changeFor(model, e);
           changes.push(c);
-          model = model.slice(0, c.start) + c.inserted + model.slice(c.end);
+          model = applyChange(model, { range: rangeAt(model, c.start, c.end), text: c.inserted });
         }
         return this.send(changes);
       }
@@ -553,6 +588,341 @@ async function runSequence(seq: Sequence): Promise<void> {
   }
 }
 
+// ------------------------------------------------------------------------------ notebooks
+
+const NB_RUNS = (() => {
+  const env = process.env.SHAPEWISE_FUZZ_NOTEBOOK_RUNS;
+  return env !== undefined && env !== '' ? Number(env) : 60;
+})();
+
+type NbOp =
+  | { k: 'edit'; cell: number; edit: Edit }
+  | { k: 'editMany'; edits: { cell: number; edit: Edit }[] }
+  | { k: 'add'; at: number; kind: 'python' | 'markdown' | 'r'; doc: number; from: number; len: number }
+  | { k: 'remove'; at: number }
+  | { k: 'move'; from: number; to: number }
+  | { k: 'kind'; cell: number }
+  | { k: 'hints'; cell: number }
+  | { k: 'hover'; cell: number; at: number }
+  | { k: 'pause'; ms: number };
+
+const nbOp: fc.Arbitrary<NbOp> = fc.oneof(
+  { weight: 10, arbitrary: fc.record({ k: fc.constant('edit' as const), cell: fc.nat(), edit }) },
+  { weight: 2, arbitrary: fc.record({ k: fc.constant('editMany' as const), edits: fc.array(fc.record({ cell: fc.nat(), edit }), { minLength: 2, maxLength: 4 }) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      k: fc.constant('add' as const),
+      at: fc.nat(),
+      kind: fc.constantFrom('python' as const, 'python' as const, 'markdown' as const, 'r' as const),
+      doc: fc.nat(),
+      from: frac,
+      len: fc.integer({ min: 0, max: 400 }),
+    }),
+  },
+  { weight: 1, arbitrary: fc.record({ k: fc.constant('remove' as const), at: fc.nat() }) },
+  { weight: 2, arbitrary: fc.record({ k: fc.constant('move' as const), from: fc.nat(), to: fc.nat() }) },
+  { weight: 1, arbitrary: fc.record({ k: fc.constant('kind' as const), cell: fc.nat() }) },
+  { weight: 3, arbitrary: fc.record({ k: fc.constant('hints' as const), cell: fc.nat() }) },
+  { weight: 2, arbitrary: fc.record({ k: fc.constant('hover' as const), cell: fc.nat(), at: frac }) },
+  { weight: 1, arbitrary: fc.record({ k: fc.constant('pause' as const), ms: fc.integer({ min: 0, max: 25 }) }) },
+);
+
+interface NbSequence {
+  doc: number;
+  crlf: boolean;
+  splits: number[];
+  ops: NbOp[];
+}
+const nbSequence: fc.Arbitrary<NbSequence> = fc.record({
+  doc: fc.nat(),
+  crlf: fc.boolean(),
+  splits: fc.array(frac, { minLength: 1, maxLength: 5 }),
+  ops: fc.array(nbOp, { minLength: 1, maxLength: 50, size: 'max' }),
+});
+
+interface CellModel {
+  uri: string;
+  kind: 1 | 2;
+  languageId: string;
+  text: string;
+  version: number;
+}
+
+let nbCounter = 0;
+
+/** The notebook as the client has it: cells in order, with their text and versions. */
+class NotebookRun {
+  readonly uri: string;
+  cells: CellModel[];
+  version = 1;
+  private cellCounter = 0;
+  private readonly states = new Map<number, CellModel[]>();
+  private readonly pending: Promise<void>[] = [];
+  readonly failures: Failure[] = [];
+  edits = 0;
+  requests = 0;
+
+  constructor(
+    readonly seq: NbSequence,
+    texts: string[],
+  ) {
+    this.uri = `file:///fuzz/nb-${++nbCounter}.ipynb`;
+    this.cells = texts.map((text, i) => this.newCell(i === 1 ? 1 : 2, i === 1 ? 'markdown' : 'python', text));
+    this.snapshot();
+  }
+
+  private newCell(kind: 1 | 2, languageId: string, text: string): CellModel {
+    return { uri: `vscode-notebook-cell:/fuzz/nb-${nbCounter}.ipynb#C${this.cellCounter++}`, kind, languageId, text, version: 1 };
+  }
+
+  private snapshot(): void {
+    this.states.set(
+      this.version,
+      this.cells.map((c) => ({ ...c })),
+    );
+  }
+
+  static fresh(uri: string, cells: readonly CellModel[]): Fresh {
+    const unit = new NotebookUnit(
+      uri,
+      'jupyter-notebook',
+      cells.map((c) => ({ kind: c.kind, document: c.uri })),
+      cells.map((c) => ({ uri: c.uri, languageId: c.languageId, version: c.version, text: c.text })),
+    );
+    analyzer.parse('')?.delete();
+    return { unit, result: analyzer.analyzeText(unit.text, oracle.settings.analysis) };
+  }
+
+  async open(): Promise<void> {
+    await fuzzed.openNotebook({
+      notebookDocument: { uri: this.uri, notebookType: 'jupyter-notebook', version: 1, cells: this.cells.map((c) => ({ kind: c.kind, document: c.uri })) },
+      cellTextDocuments: this.cells.map((c) => ({ uri: c.uri, languageId: c.languageId, version: c.version, text: c.text })),
+    });
+  }
+
+  private async change(cells: NonNullable<DidChangeNotebookDocumentParams['change']['cells']>): Promise<void> {
+    this.version++;
+    this.snapshot();
+    await fuzzed.changeNotebook({ notebookDocument: { uri: this.uri, version: this.version }, change: { cells } });
+  }
+
+  private cellAt(n: number): CellModel | undefined {
+    return this.cells.length === 0 ? undefined : this.cells[n % this.cells.length];
+  }
+
+  /** Text changes for several cells in one notification (a cell may come twice: applied in order). */
+  private async editCells(edits: { cell: number; edit: Edit }[]): Promise<void> {
+    const textContent: NonNullable<NonNullable<DidChangeNotebookDocumentParams['change']['cells']>['textContent']> = [];
+    for (const { cell, edit: e } of edits) {
+      const c = this.cellAt(cell);
+      if (!c) continue;
+      const oc = changeFor(c.text, e);
+      const event = { range: rangeAt(c.text, oc.start, oc.end), text: oc.inserted };
+      c.text = applyChange(c.text, event);
+      c.version++;
+      textContent.push({ document: { uri: c.uri, version: c.version }, changes: [event] });
+      this.edits++;
+    }
+    if (textContent.length > 0) await this.change({ textContent });
+  }
+
+  /** Checks an answer against a fresh analysis of the notebook at any version since it was asked. */
+  track<T>(what: string, p: Promise<T>, check: (answer: T, f: Fresh) => void): void {
+    const version = this.version;
+    this.requests++;
+    this.pending.push(
+      within(p, 60_000, what).then(
+        (answer) => {
+          let first: unknown;
+          for (let v = version; v <= this.version; v++) {
+            const cells = this.states.get(v);
+            if (!cells) continue;
+            try {
+              check(answer, NotebookRun.fresh(this.uri, cells));
+              return;
+            } catch (e) {
+              first ??= e;
+            }
+          }
+          this.fail(`${what} (notebook v${version}, answered at v${this.version})`, first instanceof Error ? first.message : String(first));
+        },
+        (e: unknown) => this.fail(`${what} failed`, e instanceof Error ? e.message : String(e)),
+      ),
+    );
+  }
+
+  fail(what: string, detail: string): void {
+    this.failures.push({ what, detail });
+  }
+
+  async run(o: NbOp): Promise<void> {
+    switch (o.k) {
+      case 'edit':
+        return this.editCells([{ cell: o.cell, edit: o.edit }]);
+      case 'editMany':
+        return this.editCells(o.edits);
+      case 'add': {
+        const source = docs[o.doc % docs.length].text;
+        const from = snap(source, Math.floor((o.from / 1_000_000) * source.length));
+        const text = source.slice(from, snap(source, Math.min(source.length, from + o.len)));
+        const cell = this.newCell(o.kind === 'markdown' ? 1 : 2, o.kind, text);
+        const at = o.at % (this.cells.length + 1);
+        this.cells.splice(at, 0, cell);
+        this.edits++;
+        return this.change({
+          structure: {
+            array: { start: at, deleteCount: 0, cells: [{ kind: cell.kind, document: cell.uri }] },
+            didOpen: [{ uri: cell.uri, languageId: cell.languageId, version: 1, text: cell.text }],
+          },
+        });
+      }
+      case 'remove': {
+        if (this.cells.length === 0) return;
+        const at = o.at % this.cells.length;
+        const [gone] = this.cells.splice(at, 1);
+        this.edits++;
+        return this.change({ structure: { array: { start: at, deleteCount: 1 }, didClose: [{ uri: gone.uri }] } });
+      }
+      case 'move': {
+        if (this.cells.length < 2) return;
+        const from = o.from % this.cells.length;
+        const to = o.to % this.cells.length;
+        const [moved] = this.cells.splice(from, 1);
+        this.cells.splice(to, 0, moved);
+        this.edits++;
+        // As VS Code sends a move: the span between the two places, replaced in its new order.
+        const lo = Math.min(from, to);
+        const hi = Math.max(from, to);
+        return this.change({
+          structure: { array: { start: lo, deleteCount: hi - lo + 1, cells: this.cells.slice(lo, hi + 1).map((c) => ({ kind: c.kind, document: c.uri })) } },
+        });
+      }
+      case 'kind': {
+        const c = this.cellAt(o.cell);
+        if (!c) return;
+        c.kind = c.kind === 2 ? 1 : 2;
+        this.edits++;
+        return this.change({ data: [{ kind: c.kind, document: c.uri }] });
+      }
+      case 'hints': {
+        const c = this.cellAt(o.cell);
+        if (!c) return;
+        this.track(`hints in ${c.uri}`, fuzzed.inlayHints(c.uri, WHOLE), (hints, f) => {
+          expect(stripData(hints)).toEqual(oracle.hints(f, c.uri, WHOLE));
+        });
+        return;
+      }
+      case 'hover': {
+        const c = this.cellAt(o.cell);
+        if (!c) return;
+        const position = lspPosition(c.text, offsetOf(c.text, o.at));
+        this.track(`hover in ${c.uri} at ${JSON.stringify(position)}`, fuzzed.hover(c.uri, position), (h, f) => {
+          expect(h).toEqual(oracle.hover(f, c.uri, position));
+        });
+        return;
+      }
+      case 'pause':
+        await sleep(o.ms);
+        return;
+    }
+  }
+
+  async finish(): Promise<void> {
+    await Promise.all(this.pending);
+    const final = NotebookRun.fresh(this.uri, this.cells);
+    const analysed = final.unit.documents().map((d) => d.uri);
+    const expected = diagnosticsByDocument(final.unit, final.result);
+    // The diagnostics the server settles on are those of the final notebook, cell by cell;
+    // cells no longer analysed (removed, markdown, R) are cleared.
+    const settled = () =>
+      this.cells.every((c) => {
+        const latest = fuzzed.latestDiagnostics(c.uri);
+        const want = expected.get(c.uri);
+        if (want === undefined) return latest === undefined || latest.diagnostics.length === 0;
+        return latest !== undefined && JSON.stringify(latest.diagnostics) === JSON.stringify(want);
+      });
+    try {
+      await fuzzed.until(settled, 'diagnostics of the final notebook', 10_000);
+    } catch {
+      for (const c of this.cells) {
+        this.fail(`final diagnostics of ${c.uri}`, JSON.stringify({ published: fuzzed.latestDiagnostics(c.uri)?.diagnostics, expected: expected.get(c.uri) ?? [] }).slice(0, 3000));
+      }
+    }
+
+    // A fresh server that only ever saw the final notebook.
+    const rename = (u: string) => u.replace('/fuzz/', '/reference/');
+    const refCells = this.cells.map((c) => ({ ...c, uri: rename(c.uri) }));
+    const refUri = rename(this.uri);
+    await reference.openNotebook({
+      notebookDocument: { uri: refUri, notebookType: 'jupyter-notebook', version: this.version, cells: refCells.map((c) => ({ kind: c.kind, document: c.uri })) },
+      cellTextDocuments: refCells.map((c) => ({ uri: c.uri, languageId: c.languageId, version: c.version, text: c.text })),
+    });
+    try {
+      for (const c of this.cells) {
+        const [mine, theirs] = await Promise.all([fuzzed.inlayHints(c.uri, WHOLE), reference.inlayHints(rename(c.uri), WHOLE)]);
+        const resolved = await Promise.all(mine.map((h) => fuzzed.connection.sendRequest(InlayHintResolveRequest.type, h)));
+        try {
+          expect(stripData(resolved)).toEqual(theirs);
+        } catch (e) {
+          this.fail(`final hints in ${c.uri}`, e instanceof Error ? e.message : String(e));
+        }
+      }
+      for (const c of refCells) {
+        if (!analysed.includes(c.uri.replace('/reference/', '/fuzz/'))) continue;
+        const theirs = await within(
+          reference.until(() => reference.latestDiagnostics(c.uri), `reference diagnostics of ${c.uri}`),
+          20_000,
+          'reference diagnostics',
+        );
+        const mine = fuzzed.latestDiagnostics(c.uri.replace('/reference/', '/fuzz/'));
+        let renamed = theirs.diagnostics;
+        for (const other of this.cells) renamed = renameUri(renamed, rename(other.uri), other.uri);
+        try {
+          expect(mine?.diagnostics).toEqual(renamed);
+        } catch (e) {
+          this.fail(`final diagnostics (fresh server) of ${c.uri}`, e instanceof Error ? e.message : String(e));
+        }
+      }
+    } finally {
+      await reference.closeNotebook({ notebookDocument: { uri: refUri }, cellTextDocuments: refCells.map((c) => ({ uri: c.uri })) });
+      await fuzzed.closeNotebook({ notebookDocument: { uri: this.uri }, cellTextDocuments: this.cells.map((c) => ({ uri: c.uri })) });
+    }
+  }
+}
+
+function describeNotebookSequence(seq: NbSequence): string {
+  const doc = docs[seq.doc % docs.length];
+  return [`document: ${doc.name}${seq.crlf ? ', CRLF' : ''}, split at ${JSON.stringify(seq.splits)}`, ...seq.ops.map((o, i) => `  ${i + 1}. ${JSON.stringify(o)}`)].join('\n');
+}
+
+async function runNotebookSequence(seq: NbSequence): Promise<void> {
+  const doc = docs[seq.doc % docs.length];
+  let text = doc.text;
+  if (seq.crlf) text = text.replace(/\r?\n/g, '\r\n');
+  // Cells: the document cut at line starts near the split points; a markdown cell second.
+  const starts = lineStarts(text);
+  const cuts = [...new Set(seq.splits.map((f) => starts[Math.floor((f / 1_000_000) * (starts.length - 1))]))].sort((a, b) => a - b).filter((c) => c > 0);
+  const pieces: string[] = [];
+  let prev = 0;
+  for (const c of cuts) {
+    pieces.push(text.slice(prev, c).replace(/\r?\n$/, ''));
+    prev = c;
+  }
+  pieces.push(text.slice(prev));
+  pieces.splice(1, 0, '# Notes\n\nNot code: `layers.Conv2D(1, 1)(x)`');
+  const r = new NotebookRun(seq, pieces);
+  await r.open();
+  for (const o of seq.ops) await r.run(o);
+  await r.finish();
+  totals.notebookSequences++;
+  totals.notebookEdits += r.edits;
+  totals.requests += r.requests;
+  if (r.failures.length > 0) {
+    throw new Error(`${r.failures.length} failure(s):\n${r.failures.slice(0, 5).map((f) => `- ${f.what}: ${f.detail}`).join('\n')}`);
+  }
+}
+
 describe('random edit sequences over the protocol', () => {
   it(`${RUNS} sequences of up to 80 operations on realistic documents (at least ${MIN_EDITS.toLocaleString('en-US')} edits; the count is printed), seed ${SEED}`, async () => {
     const t0 = performance.now();
@@ -560,14 +930,15 @@ describe('random edit sequences over the protocol', () => {
       fc.asyncProperty(sequence, async (seq) => {
         await runSequence(seq);
       }),
-      { seed: SEED, numRuns: RUNS, endOnFailure: false },
+      // Shrinking re-runs whole sequences: bound it (the failure found so far is then reported).
+      { seed: SEED, numRuns: RUNS, endOnFailure: false, interruptAfterTimeLimit: 150_000, ...replay('SHAPEWISE_FUZZ_PATH') },
     );
     const seconds = ((performance.now() - t0) / 1000).toFixed(1);
     if (out.failed) {
       const shrunk = out.counterexample?.[0] as Sequence | undefined;
       const message = [
         `Protocol fuzzing failed (seed ${out.seed}, replay path "${out.counterexamplePath}", after ${out.numRuns} runs and ${out.numShrinks} shrinks).`,
-        `Replay: SHAPEWISE_FUZZ_SEED=${out.seed} npx vitest run test/robustness/protocol-fuzz.test.ts`,
+        `Replay: SHAPEWISE_FUZZ_SEED=${SEED} SHAPEWISE_FUZZ_PATH="${out.counterexamplePath}" npx vitest run test/robustness/protocol-fuzz.test.ts -t sequences`,
         `Shrunk sequence:\n${shrunk ? describeSequence(shrunk) : '(none)'}`,
         `Error: ${out.errorInstance instanceof Error ? out.errorInstance.message : String(out.errorInstance)}`,
       ].join('\n');
@@ -579,5 +950,30 @@ describe('random edit sequences over the protocol', () => {
         `${totals.publishes.toLocaleString('en-US')} publishes checked, in ${seconds} s (seed ${SEED})`,
     );
     if (RUNS >= 70) expect(totals.edits).toBeGreaterThanOrEqual(MIN_EDITS);
-  });
+  }, 200_000);
+
+  it(`${NB_RUNS} notebook sequences: cell edits, cells added, removed, moved, turned into markdown (the count is printed), seed ${SEED + 1}`, async () => {
+    const t0 = performance.now();
+    const out = await fc.check(
+      fc.asyncProperty(nbSequence, async (seq) => {
+        await runNotebookSequence(seq);
+      }),
+      { seed: SEED + 1, numRuns: NB_RUNS, endOnFailure: false, interruptAfterTimeLimit: 90_000, ...replay('SHAPEWISE_FUZZ_NOTEBOOK_PATH') },
+    );
+    const seconds = ((performance.now() - t0) / 1000).toFixed(1);
+    if (out.failed) {
+      const shrunk = out.counterexample?.[0] as NbSequence | undefined;
+      const message = [
+        `Notebook fuzzing failed (seed ${out.seed}, replay path "${out.counterexamplePath}", after ${out.numRuns} runs and ${out.numShrinks} shrinks).`,
+        `Replay: SHAPEWISE_FUZZ_SEED=${SEED} SHAPEWISE_FUZZ_NOTEBOOK_PATH="${out.counterexamplePath}" npx vitest run test/robustness/protocol-fuzz.test.ts -t notebook`,
+        `Shrunk sequence:\n${shrunk ? describeNotebookSequence(shrunk) : '(none)'}`,
+        `Error: ${out.errorInstance instanceof Error ? out.errorInstance.message : String(out.errorInstance)}`,
+      ].join('\n');
+      console.error(message);
+      throw new Error(message);
+    }
+    console.log(
+      `notebook fuzz: ${totals.notebookEdits.toLocaleString('en-US')} cell edits and structure changes over ${totals.notebookSequences} notebooks, in ${seconds} s (seed ${SEED + 1})`,
+    );
+  }, 150_000);
 });

@@ -20,7 +20,7 @@ import { codeActions } from '../../server/src/lsp/code-actions';
 import { diagnosticsByDocument } from '../../server/src/lsp/diagnostics';
 import { hover, unknownWhy } from '../../server/src/lsp/hover';
 import { inlayHints } from '../../server/src/lsp/inlay-hints';
-import { TextUnit } from '../../server/src/lsp/units';
+import { TextUnit, type AnalysisUnit } from '../../server/src/lsp/units';
 // @ts-expect-error plain JavaScript module without type declarations
 import { generateKerasFile } from '../bench/generate.mjs';
 
@@ -139,7 +139,7 @@ export function withNonAscii(text: string): string {
 export const FUZZ_SETTINGS_SECTION = { inlayHints: { padding: { enabled: true } } };
 
 export interface Fresh {
-  unit: TextUnit;
+  unit: AnalysisUnit;
   result: AnalysisResult;
 }
 
