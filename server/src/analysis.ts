@@ -63,7 +63,7 @@ export class Analyzer {
    */
   analyzeTree(tree: Tree, text: string, config: AnalysisConfig, documentKey?: string): AnalysisResult {
     if (text.length > MAX_DOCUMENT_CHARS) return notAnalysed(`the file has ${text.length} characters, over the limit of ${MAX_DOCUMENT_CHARS}`);
-    const recovered = recoverFromErrors(tree, text, (t) => this.parse(t));
+    const recovered = recoverFromErrors(tree, text, (t, old) => this.parse(t, old));
     let raw: AnalysisResult;
     try {
       raw = analyzeModule(recovered.tree.rootNode, recovered.text, { defaultDataFormat: config.dataFormat }, this.loweringCache(documentKey));

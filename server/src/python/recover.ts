@@ -16,7 +16,7 @@ export interface Recovered {
  * Returns the tree to analyse: `tree` itself when it is good enough, or a new tree (owned by
  * the caller, who must delete it) over a copy of `text` with broken lines blanked.
  */
-export function recoverFromErrors(tree: Tree, text: string, parse: (t: string) => Tree | null): Recovered {
+export function recoverFromErrors(tree: Tree, text: string, parse: (t: string, old: Tree) => Tree | null): Recovered {
   if (!tree.rootNode.hasError) return { tree, text, maskedLines: [] };
   let bestTree = tree;
   let bestText = text;
@@ -28,8 +28,20 @@ export function recoverFromErrors(tree: Tree, text: string, parse: (t: string) =
     const row = firstErrorRow(currentTree);
     if (row === undefined || masked.includes(row)) break;
     masked.push(row);
-    current = blankLine(current, row);
-    const next = parse(current);
+    const blank = lineRange(current, row);
+    current = current.slice(0, blank.start) + ' '.repeat(blank.end - blank.start) + current.slice(blank.end);
+    // Re-parse incrementally: the blanked line is an edit of the same length.
+    const base = currentTree.copy();
+    base.edit({
+      startIndex: blank.start,
+      oldEndIndex: blank.end,
+      newEndIndex: blank.end,
+      startPosition: { row, column: 0 },
+      oldEndPosition: { row, column: blank.end - blank.start },
+      newEndPosition: { row, column: blank.end - blank.start },
+    });
+    const next = parse(current, base);
+    base.delete();
     if (currentTree !== tree && currentTree !== bestTree) currentTree.delete();
     if (!next) break;
     currentTree = next;
@@ -72,15 +84,16 @@ function firstErrorRow(tree: Tree): number | undefined {
   }
 }
 
-function blankLine(text: string, row: number): string {
+/** Offsets of a line's content (its break excluded). */
+function lineRange(text: string, row: number): { start: number; end: number } {
   let start = 0;
   for (let r = 0; r < row; r++) {
     const nl = text.indexOf('\n', start);
-    if (nl < 0) return text;
+    if (nl < 0) return { start: text.length, end: text.length };
     start = nl + 1;
   }
   let end = text.indexOf('\n', start);
   if (end < 0) end = text.length;
-  if (text.charCodeAt(end - 1) === 13) end--;
-  return text.slice(0, start) + ' '.repeat(end - start) + text.slice(end);
+  if (end > start && text.charCodeAt(end - 1) === 13) end--;
+  return { start, end };
 }
