@@ -27,8 +27,11 @@ export function treePoint(text: string, lines: LineIndex, offset: number): Point
  * inserted text alone, so the text after the change is not needed.
  */
 export function editFor(before: string, beforeLines: LineIndex, start: number, oldEnd: number, inserted: string): Edit {
-  const startPosition = treePoint(before, beforeLines, start);
-  const oldEndPosition = treePoint(before, beforeLines, oldEnd);
+  return editBetween(start, oldEnd, inserted, treePoint(before, beforeLines, start), treePoint(before, beforeLines, oldEnd));
+}
+
+/** The same, given the tree points of `start` and `oldEnd` in the text before the change. */
+export function editBetween(start: number, oldEnd: number, inserted: string, startPosition: Point, oldEndPosition: Point): Edit {
   let newEndPosition: Point;
   const lastNewline = inserted.lastIndexOf('\n');
   if (lastNewline === -1) newEndPosition = { row: startPosition.row, column: startPosition.column + inserted.length };

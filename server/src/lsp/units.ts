@@ -16,7 +16,8 @@ import type { Edit } from 'web-tree-sitter';
 import type { SourceRange } from '../analysis-types';
 import { cellAt, joinCells, type JoinedNotebook } from '../notebook';
 import { LineIndex } from '../text/line-index';
-import { diffRange, editFor } from './tree-edits';
+import { EditableLines } from './editable-lines';
+import { diffRange, editBetween, editFor } from './tree-edits';
 
 export const PYTHON = 'python';
 
@@ -97,8 +98,12 @@ export class TextUnit implements AnalysisUnit {
    */
   applyChanges(changes: readonly TextDocumentContentChangeEvent[], version: number, onEdit: EditSink): unknown[] {
     const skipped: unknown[] = [];
+    const list = Array.isArray(changes) ? changes : [changes];
+    // One change (typing) keeps the LineIndex it has; several (a replace-all) are applied on
+    // line starts updated change by change, and the LineIndex is built once at the end.
+    const lines = list.length > 1 ? new EditableLines(this._text) : undefined;
     try {
-      for (const change of Array.isArray(changes) ? changes : [changes]) {
+      for (const change of list) {
         if (!isChange(change)) {
           skipped.push(change);
           continue;
@@ -108,8 +113,8 @@ export class TextUnit implements AnalysisUnit {
         let oldEnd: number;
         let inserted: string;
         if (hasRange(change)) {
-          start = this._lines.offsetAt(change.range.start);
-          oldEnd = Math.max(start, this._lines.offsetAt(change.range.end));
+          start = lines ? lines.offsetAt(change.range.start) : this._lines.offsetAt(change.range.start);
+          oldEnd = Math.max(start, lines ? lines.offsetAt(change.range.end) : this._lines.offsetAt(change.range.end));
           inserted = change.text;
         } else {
           // A full-text change: describe it by what actually changed, so the tree is still reused.
@@ -117,11 +122,18 @@ export class TextUnit implements AnalysisUnit {
           if (!d) continue;
           ({ start, oldEnd, inserted } = d);
         }
-        onEdit(editFor(before, this._lines, start, oldEnd, inserted));
-        this._text = before.slice(0, start) + inserted + before.slice(oldEnd);
-        this._lines = new LineIndex(this._text);
+        if (lines) {
+          onEdit(editBetween(start, oldEnd, inserted, lines.treePoint(start), lines.treePoint(oldEnd)));
+          lines.replace(start, oldEnd, inserted);
+          this._text = lines.text;
+        } else {
+          onEdit(editFor(before, this._lines, start, oldEnd, inserted));
+          this._text = before.slice(0, start) + inserted + before.slice(oldEnd);
+          this._lines = new LineIndex(this._text);
+        }
       }
     } finally {
+      if (lines) this._lines = new LineIndex(this._text);
       if (typeof version === 'number') this._version = version;
       this._revision++;
     }
@@ -230,13 +242,16 @@ export class NotebookUnit implements AnalysisUnit {
     for (const content of change?.textContent ?? []) {
       const doc = this.docs.get(content.document.uri);
       if (!doc) continue;
+      const lines = new EditableLines(doc.text);
       for (const ch of Array.isArray(content.changes) ? content.changes : []) {
         if (!isChange(ch)) continue;
         if (hasRange(ch)) {
-          const start = doc.lines.offsetAt(ch.range.start);
-          const end = Math.max(start, doc.lines.offsetAt(ch.range.end));
-          doc.text = doc.text.slice(0, start) + ch.text + doc.text.slice(end);
-        } else doc.text = ch.text;
+          const start = lines.offsetAt(ch.range.start);
+          lines.replace(start, Math.max(start, lines.offsetAt(ch.range.end)), ch.text);
+        } else lines.replace(0, lines.text.length, ch.text);
+      }
+      if (lines.text !== doc.text) {
+        doc.text = lines.text;
         doc.lines = new LineIndex(doc.text);
       }
       doc.version = content.document.version;
