@@ -250,6 +250,18 @@ async function attack(c: Case): Promise<{ uri: string; text: string; diagnostics
 }
 
 describe('hostile documents over the protocol', () => {
+  // KNOWN BUG (server/src/engine/py.ts, not fixed here): Python ints are folded as doubles, and
+  // intRepr prints a huge one with BigInt(double): the message quotes `kernel_size=10**100` as
+  // 10000000000000000159028911097599180468360808563945281389781327557747838772170381060813469985856815104.
+  // Remove `.fails` once a huge integer is printed as the user wrote it, or without false digits.
+  it.fails('a huge literal is quoted without false digits', async () => {
+    const uri = 'file:///hostile/huge-literal.py';
+    await client.open(uri, HEADER + 'inp = keras.Input((32, 32, 3))\na = layers.Conv2D(32, 10**100)(inp)\n');
+    const [d] = await client.diagnosticsFor(uri, 1);
+    await client.close(uri);
+    expect(d.message).not.toContain('159028911097599180468360808563945281389781327557747838772170381060813469985856815104');
+  });
+
   for (const c of CASES) {
     it(
       c.name,
@@ -372,6 +384,35 @@ describe('hostile notebooks over the protocol', () => {
     expect(await client.inlayHints(cellUri('mixed', 5))).toEqual([]);
     await client.closeNotebook({ notebookDocument: { uri: nb }, cellTextDocuments: [] });
     expect(await client.inlayHints(cellUri('mixed', 5))).toEqual([]);
+  });
+
+  it('a notebook too large to analyse says so on its first code cell', async () => {
+    const nb = 'file:///hostile/huge.ipynb';
+    const cells: NotebookCell[] = [
+      { kind: 1, document: cellUri('huge', 0) },
+      { kind: 2, document: cellUri('huge', 1) },
+      { kind: 2, document: cellUri('huge', 2) },
+    ];
+    await client.openNotebook({
+      notebookDocument: { uri: nb, notebookType: 'jupyter-notebook', version: 1, cells },
+      cellTextDocuments: [
+        { uri: cellUri('huge', 0), languageId: 'markdown', version: 1, text: '# Title' },
+        { uri: cellUri('huge', 1), languageId: 'python', version: 1, text: CELL_A },
+        { uri: cellUri('huge', 2), languageId: 'python', version: 1, text: '#'.repeat(MAX_DOCUMENT_CHARS) },
+      ],
+    });
+    const first = await within(client.diagnosticsFor(cellUri('huge', 1), 1), ANSWER_MS, 'diagnostics');
+    expect(first.map((d) => [d.severity, d.range, d.message])).toEqual([
+      [
+        3,
+        { start: { line: 0, character: 0 }, end: { line: 0, character: 12 } },
+        `Shapewise: not analysed: the file has ${CELL_A.length + MAX_DOCUMENT_CHARS + 2} characters, over the limit of ${MAX_DOCUMENT_CHARS}.`,
+      ],
+    ]);
+    expect(await client.diagnosticsFor(cellUri('huge', 2), 1)).toEqual([]);
+    expect(client.diagnostics.some((d) => d.uri === cellUri('huge', 0))).toBe(false);
+    expect(await client.inlayHints(cellUri('huge', 1))).toEqual([]);
+    await client.closeNotebook({ notebookDocument: { uri: nb }, cellTextDocuments: [] });
   });
 
   it('a notebook with no cells at all, one whose only cell is empty, and one opened twice', async () => {
