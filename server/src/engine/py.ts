@@ -16,7 +16,9 @@ function floatRepr(v: number): string {
 
 function intRepr(v: number): string {
   if (!Number.isFinite(v)) return v > 0 ? '<a huge integer>' : '<a huge negative integer>';
-  if (Math.abs(v) > Number.MAX_SAFE_INTEGER) return BigInt(Math.trunc(v)).toString();
+  // Past 2**53 the folded value is a double: its low digits are not the user's. Print the
+  // magnitude only (Python would print every digit of the exact integer).
+  if (Math.abs(v) > Number.MAX_SAFE_INTEGER) return `<an integer of about ${v.toExponential(3).replace('e+', 'e')}>`;
   return String(v);
 }
 
