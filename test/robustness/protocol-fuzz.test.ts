@@ -22,6 +22,7 @@
 // of sequences (SHAPEWISE_FUZZ_NOTEBOOK_RUNS for notebooks). A failure prints the seed, the replay
 // path (SHAPEWISE_FUZZ_PATH / SHAPEWISE_FUZZ_NOTEBOOK_PATH replay just that case) and the shrunk
 // sequence.
+import { appendFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -572,13 +573,26 @@ function describeSequence(seq: Sequence): string {
   return [`document: ${doc.name}${seq.crlf ? ', CRLF' : ''}${seq.nonAscii ? ', with non-ASCII text' : ''}`, ...seq.ops.map((o, i) => `  ${i + 1}. ${JSON.stringify(o)}`)].join('\n');
 }
 
+/**
+ * SHAPEWISE_FUZZ_TRACE=<file>: every sequence is appended to the file (one JSON line) before it
+ * runs, so the one that crashes the process (out of memory, a hang) is the last line.
+ */
+function trace(kind: string, seq: unknown): void {
+  const file = process.env.SHAPEWISE_FUZZ_TRACE;
+  if (file) appendFileSync(file, `${JSON.stringify({ kind, seq })}\n`);
+}
+
 async function runSequence(seq: Sequence): Promise<void> {
+  trace('text', seq);
   const doc = docs[seq.doc % docs.length];
   let text = seq.nonAscii ? withNonAscii(doc.text) : doc.text;
   if (seq.crlf) text = text.replace(/\r?\n/g, '\r\n');
   const r = new SequenceRun(seq, text);
   await r.open();
-  for (const o of seq.ops) await r.run(o);
+  for (const o of seq.ops) {
+    await r.run(o);
+    trace('text after', { op: o, version: r.version, text: process.env.SHAPEWISE_FUZZ_TRACE_TEXT ? r.text : r.text.length });
+  }
   await r.finish();
   totals.sequences++;
   totals.edits += r.edits;
@@ -897,6 +911,7 @@ function describeNotebookSequence(seq: NbSequence): string {
 }
 
 async function runNotebookSequence(seq: NbSequence): Promise<void> {
+  trace('notebook', seq);
   const doc = docs[seq.doc % docs.length];
   let text = doc.text;
   if (seq.crlf) text = text.replace(/\r?\n/g, '\r\n');

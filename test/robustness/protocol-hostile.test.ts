@@ -533,6 +533,31 @@ describe('a careless client', () => {
 describe('dist/server.js over stdio', () => {
   const serverJs = path.join(__dirname, '..', '..', 'dist', 'server.js');
 
+  // KNOWN BUG (server/src/python/builtins.ts, not fixed here): `zip()` without arguments loops
+  // for ever (n = Math.min() of nothing = Infinity) and allocates until the process dies of
+  // out-of-memory: the server crashes on a file with `keras` and `zip()` in it, which an editor
+  // produces while typing `for a, b in zip(`. Found by the protocol fuzzer (seed 11, minimised
+  // from its text). Here with a small heap, so it dies in seconds. Remove `.fails` once fixed
+  // (and add 'zip()' to the fuzzer's pieces).
+  it.fails('survives `zip()` in a document', async () => {
+    const child = spawn(process.execPath, ['--max-old-space-size=128', serverJs, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const conn = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+    conn.listen();
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      await conn.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, workspaceFolders: null, capabilities: {} });
+      await conn.sendNotification('initialized', {});
+      const text = HEADER + 'for a, b in zip():\n    pass\n';
+      await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: 'file:///zip.py', languageId: 'python', version: 1, text } });
+      const answer = conn.sendRequest(InlayHintRequest.type, { textDocument: { uri: 'file:///zip.py' }, range: WHOLE });
+      const died = exited.then((code) => Promise.reject(new Error(`the server exited (${code}) without answering`)));
+      expect(await within(Promise.race([answer, died]), 60_000, 'hints')).toEqual([]);
+    } finally {
+      conn.dispose();
+      child.kill();
+    }
+  }, 90_000);
+
   it('answers every request on hostile documents, survives a malformed message, and exits cleanly', async () => {
     const child = spawn(process.execPath, [serverJs, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     let stderr = '';
