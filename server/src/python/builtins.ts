@@ -168,7 +168,8 @@ export function callBuiltin(interp: Interpreter, name: string, args: CallArgs): 
     case 'zip': {
       const lists = a.map(iterate);
       if (lists.some((l) => !l)) return unknown('zip() of values the analysis cannot see');
-      const n = Math.min(...lists.map((l) => (l as Val[]).length));
+      // zip() with no arguments is empty (Math.min() of nothing would be Infinity).
+      const n = lists.length === 0 ? 0 : Math.min(...lists.map((l) => (l as Val[]).length));
       const items: Val[] = [];
       for (let i = 0; i < n; i++) items.push({ k: 'seq', items: lists.map((l) => (l as Val[])[i]), list: false });
       return { k: 'seq', items, list: false };
