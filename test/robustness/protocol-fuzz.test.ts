@@ -122,6 +122,7 @@ const PIECES = [
   'for i in range(3):\n    ',
   'if x:\n    ',
   'import keras\nfrom keras import layers\n',
+  'for a, b in zip():\n    ',
 ];
 const TYPED = ['layers.Conv2D(16, 3)(x)', 'padding="same"', ', strides=(2, 1)', '形状 😀', 'keras.Input((33, 33, 1))', '\n\n'];
 
