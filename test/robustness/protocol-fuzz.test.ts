@@ -705,7 +705,6 @@ class NotebookRun {
       cells.map((c) => ({ kind: c.kind, document: c.uri })),
       cells.map((c) => ({ uri: c.uri, languageId: c.languageId, version: c.version, text: c.text })),
     );
-    analyzer.parse('')?.delete();
     return { unit, result: analyzer.analyzeText(unit.text, oracle.settings.analysis) };
   }
 

@@ -283,8 +283,8 @@ describe('an internal error in one document', () => {
   it('the analysis reports an internal error (what the front end does with an exception)', async () => {
     const original = Analyzer.prototype.analyzeTree;
     await scenario(() => {
-      vi.spyOn(Analyzer.prototype, 'analyzeTree').mockImplementation(function (this: Analyzer, tree, text, config): AnalysisResult {
-        const result = original.call(this, tree, text, config);
+      vi.spyOn(Analyzer.prototype, 'analyzeTree').mockImplementation(function (this: Analyzer, tree, text, ...rest): AnalysisResult {
+        const result = original.call(this, tree, text, ...rest);
         if (!text.includes(MARKER)) return result;
         return { layers: [], diagnostics: [], unknowns: [], internalError: 'TypeError: injected failure\n    at Interpreter.run (interpreter.ts:1:1)' };
       });
@@ -294,9 +294,9 @@ describe('an internal error in one document', () => {
   it('the analysis throws past the façade', async () => {
     const original = Analyzer.prototype.analyzeTree;
     await scenario(() => {
-      vi.spyOn(Analyzer.prototype, 'analyzeTree').mockImplementation(function (this: Analyzer, tree, text, config): AnalysisResult {
+      vi.spyOn(Analyzer.prototype, 'analyzeTree').mockImplementation(function (this: Analyzer, tree, text, ...rest): AnalysisResult {
         if (text.includes(MARKER)) throw new RangeError('injected failure');
-        return original.call(this, tree, text, config);
+        return original.call(this, tree, text, ...rest);
       });
     }, 'analysis');
   });
@@ -304,9 +304,9 @@ describe('an internal error in one document', () => {
   it('the parser throws', async () => {
     const original = Analyzer.prototype.parse;
     await scenario(() => {
-      vi.spyOn(Analyzer.prototype, 'parse').mockImplementation(function (this: Analyzer, text, old) {
+      vi.spyOn(Analyzer.prototype, 'parse').mockImplementation(function (this: Analyzer, text, ...rest) {
         if (text.includes(MARKER)) throw new Error('injected failure in the parser');
-        return original.call(this, text, old);
+        return original.call(this, text, ...rest);
       });
     }, 'parsing');
   });
@@ -315,8 +315,8 @@ describe('an internal error in one document', () => {
     const client = await TestClient.start();
     const original = Analyzer.prototype.analyzeTree;
     try {
-      vi.spyOn(Analyzer.prototype, 'analyzeTree').mockImplementation(function (this: Analyzer, tree, text, config): AnalysisResult {
-        const result = original.call(this, tree, text, config);
+      vi.spyOn(Analyzer.prototype, 'analyzeTree').mockImplementation(function (this: Analyzer, tree, text, ...rest): AnalysisResult {
+        const result = original.call(this, tree, text, ...rest);
         if (!text.includes(MARKER)) return result;
         // A layer report without its ranges: hovers and hints cannot place it.
         return { ...result, layers: result.layers.map((l) => ({ ...l, construct: undefined as never, result: undefined as never })) };

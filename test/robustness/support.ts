@@ -159,9 +159,6 @@ export class Oracle {
     const key = `${uri}\u0000${version}\u0000${text}`;
     let f = this.cache.get(key);
     if (!f) {
-      // A parse that gave up (the time limit) is resumed by web-tree-sitter on the next call,
-      // whatever its text: finish it on an empty text first, so every analysis here is fresh.
-      this.analyzer.parse('')?.delete();
       f = { unit: new TextUnit(uri, version, text), result: this.analyzer.analyzeText(text, this.settings.analysis) };
       if (this.cache.size > 64) this.cache.clear();
       this.cache.set(key, f);

@@ -68,7 +68,6 @@ export class Analyses {
     }
     let tree: Tree | null;
     try {
-      this.finishAbandonedParse();
       tree = this.analyzer.parse(text, this.trees.get(unit.key));
     } catch (e) {
       this.trees.delete(unit.key);
@@ -76,7 +75,6 @@ export class Analyses {
     }
     if (!tree) {
       this.trees.delete(unit.key);
-      this.finishAbandonedParse();
       return this.notAnalysed(unit, 'the parser gave up on this file (too deeply nested or too large)');
     }
     this.trees.set(unit.key, tree);
@@ -97,15 +95,6 @@ export class Analyses {
       this.log.info(unit.key, key, `Shapewise: the analysis of ${unit.key} stopped part-way: ${result.stoppedEarly}`);
     }
     return result;
-  }
-
-  /**
-   * web-tree-sitter resumes a parse that gave up (the time limit) on the next call to parse,
-   * whatever text that call is given: the next document would get a tree made of both texts.
-   * Parsing an empty text finishes the abandoned parse (it is nearly free otherwise).
-   */
-  private finishAbandonedParse(): void {
-    this.analyzer.parse('')?.delete();
   }
 
   private notAnalysed(unit: AnalysisUnit, why: string): AnalysisResult {
@@ -141,7 +130,6 @@ export class Analyses {
     const fails = (line: number): boolean => {
       const end = line + 1 < lines.lineCount ? lines.lineStart(line + 1) : text.length;
       try {
-        this.finishAbandonedParse();
         const r = this.analyzer.analyzeText(text.slice(0, end), config);
         return r.internalError?.split(/\r?\n/, 1)[0] === summary;
       } catch (e) {
