@@ -178,12 +178,9 @@ afterAll(async () => {
 });
 
 describe('random programs through the analysis', () => {
-  // KNOWN ISSUE (server/src/python/interpreter.ts, not fixed here): a def or class inside nested
-  // `while True:` loops allocates per iteration until the work bound (3,000,000 steps) stops the
-  // analysis: 0.5-0.9 GB at the peak for these five lines (freed afterwards), so a checker with
-  // 8 workers can need several GB. Found by this fuzzer (seed 2). Remove `.fails` once the
-  // analysis of such a file fits in 384 MB.
-  it.fails('a def in nested endless loops is analysed in a small heap', async () => {
+  // A def or class inside nested `while True:` loops once kept every definition until the work
+  // bound stopped the analysis (0.5-0.9 GB for these five lines). Found by this fuzzer (seed 2).
+  it('a def in nested endless loops is analysed in a small heap', async () => {
     const w = new Worker(workerScript, { resourceLimits: { maxOldGenerationSizeMb: 384 } });
     try {
       const file = path.join(dir, 'nested-loops.py');

@@ -56,12 +56,16 @@ export class Interpreter {
   private callDepth = 0;
   /** Functions being called, to tell recursion from ordinary nesting. */
   private readonly callStack: FuncVal[] = [];
-  /** Module-level functions in definition order, and which of them the code calls. */
-  private readonly moduleFunctions: FuncVal[] = [];
+  /**
+   * Module-level functions by name, in order of first definition (a def run again, in a loop
+   * or a branch, replaces the earlier one), and which functions the code calls.
+   */
+  private readonly moduleFunctions = new Map<string, FuncVal>();
   private readonly called = new Set<FuncVal>();
   /** Instances of classes defined in the file, in creation order. */
   readonly instances: Instance[] = [];
-  private readonly moduleClasses: Extract<Val, { k: 'class' }>[] = [];
+  /** Module-level classes by name (a class statement run again replaces the earlier one). */
+  private readonly moduleClasses = new Map<string, Extract<Val, { k: 'class' }>>();
   private directives: Directive[] = [];
   stoppedBecause: string | undefined;
 
@@ -101,7 +105,7 @@ export class Interpreter {
    * Functions with a parameter that has no default are left alone (nothing to go on).
    */
   private runUncalledBuilders(): void {
-    for (const fn of this.moduleFunctions) {
+    for (const fn of this.moduleFunctions.values()) {
       if (this.called.has(fn)) continue;
       if (!fn.params.every((p) => p.kind !== 'normal' || fn.defaults.has(p.name) || fn.declared?.has(p.name))) continue;
       this.callFunction(fn, argsOf([]));
@@ -114,7 +118,7 @@ export class Interpreter {
    * instance when its __init__ needs no arguments.
    */
   private runDeclaredCalls(): void {
-    for (const c of this.moduleClasses) {
+    for (const c of this.moduleClasses.values()) {
       const call = c.cls.attrs.get('call');
       if (!c.cls.keras || call?.k !== 'func' || !call.fn.declared) continue;
       let objs = this.instances.filter((o) => o.cls === c.cls);
@@ -225,6 +229,8 @@ export class Interpreter {
         return 'normal';
       }
       case 'def': {
+        // Every definition is kept until the end: count it as more work than a plain statement.
+        this.budget.tick(20);
         const defaults = new Map<string, Val>();
         for (const p of s.params) if (p.default) defaults.set(p.name, this.eval(p.default, scope));
         // Methods do not see their class body's names: their closure is the enclosing scope.
@@ -232,13 +238,13 @@ export class Interpreter {
         const declared = declaredIn(this.directives, s.span.start, s.body[0]?.span.start ?? s.span.end);
         const fn: FuncVal = { name: s.name, params: s.params, defaults, body: s.body, closure, declared };
         scope.set(s.name, { k: 'func', fn });
-        if (scope === this.module) this.moduleFunctions.push(fn);
+        if (scope === this.module) this.moduleFunctions.set(s.name, fn);
         return 'normal';
       }
       case 'class': {
         const v: Val = { k: 'class', cls: defineClass(this, s, scope) };
         scope.set(s.name, v);
-        if (scope === this.module) this.moduleClasses.push(v as Extract<Val, { k: 'class' }>);
+        if (scope === this.module) this.moduleClasses.set(s.name, v as Extract<Val, { k: 'class' }>);
         return 'normal';
       }
       case 'if':

@@ -36,6 +36,8 @@ export function argReportsOf(args: CallArgs, signature: readonly string[]): ArgR
 }
 
 export function constructLayer(interp: Interpreter, className: string, args: CallArgs, e: CallExpr): LayerObj {
+  // Layers built are kept until the end: more work than a plain call in the budget.
+  interp.budget.tick(20);
   const signature = layerSignature(className);
   const engineArgs: Record<string, PyValue> = {};
   const nested: Record<string, ArgReport[]> = {};

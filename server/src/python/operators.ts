@@ -25,6 +25,8 @@ export function binaryOp(op: string, a: Val, b: Val): Val {
     if ((seq.k === 'seq' || seq.k === 'str') && n.k === 'int') {
       const count = Math.max(0, n.v);
       const len = seq.k === 'seq' ? seq.items.length : seq.v.length;
+      // Nothing repeated any number of times is nothing (and `[] * 10**10` must not loop).
+      if (len === 0 || count === 0) return seq.k === 'str' ? { k: 'str', v: '' } : { k: 'seq', items: [], list: seq.list };
       if (len * count > (seq.k === 'seq' ? MAX_SEQ : MAX_STR)) return unknown('sequence too long');
       if (seq.k === 'str') return { k: 'str', v: seq.v.repeat(count) };
       const items: Val[] = [];
