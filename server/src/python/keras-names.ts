@@ -9,6 +9,8 @@ export type KerasSymbol =
   | { kind: 'model' }
   | { kind: 'merge-fn'; className: string }
   | { kind: 'int-shape' }
+  /** keras.ops.shape / keras.backend.shape: static sizes as ints, a None size only known when run. */
+  | { kind: 'dynamic-shape' }
   | { kind: 'set-data-format' }
   | { kind: 'tensor-factory'; shapeArg: 'shape' | 'first' | 'dims' }
   | { kind: 'math'; name: string }
@@ -68,16 +70,21 @@ function opName(raw: readonly string[], path: readonly string[]): string | undef
 
 /** Resolutions by path: the same few names are called over and over. */
 const resolved = new Map<string, KerasSymbol>();
+/** Namespace values share their path arrays (keras-runtime's childNamespace): look those up first. */
+const resolvedPaths = new WeakMap<readonly string[], KerasSymbol>();
 
 /** What a (normalised) module path names. */
 export function resolveSymbol(rawPath: readonly string[]): KerasSymbol {
+  let sym = resolvedPaths.get(rawPath);
+  if (sym) return sym;
   const key = rawPath.join('.');
-  let sym = resolved.get(key);
+  sym = resolved.get(key);
   if (!sym) {
     sym = resolveUncached(rawPath);
     if (resolved.size > 10_000) resolved.clear();
     resolved.set(key, sym);
   }
+  resolvedPaths.set(rawPath, sym);
   return sym;
 }
 
@@ -92,8 +99,11 @@ function resolveUncached(rawPath: readonly string[]): KerasSymbol {
     if (last === 'Sequential') return { kind: 'sequential' };
     if (last === 'Model' || last === 'Functional') return { kind: 'model' };
     if (last === 'int_shape' && path.includes('backend')) return { kind: 'int-shape' };
+    if (last === 'shape' && (path.includes('ops') || path.includes('backend'))) return { kind: 'dynamic-shape' };
     if (last === 'set_image_data_format') return { kind: 'set-data-format' };
     if ((path.includes('activations') || path.includes('ops') || path.includes('backend')) && ELEMENTWISE.has(last)) return { kind: 'elementwise' };
+    // keras.applications.<family>.preprocess_input scales or reorders channels in place.
+    if (path.includes('applications') && last === 'preprocess_input') return { kind: 'elementwise' };
     if (path.includes('layers') || path.length === 2 || path.includes('models')) {
       const merge = functionalMergeName(last);
       if (merge && path.includes('layers')) return { kind: 'merge-fn', className: merge };

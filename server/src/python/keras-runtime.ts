@@ -26,13 +26,23 @@ type CallExpr = Extract<Expr, { t: 'call' }>;
 
 // ---------------------------------------------------------------- calls on Keras names
 
+/** The last name of a normalised path (`Input` for `keras.layers.Input`), kept per shared path. */
+const lastNames = new WeakMap<string[], string>();
+function lastName(path: string[]): string {
+  let last = lastNames.get(path);
+  if (last === undefined) {
+    last = normaliseModulePath(path).at(-1) ?? '';
+    lastNames.set(path, last);
+  }
+  return last;
+}
+
 export function callKeras(interp: Interpreter, path: string[], args: CallArgs, e: CallExpr): Val {
   const sym = resolveSymbol(path);
-  const last = normaliseModulePath(path).at(-1) ?? '';
   switch (sym.kind) {
     case 'layer': {
       const layer = constructLayer(interp, sym.className, args, e);
-      if (layerInputKind(sym.className) === 'none' && last === 'Input') return { k: 'tensor', t: applyInputLayer(interp, layer, e.span) };
+      if (layerInputKind(sym.className) === 'none' && lastName(path) === 'Input') return { k: 'tensor', t: applyInputLayer(interp, layer, e.span) };
       return { k: 'layer', layer };
     }
     case 'op':
@@ -65,6 +75,16 @@ export function callKeras(interp: Interpreter, path: string[], args: CallArgs, e
     case 'int-shape': {
       const t = args.positional[0];
       return t?.k === 'tensor' ? shapeTuple(t.t) : unknown('int_shape of a value that is not a known tensor');
+    }
+    case 'dynamic-shape': {
+      // Inside a layer's call() a None size is a run-time tensor, not None: leave it unknown.
+      const t = args.positional[0] ?? args.keywords.get('x');
+      if (t?.k !== 'tensor' || !t.t.shape) return unknown(`${path.join('.')}(...) of a value whose shape is not known`);
+      return {
+        k: 'seq',
+        items: t.t.shape.map((d) => (typeof d === 'number' ? ({ k: 'int', v: d } as Val) : unknown('a size only known when the model runs'))),
+        list: false,
+      };
     }
     case 'set-data-format': {
       const v = args.positional[0] ?? args.keywords.get('data_format');
