@@ -10,7 +10,7 @@ import { callBuiltin, callMethod, iterate } from './builtins';
 import { attributeOf, callKeras, type KerasState } from './keras-runtime';
 import { applyCallable, finishModels } from './models';
 import { starImportsLayers } from './keras-names';
-import { binaryOp, compareOp, indexOp, notOp, unaryOp } from './operators';
+import { binaryOp, compareOp, indexOp, notOp, tensorArithmetic, unaryOp } from './operators';
 import type { Recorder } from './recorder';
 import { Scope } from './scope';
 import { callInstance, defineClass, instantiate } from './classes';
@@ -168,7 +168,9 @@ export class Interpreter {
 
   /** A custom layer/model applied to a tensor: one report at the application, like any layer. */
   recordCustom(obj: Instance, inputs: Tensor[], out: Val, expression: SourceRange, calleeName: SourceRange): void {
-    const shape = out.k === 'tensor' ? out.t.shape : null;
+    // A call() returning a tuple of tensors reports each, like an RNN with return_state.
+    const many = out.k === 'seq' && out.items.length > 1 && out.items.every((i) => i.k === 'tensor') ? out.items.map((i) => (i.k === 'tensor' ? i.t.shape : null)) : undefined;
+    const shape = out.k === 'tensor' ? out.t.shape : many ? many[0] ?? null : null;
     const rec = this.recorder;
     rec.addLayer(
       {
@@ -186,6 +188,7 @@ export class Interpreter {
           steps: [`${obj.cls.name}.call() on ${inputs.map((t) => (t.shape ? `(${t.shape.map((d) => d ?? 'None').join(', ')})` : '?')).join(', ')} returns this shape (derived from the layers it applies).`],
           findings: [],
           unknownReason: shape ? undefined : out.k === 'tensor' ? out.t.why : `${obj.cls.name}.call() does not return a tensor the analysis can see`,
+          ...(many ? { outputs: many } : {}),
         },
         applicationIndex: obj.applications++,
       },
@@ -771,20 +774,6 @@ function literalTuple(e: Extract<Expr, { t: 'tuple' }>): Val | undefined {
 
 function copyInto(scope: Scope, from: Scope): void {
   for (const [k, v] of from.vars) scope.vars.set(k, v);
-}
-
-/** `x + y` on tensors: same shapes stay, anything else is not followed. */
-function tensorArithmetic(a: Val, b: Val): Val {
-  if (a.k === 'tensor' && b.k === 'tensor') {
-    const sa = a.t.shape;
-    const sb = b.t.shape;
-    if (sa && sb && sa.length === sb.length && sa.every((d, i) => d === sb[i])) return { k: 'tensor', t: { shape: [...sa], origin: a.t.origin, rankOrigin: a.t.rankOrigin } };
-    return { k: 'tensor', t: { shape: null, why: 'arithmetic on tensors of different shapes' } };
-  }
-  const t = a.k === 'tensor' ? a : (b as Extract<Val, { k: 'tensor' }>);
-  const other = a.k === 'tensor' ? b : a;
-  if (other.k === 'int' || other.k === 'float' || other.k === 'bool') return { k: 'tensor', t: { ...t.t } };
-  return { k: 'tensor', t: { shape: null, why: 'arithmetic with a value the analysis cannot see' } };
 }
 
 function describeExpr(e: Expr): string {

@@ -16,6 +16,8 @@ export type KerasSymbol =
   | { kind: 'math'; name: string }
   /** A function that keeps its first argument's shape (activations, elementwise math). */
   | { kind: 'elementwise' }
+  /** tf.multiply, keras.ops.add, ...: two operands, broadcast like Python's operators. */
+  | { kind: 'binary'; op: string }
   /** A low-level op the engine knows (tf.nn.conv2d, tf.reshape, keras.ops.conv, ...). */
   | { kind: 'op'; name: string }
   /** A keras.applications model. */
@@ -55,6 +57,13 @@ const ELEMENTWISE = new Set([
   'log_softmax', 'softplus', 'softsign', 'leaky_relu', 'mish', 'exponential', 'linear', 'hard_silu',
   'hard_swish', 'abs', 'exp', 'log', 'square', 'sqrt', 'rsqrt', 'negative', 'identity', 'stop_gradient',
   'cast', 'dropout', 'l2_normalize', 'clip_by_value', 'clip', 'sign', 'floor', 'ceil', 'round',
+]);
+
+/** Two-operand elementwise functions and the Python operator each one is. */
+const BINARY = new Map([
+  ['add', '+'], ['subtract', '-'], ['multiply', '*'], ['divide', '/'], ['truediv', '/'], ['true_divide', '/'],
+  ['floordiv', '//'], ['floor_divide', '//'], ['pow', '**'], ['power', '**'], ['maximum', 'max'], ['minimum', 'min'],
+  ['squared_difference', '-'],
 ]);
 
 /** The engine's name for an op under this path: 'tf.nn.conv2d', 'keras.ops.conv', ... */
@@ -102,6 +111,8 @@ function resolveUncached(rawPath: readonly string[]): KerasSymbol {
     if (last === 'shape' && (path.includes('ops') || path.includes('backend'))) return { kind: 'dynamic-shape' };
     if (last === 'set_image_data_format') return { kind: 'set-data-format' };
     if ((path.includes('activations') || path.includes('ops') || path.includes('backend')) && ELEMENTWISE.has(last)) return { kind: 'elementwise' };
+    const bin = BINARY.get(last);
+    if (bin && (path.includes('ops') || path.includes('backend'))) return { kind: 'binary', op: bin };
     // keras.applications.<family>.preprocess_input scales or reorders channels in place.
     if (path.includes('applications') && last === 'preprocess_input') return { kind: 'elementwise' };
     if (path.includes('layers') || path.length === 2 || path.includes('models')) {
@@ -116,6 +127,8 @@ function resolveUncached(rawPath: readonly string[]): KerasSymbol {
   if (path[0] === 'tensorflow' || path[0] === 'numpy') {
     const name = path.slice(1).join('.');
     if (path[0] === 'tensorflow' && (path.length === 2 || path[1] === 'nn' || path[1] === 'math') && ELEMENTWISE.has(last)) return { kind: 'elementwise' };
+    const bin = BINARY.get(last);
+    if (bin && (path.length === 2 || (path[0] === 'tensorflow' && path[1] === 'math' && path.length === 3))) return { kind: 'binary', op: bin };
     if (['zeros', 'ones', 'empty', 'random.normal', 'random.uniform', 'random.truncated_normal'].includes(name)) {
       return { kind: 'tensor-factory', shapeArg: 'first' };
     }

@@ -11,6 +11,7 @@ import { normaliseModulePath, resolveSymbol } from './keras-names';
 import { applyInputLayer, applyLayerCall, constructLayer } from './layer-calls';
 import { makeBackbone, makeSequential } from './models';
 import { applyOpCall } from './op-calls';
+import { binaryOp, tensorArithmetic } from './operators';
 import { describe, isNumber, NONE, numberOf, unknown, type LayerObj, type SequentialModel, type Tensor, type Val } from './values';
 
 export interface KerasState {
@@ -98,6 +99,14 @@ export function callKeras(interp: Interpreter, path: string[], args: CallArgs, e
       if (x?.k === 'tensor') return { k: 'tensor', t: { ...x.t } };
       return x && x.k !== 'unknown' ? x : unknown(`${path.join('.')}(...) of a value the analysis cannot see`);
     }
+    case 'binary': {
+      const a = args.positional[0] ?? args.keywords.get('x') ?? args.keywords.get('x1');
+      const b = args.positional[1] ?? args.keywords.get('y') ?? args.keywords.get('x2');
+      if (!a || !b) return unknown(`${path.join('.')}(...) needs two operands`);
+      if (a.k === 'tensor' || b.k === 'tensor') return tensorArithmetic(a, b);
+      if (sym.op === 'max' || sym.op === 'min') return mathCall(sym.op === 'max' ? 'maximum' : 'minimum', args);
+      return binaryOp(sym.op, a, b);
+    }
     case 'math':
       return mathCall(sym.name, args);
     default:
@@ -126,6 +135,13 @@ function mathCall(name: string, args: CallArgs): Val {
       return x === undefined ? unknown('math.floor()') : { k: 'int', v: Math.floor(x) };
     case 'sqrt':
       return x === undefined || x < 0 ? unknown('math.sqrt()') : { k: 'float', v: Math.sqrt(x) };
+    case 'maximum':
+    case 'minimum': {
+      const y = a[1] && isNumber(a[1]) ? numberOf(a[1]) : undefined;
+      if (x === undefined || y === undefined || !a[0] || !a[1]) return unknown(`${name}()`);
+      const pick = (name === 'maximum' ? x >= y : x <= y) ? a[0] : a[1];
+      return a[0].k === 'float' || a[1].k === 'float' ? { k: 'float', v: numberOf(pick) } : pick;
+    }
     case 'log2':
       return x === undefined || x <= 0 ? unknown('math.log2()') : { k: 'float', v: Math.log2(x) };
     case 'prod': {

@@ -1,5 +1,6 @@
 // Python operators on folded constants: arithmetic with Python's floor semantics, tuple
 // concatenation and repetition, comparisons, indexing and slicing.
+import type { SymbolicDim, SymbolicShape } from '../engine/types';
 import { constEquals, isNumber, numberOf, truthy, unknown, type Val } from './values';
 
 /** Sequences longer than this are not built (`(1,) * 10**9`). */
@@ -192,4 +193,41 @@ function sliceOp(obj: Extract<Val, { k: 'seq' } | { k: 'str' }>, s: SliceVal): V
   }
   if (obj.k === 'str') return { k: 'str', v: idx.map((i) => obj.v[i]).join('') };
   return { k: 'seq', items: idx.map((i) => obj.items[i]), list: obj.list };
+}
+
+/**
+ * NumPy/TensorFlow broadcasting of two shapes, right-aligned. An unknown size against a known
+ * one takes the known one (a valid program has it equal or 1); sizes that do not broadcast, or
+ * two symbolic sizes that may differ, leave that axis unknown: no finding rests on a guess.
+ */
+export function broadcastShapes(a: SymbolicShape, b: SymbolicShape): SymbolicShape {
+  const n = Math.max(a.length, b.length);
+  const out: SymbolicShape = [];
+  for (let i = 0; i < n; i++) {
+    const x: SymbolicDim = i < n - a.length ? 1 : (a[i - (n - a.length)] ?? null);
+    const y: SymbolicDim = i < n - b.length ? 1 : (b[i - (n - b.length)] ?? null);
+    if (x === y || y === 1) out.push(x);
+    else if (x === 1) out.push(y);
+    else if (x === null) out.push(y);
+    else if (y === null) out.push(x);
+    else out.push(null);
+  }
+  return out;
+}
+
+/** `x * y`, `tf.multiply(x, y)`, ...: tensors broadcast; a number keeps the tensor's shape. */
+export function tensorArithmetic(a: Val, b: Val): Val {
+  if (a.k === 'tensor' && b.k === 'tensor') {
+    const sa = a.t.shape;
+    const sb = b.t.shape;
+    if (sa && sb) {
+      const keep = sa.length >= sb.length ? a : b;
+      return { k: 'tensor', t: { shape: broadcastShapes(sa, sb), origin: keep.t.origin, rankOrigin: keep.t.rankOrigin } };
+    }
+    return { k: 'tensor', t: { shape: null, why: 'arithmetic on a tensor whose shape is not known' } };
+  }
+  const t = a.k === 'tensor' ? a : (b as Extract<Val, { k: 'tensor' }>);
+  const other = a.k === 'tensor' ? b : a;
+  if (other.k === 'int' || other.k === 'float' || other.k === 'bool') return { k: 'tensor', t: { ...t.t } };
+  return { k: 'tensor', t: { shape: null, why: 'arithmetic with a value the analysis cannot see' } };
 }

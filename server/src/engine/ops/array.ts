@@ -5,7 +5,7 @@
 import type { Dim, LayerResult, PyValue, Shape } from '../types';
 import { kerasRaises } from '../findings';
 import { fmt } from '../explain';
-import { add, inferredDim, padded, product, sub, sum } from '../dim';
+import { add, effectiveKernel, inferredDim, padded, product, sub, sum, windowOutput } from '../dim';
 import { concrete, differ, normAxis } from '../known';
 import { intValue, isIntLike, repr, shapeRepr, tupleRepr } from '../py';
 import { OpContext, readAxes, readAxis, unknownInput } from './common';
@@ -531,3 +531,130 @@ export function shapeOf(ctx: OpContext): LayerResult {
 }
 
 export { add };
+
+// ---------------------------------------------------------------------------------------------
+// tf.nn.depth_to_space / space_to_depth (sub-pixel upsampling and its inverse)
+
+export function depthSpace(ctx: OpContext, toSpace: boolean): LayerResult {
+  ctx.requireParams();
+  const x = main(ctx, 'input');
+  const bv = ctx.raw('block_size');
+  const fv = ctx.raw('data_format');
+  let b: number | null = null;
+  if (bv !== undefined && bv.kind !== 'unknown') {
+    if (!isIntLike(bv)) ctx.args.invalid('block_size', `block_size=${repr(bv)} must be an integer.`);
+    else if (intValue(bv) < 2) ctx.args.invalid('block_size', `TensorFlow raises InvalidArgumentError: Value for attr 'block_size' of ${intValue(bv)} must be at least minimum 2.`);
+    else b = intValue(bv);
+  }
+  let channelsFirst = false;
+  if (fv !== undefined && fv.kind === 'str') {
+    if (fv.value === 'NCHW') channelsFirst = true;
+    else if (fv.value !== 'NHWC') {
+      ctx.args.invalid('data_format', `data_format=${repr(fv)} must be 'NHWC' or 'NCHW' here.`);
+      return ctx.finish(null);
+    }
+  } else if (fv !== undefined && fv.kind !== 'none') {
+    ctx.unknown('data_format is not known');
+    return ctx.finish(null);
+  }
+  if (x === null) return unknownInput(ctx);
+  if (x.length !== 4) {
+    ctx.sink.add('rank-mismatch', `${ctx.fn} needs a rank-4 input (batch, height, width, channels); got rank ${x.length}: ${shapeRepr(x)}.`);
+    ctx.unknown(`${ctx.fn} cannot take a rank-${x.length} input`);
+    return ctx.finish(null);
+  }
+  if (b === null) {
+    ctx.unknown('block_size is not known');
+    return ctx.finish(null);
+  }
+  const [hA, wA, cA] = channelsFirst ? [2, 3, 1] : [1, 2, 3];
+  const out: Shape = [...x];
+  const bb = b * b;
+  if (toSpace) {
+    const C = x[cA];
+    if (C !== null && C % bb !== 0) {
+      ctx.sink.add('shape-mismatch', `TensorFlow raises InvalidArgumentError: the channel size ${C} is not divisible by block_size² = ${bb}.`);
+      ctx.unknown('TensorFlow raises here');
+      return ctx.finish(null);
+    }
+    out[hA] = x[hA] === null ? null : x[hA]! * b;
+    out[wA] = x[wA] === null ? null : x[wA]! * b;
+    out[cA] = C === null ? null : C / bb;
+    ctx.step(`Channels move into ${b}×${b} blocks: height and width ×${b}, channels ÷${bb}.`);
+  } else {
+    for (const a of [hA, wA]) {
+      const n = x[a];
+      if (n !== null && n % b !== 0) {
+        ctx.sink.add('shape-mismatch', `TensorFlow raises InvalidArgumentError: the ${a === hA ? 'height' : 'width'} ${n} is not divisible by block_size ${b}.`);
+        ctx.unknown('TensorFlow raises here');
+        return ctx.finish(null);
+      }
+    }
+    out[hA] = x[hA] === null ? null : x[hA]! / b;
+    out[wA] = x[wA] === null ? null : x[wA]! / b;
+    out[cA] = x[cA] === null ? null : x[cA]! * bb;
+    ctx.step(`${b}×${b} blocks move into channels: height and width ÷${b}, channels ×${bb}.`);
+  }
+  return ctx.finish(out);
+}
+
+// ---------------------------------------------------------------------------------------------
+// tf.image.extract_patches: each output cell holds one flattened (ksize_rows, ksize_cols, depth)
+// window; rows and columns follow the conv window rule with the dilated size.
+
+function fourInts(ctx: OpContext, name: string): number[] | null | undefined {
+  const v = ctx.raw(name);
+  if (v === undefined || v.kind === 'unknown') return undefined;
+  if (v.kind !== 'seq' || v.items.length !== 4 || !v.items.every(isIntLike)) {
+    ctx.args.invalid(name, `${name}=${repr(v)} must be a list of 4 ints [1, rows, cols, 1].`);
+    return null;
+  }
+  const out = v.items.map(intValue);
+  if (out[0] !== 1 || out[3] !== 1 || out[1]! < 1 || out[2]! < 1) {
+    ctx.args.invalid(name, `TensorFlow raises InvalidArgumentError: ${name} must be [1, rows, cols, 1] with positive rows and cols; got ${repr(v)}.`);
+    return null;
+  }
+  return out;
+}
+
+export function extractPatches(ctx: OpContext): LayerResult {
+  ctx.requireParams();
+  const x = main(ctx, 'images');
+  const sizes = fourInts(ctx, 'sizes');
+  const strides = fourInts(ctx, 'strides');
+  const rates = fourInts(ctx, 'rates');
+  const pv = ctx.raw('padding');
+  let mode: 'valid' | 'same' | null = null;
+  if (pv !== undefined && pv.kind === 'str') {
+    // TF's padding attr is case-sensitive: "SAME" or "VALID".
+    if (pv.value === 'SAME') mode = 'same';
+    else if (pv.value === 'VALID') mode = 'valid';
+    else ctx.args.invalid('padding', `TensorFlow raises: padding must be "SAME" or "VALID"; got ${repr(pv)}.`);
+  }
+  if (sizes === null || strides === null || rates === null || (pv !== undefined && pv.kind === 'str' && mode === null)) return ctx.finish(null);
+  if (x === null) return unknownInput(ctx);
+  if (x.length !== 4) {
+    ctx.sink.add('rank-mismatch', `extract_patches needs a rank-4 input (batch, rows, cols, depth); got rank ${x.length}: ${shapeRepr(x)}.`);
+    ctx.unknown(`extract_patches cannot take a rank-${x.length} input`);
+    return ctx.finish(null);
+  }
+  if (sizes === undefined || strides === undefined || rates === undefined || mode === null) {
+    ctx.unknown('sizes, strides, rates or padding is not known');
+    return ctx.finish(null);
+  }
+  const out: Shape = [x[0] ?? null];
+  for (const a of [1, 2]) {
+    const ke = effectiveKernel(sizes[a]!, rates[a]!);
+    const n = windowOutput(x[a] ?? null, ke, strides[a]!, mode);
+    if (n !== null && n <= 0) {
+      ctx.sink.add('shape-mismatch', `The ${a === 1 ? 'rows' : 'cols'} axis (${fmt(x[a] ?? null)}) is smaller than the dilated patch size ${fmt(ke)}: no 'VALID' patch fits.`);
+      ctx.unknown('no patch fits');
+      return ctx.finish(null);
+    }
+    out.push(n);
+  }
+  const depth = x[3] ?? null;
+  out.push(depth === null ? null : sizes[1]! * sizes[2]! * depth);
+  ctx.step(`Patches of ${sizes[1]}×${sizes[2]} (rate ${rates[1]}×${rates[2]}, stride ${strides[1]}×${strides[2]}, ${mode.toUpperCase()}); each output cell holds ${sizes[1]}·${sizes[2]}·depth values.`);
+  return ctx.finish(out);
+}
