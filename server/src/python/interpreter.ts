@@ -228,7 +228,8 @@ export class Interpreter {
           else this.assign(s.target, unknown('extended with values the analysis cannot see'), scope);
           return 'normal';
         }
-        this.assign(s.target, binaryOp(s.op, cur, rhs), scope);
+        // `x += skip` in a residual block is tensor arithmetic, as with `x = x + skip`.
+        this.assign(s.target, cur.k === 'tensor' || rhs.k === 'tensor' ? tensorArithmetic(cur, rhs, s.op) : binaryOp(s.op, cur, rhs), scope);
         return 'normal';
       }
       case 'def': {
@@ -512,7 +513,7 @@ export class Interpreter {
       case 'binary': {
         const a = this.eval(e.left, scope);
         const b = this.eval(e.right, scope);
-        if (a.k === 'tensor' || b.k === 'tensor') return tensorArithmetic(a, b);
+        if (a.k === 'tensor' || b.k === 'tensor') return tensorArithmetic(a, b, e.op);
         return binaryOp(e.op, a, b);
       }
       case 'compare': {

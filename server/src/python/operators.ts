@@ -216,7 +216,9 @@ export function broadcastShapes(a: SymbolicShape, b: SymbolicShape): SymbolicSha
 }
 
 /** `x * y`, `tf.multiply(x, y)`, ...: tensors broadcast; a number keeps the tensor's shape. */
-export function tensorArithmetic(a: Val, b: Val): Val {
+export function tensorArithmetic(a: Val, b: Val, op = '*'): Val {
+  // `a @ b` is a matrix product, not an elementwise operation.
+  if (op === '@') return { k: 'tensor', t: { shape: null, why: 'the @ operator is not followed' } };
   if (a.k === 'tensor' && b.k === 'tensor') {
     const sa = a.t.shape;
     const sb = b.t.shape;
