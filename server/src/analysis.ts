@@ -16,8 +16,12 @@ export const MAX_DOCUMENT_CHARS = 8_000_000;
 /** The parser gives up after this long on pathological input. */
 const PARSE_TIMEOUT_MS = 2_000;
 
-/** Documents whose lowering is kept for the next edit (least recently analysed dropped first). */
-const MAX_CACHED_DOCUMENTS = 32;
+/**
+ * Documents whose lowering is kept for the next edit (least recently analysed dropped first).
+ * People type in one or two documents at a time, and a 1,000-line document's lowering holds
+ * about 1.5 MB: keeping it for every open document made most of the server's heap.
+ */
+const MAX_CACHED_DOCUMENTS = 6;
 
 export class Analyzer {
   private readonly loweringCaches = new Map<string, LoweringCache>();
