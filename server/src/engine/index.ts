@@ -95,6 +95,8 @@ function dispatch(ctx: LayerContext, name: string, inputs: (SymbolicShape | null
       return applyImageResize(ctx, 'resize', x);
     case 'CenterCrop':
       return applyImageResize(ctx, 'center_crop', x);
+    case 'RandomCrop':
+      return applyImageResize(ctx, 'resize', x);
     case 'Concatenate':
       return applyConcatenate(ctx, inputs);
     case 'Add':

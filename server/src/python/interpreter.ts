@@ -498,6 +498,12 @@ export class Interpreter {
       case 'subscript': {
         const obj = this.eval(e.obj, scope);
         const index = this.eval(e.index, scope);
+        if (obj.k === 'tensor' && obj.t.values) {
+          // tf.shape(x)[1] is x's static size; a slice stays a shape tensor.
+          const r = indexOp({ k: 'seq', items: obj.t.values, list: false }, index);
+          if (r.k === 'seq') return { k: 'tensor', t: { shape: [r.items.length], values: r.items } };
+          return r;
+        }
         if (obj.k === 'tensor') return { k: 'tensor', t: { shape: null, why: 'a slice of a tensor (not analysed)' } };
         return indexOp(obj, index);
       }

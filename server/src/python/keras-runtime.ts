@@ -109,6 +109,8 @@ export function callKeras(interp: Interpreter, path: string[], args: CallArgs, e
     }
     case 'math':
       return mathCall(sym.name, args);
+    case 'range':
+      return rangeTensor(args);
     default:
       return unknown(`${path.join('.')}(...) is not analysed`);
   }
@@ -123,6 +125,21 @@ function tensorFactory(args: CallArgs, shapeArg: 'shape' | 'first' | 'dims'): Va
   }
   const shape: SymbolicShape = dims.map((d) => (d.k === 'int' ? d.v : null));
   return { k: 'tensor', t: { shape } };
+}
+
+/** `tf.range(start, limit, delta)` (or `range(limit)`): length max(0, ceil((limit - start) / delta)). */
+function rangeTensor(args: CallArgs): Val {
+  const p = args.positional;
+  const kw = (...names: string[]): Val | undefined => names.map((n) => args.keywords.get(n)).find((v) => v !== undefined);
+  let start = p[0] ?? kw('start');
+  let limit = p[1] ?? kw('limit', 'stop');
+  const delta = p[2] ?? kw('delta', 'step') ?? ({ k: 'int', v: 1 } as Val);
+  if (limit === undefined || limit.k === 'none') [start, limit] = [{ k: 'int', v: 0 }, start];
+  if (!start || !limit || !isNumber(start) || !isNumber(limit) || !isNumber(delta) || numberOf(delta) === 0) {
+    return { k: 'tensor', t: { shape: [null], why: 'a range whose bounds the analysis cannot see' } };
+  }
+  const n = Math.max(0, Math.ceil((numberOf(limit) - numberOf(start)) / numberOf(delta)));
+  return { k: 'tensor', t: { shape: [n] } };
 }
 
 function mathCall(name: string, args: CallArgs): Val {

@@ -7,7 +7,7 @@ import type { Expr } from './ast';
 import { iterate } from './builtins';
 import type { CallArgs, Interpreter } from './interpreter';
 import { argReportsOf, calleeNameRange, toTensor } from './layer-calls';
-import { toPyValue, type Tensor, type Val } from './values';
+import { toPyValue, unknown, type Tensor, type Val } from './values';
 
 type CallExpr = Extract<Expr, { t: 'call' }>;
 
@@ -80,6 +80,12 @@ export function applyOpCall(interp: Interpreter, op: string, args: CallArgs, e: 
   if (result.output === null && result.unknownReason) rec.addUnknown(expression, result.unknownReason);
   const origin = rec.origin(op, expression);
   const tensorOf = (shape: Shape | null): Val => ({ k: 'tensor', t: { shape, origin, rankOrigin: origin, why: shape ? undefined : result.unknownReason } });
+  const measured = op === 'tf.shape' ? inputs[0]?.shape : undefined;
+  if (measured && result.output) {
+    // Indexing tf.shape(x) gives x's static sizes, as TensorFlow's shape inference does.
+    const values = measured.map((d): Val => (typeof d === 'number' ? { k: 'int', v: d } : unknown('a size only known when the model runs')));
+    return { k: 'tensor', t: { shape: result.output, origin, rankOrigin: origin, values } };
+  }
   if (result.outputs && result.outputs.length > 1) return { k: 'seq', items: result.outputs.map(tensorOf), list: true };
   return tensorOf(result.output);
 }

@@ -230,6 +230,7 @@ export function tensorArithmetic(a: Val, b: Val, op = '*'): Val {
   }
   const t = a.k === 'tensor' ? a : (b as Extract<Val, { k: 'tensor' }>);
   const other = a.k === 'tensor' ? b : a;
-  if (other.k === 'int' || other.k === 'float' || other.k === 'bool') return { k: 'tensor', t: { ...t.t } };
+  // The shape stays; known element values (tf.shape's) do not survive the arithmetic.
+  if (other.k === 'int' || other.k === 'float' || other.k === 'bool') return { k: 'tensor', t: { ...t.t, values: undefined } };
   return { k: 'tensor', t: { shape: null, why: 'arithmetic with a value the analysis cannot see' } };
 }

@@ -21,6 +21,11 @@ export interface Tensor {
   rankOrigin?: Origin;
   /** Why the shape is unknown, when it is. */
   why?: string;
+  /**
+   * The elements of a 1-D int tensor whose values follow from shapes (`tf.shape(x)`): the
+   * static sizes as ints, the others unknown. TensorFlow's shape inference folds these.
+   */
+  values?: Val[];
 }
 
 /** A layer object: constructed once, applied any number of times. */

@@ -9,7 +9,7 @@ import { centerCropOffsets } from '../dim';
 
 export function applyImageResize(ctx: LayerContext, kind: 'resize' | 'center_crop', input: SymbolicShape | null): LayerResult<SymbolicDim> {
   ctx.args.requireAll(['height', 'width']);
-  const check = (n: number): string | undefined => (n <= 0 ? `${kind === 'resize' ? 'Resizing' : 'CenterCrop'} needs a positive size; got ${n}.` : undefined);
+  const check = (n: number): string | undefined => (n <= 0 ? `${ctx.layer} needs a positive size; got ${n}.` : undefined);
   const h = ctx.args.raw('height') === undefined ? null : ctx.args.int('height', { check });
   const w = ctx.args.raw('width') === undefined ? null : ctx.args.int('width', { check });
   const format = ctx.args.dataFormat(ctx.options.defaultDataFormat);
