@@ -14,21 +14,23 @@ export class Recorder {
   private readonly messagesAt = new Map<string, string[]>();
   private readonly unknowns: UnknownReport[] = [];
   private readonly unknownKeys = new Set<string>();
-  private lineIndex: LineIndex | undefined;
+  /** Shared with the origins, which outlive the recorder in the results (not its bookkeeping). */
+  private readonly lineSource: LineSource;
 
-  constructor(private readonly text: string) {}
+  constructor(text: string) {
+    this.lineSource = new LineSource(text);
+  }
 
   get lines(): LineIndex {
-    this.lineIndex ??= new LineIndex(this.text);
-    return this.lineIndex;
+    return this.lineSource.lines;
   }
 
   lineOf(offset: number): number {
-    return this.lines.positionAt(offset).line + 1;
+    return this.lineSource.lineOf(offset);
   }
 
   origin(className: string, range: SourceRange): Origin {
-    return new LazyOrigin(range, className, this);
+    return new LazyOrigin(range, className, this.lineSource);
   }
 
   /**
@@ -171,6 +173,22 @@ export function formatShape(shape: SymbolicShape | null): string {
 
 export type { LayerResult };
 
+/** The text's line index, made the first time a line number is needed. */
+class LineSource {
+  private index: LineIndex | undefined;
+
+  constructor(private readonly text: string) {}
+
+  get lines(): LineIndex {
+    this.index ??= new LineIndex(this.text);
+    return this.index;
+  }
+
+  lineOf(offset: number): number {
+    return this.lines.positionAt(offset).line + 1;
+  }
+}
+
 /** Most origins are never shown: their label (with its line number) is made when read. */
 class LazyOrigin implements Origin {
   private text: string | undefined;
@@ -178,11 +196,11 @@ class LazyOrigin implements Origin {
   constructor(
     readonly range: SourceRange,
     private readonly className: string,
-    private readonly recorder: Recorder,
+    private readonly source: LineSource,
   ) {}
 
   get label(): string {
-    this.text ??= `${this.className} (line ${this.recorder.lineOf(this.range.start)})`;
+    this.text ??= `${this.className} (line ${this.source.lineOf(this.range.start)})`;
     return this.text;
   }
 }
