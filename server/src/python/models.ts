@@ -9,7 +9,7 @@ import { callInstance } from './classes';
 import { applyLayerCached } from './engine-cache';
 import { argsOf, type CallArgs, type Interpreter } from './interpreter';
 import { applyInputLayer, applyLayerCall, applyLayerToTensor, argReportsOf, calleeNameRange, toTensor } from './layer-calls';
-import { describe, NONE, toPyValue, unknown, type BackboneModel, type LayerObj, type ModelObj, type SequentialItem, type SequentialModel, type Tensor, type Val } from './values';
+import { describe, NONE, toPyValue, unknown, type BackboneModel, type FunctionalModel, type LayerObj, type ModelObj, type SequentialItem, type SequentialModel, type Tensor, type Val } from './values';
 
 type CallExpr = Extract<Expr, { t: 'call' }>;
 
@@ -103,6 +103,8 @@ function applyModel(interp: Interpreter, model: ModelObj, input: Val | undefined
     };
     return rewrap(model.outputs);
   }
+  const cut = given ? applyBackboneCut(interp, model, given, expression, calleeName) : undefined;
+  if (cut) return cut;
   return { k: 'tensor', t: { shape: null, why: 'a functional model applied to inputs of another shape (not followed)' } };
 }
 
@@ -134,8 +136,10 @@ function flattenTensors(v: Val): Tensor[] | undefined {
   if (!items) return undefined;
   const out: Tensor[] = [];
   for (const i of items) {
-    if (i.k !== 'tensor') return undefined;
-    out.push(i.t);
+    // Keras flattens nested structures: Model(inputs=[base.inputs], ...) has one input.
+    const inner = i.k === 'tensor' ? [i.t] : i.k === 'seq' ? flattenTensors(i) : undefined;
+    if (!inner) return undefined;
+    out.push(...inner);
   }
   return out;
 }
@@ -188,7 +192,62 @@ export function makeBackbone(interp: Interpreter, name: string, args: CallArgs, 
     input: inputTensor ?? { shape: built.input, origin },
     output: { shape: built.result.output, origin, rankOrigin: origin, why: built.result.unknownReason },
   };
+  if (!inputTensor) model.input.tap = { model, layer: TAP_INPUT };
+  model.output.tap = { model, layer: TAP_OUTPUT };
   return { k: 'model', model };
+}
+
+// Tap names for a backbone's own input and final output (layer names never start with '<').
+const TAP_INPUT = '<input>';
+const TAP_OUTPUT = '<output>';
+
+/**
+ * A functional model cut from one backbone (its input to some of its layers' outputs), applied
+ * to an input of another size: the backbone is rebuilt for that input and the same layers read
+ * off. Undefined when the model is not such a cut.
+ */
+function applyBackboneCut(interp: Interpreter, model: FunctionalModel, given: Tensor[], expression: SourceRange, calleeName: SourceRange): Val | undefined {
+  const declared = flattenTensors(model.inputs);
+  const base = declared?.length === 1 && declared[0].tap?.layer === TAP_INPUT ? declared[0].tap.model : undefined;
+  if (!base || given.length !== 1) return undefined;
+  const taps: string[] = [];
+  const collect = (v: Val): boolean => {
+    if (v.k === 'tensor') {
+      if (v.t.tap?.model !== base || v.t.tap.layer === TAP_INPUT) return false;
+      taps.push(v.t.tap.layer);
+      return true;
+    }
+    return v.k === 'seq' && v.items.every(collect);
+  };
+  if (!collect(model.outputs)) return undefined;
+  const built = applyBackbone(base.name, base.args, undefined, interp.keras.options, numeric(given[0].shape));
+  const shapes = taps.map((t) => (t === TAP_OUTPUT ? built.result.output : (built.namedOutputs[t] ?? null)));
+  interp.recorder.addLayer(
+    {
+      className: base.name,
+      construct: expression,
+      name: calleeName,
+      args: [],
+      application: 'functional',
+      expression,
+      hintAt: expression.end,
+      inputs: [given[0].shape],
+      result: { ...built.result, output: shapes[0] ?? null, ...(shapes.length > 1 ? { outputs: shapes } : {}) },
+      applicationIndex: 0,
+    },
+    given,
+  );
+  const origin = interp.recorder.origin(base.name, expression);
+  let i = 0;
+  const rebuild = (v: Val): Val => {
+    if (v.k === 'tensor') {
+      const shape = shapes[i++] ?? null;
+      return { k: 'tensor', t: { shape, origin, rankOrigin: origin, why: shape ? undefined : built.result.unknownReason } };
+    }
+    if (v.k === 'seq') return { k: 'seq', items: v.items.map(rebuild), list: v.list };
+    return v;
+  };
+  return rebuild(model.outputs);
 }
 
 /** `base(x, training=False)`: the backbone on a new input. */
@@ -282,7 +341,7 @@ function getLayer(interp: Interpreter, model: ModelObj, args: CallArgs): Val {
       layerName: nameVal.v,
       applications: 0,
       wrapped: true,
-      lastOutput: { shape: model.built.namedOutputs[nameVal.v], origin: model.output.origin, rankOrigin: model.output.origin },
+      lastOutput: { shape: model.built.namedOutputs[nameVal.v], origin: model.output.origin, rankOrigin: model.output.origin, tap: { model, layer: nameVal.v } },
     };
     return { k: 'layer', layer };
   }

@@ -26,6 +26,12 @@ export interface Tensor {
    * static sizes as ints, the others unknown. TensorFlow's shape inference folds these.
    */
   values?: Val[];
+  /**
+   * A keras.applications model's input, final output, or named layer's output: a functional
+   * model cut from the backbone (`Model(base.input, base.get_layer(n).output)`) can then be
+   * rebuilt for another input size, as Keras reruns the graph.
+   */
+  tap?: { model: BackboneModel; layer: string };
 }
 
 /** A layer object: constructed once, applied any number of times. */

@@ -658,3 +658,59 @@ export function extractPatches(ctx: OpContext): LayerResult {
   ctx.step(`Patches of ${sizes[1]}×${sizes[2]} (rate ${rates[1]}×${rates[2]}, stride ${strides[1]}×${strides[2]}, ${mode.toUpperCase()}); each output cell holds ${sizes[1]}·${sizes[2]}·depth values.`);
   return ctx.finish(out);
 }
+
+/** An int or a pair of ints (keras.ops.image.extract_patches' size/strides/dilation_rate). */
+function pairOf(ctx: OpContext, name: string): [number, number] | null | undefined {
+  const v = ctx.raw(name);
+  if (v === undefined || v.kind === 'none') return undefined;
+  if (v.kind === 'unknown') return null;
+  if (isIntLike(v)) return [intValue(v), intValue(v)];
+  if (v.kind === 'seq' && v.items.length === 2 && v.items.every(isIntLike)) return [intValue(v.items[0]!), intValue(v.items[1]!)];
+  if (v.kind === 'seq' && v.items.some((i) => i.kind === 'unknown')) return null;
+  ctx.args.invalid(name, `${name}=${repr(v)} must be an int or a tuple of 2 ints.`);
+  return null;
+}
+
+/** keras.ops.image.extract_patches: strides default to the patch size, padding 'valid'. */
+export function kerasExtractPatches(ctx: OpContext): LayerResult {
+  ctx.requireParams();
+  const x = main(ctx, 'images');
+  const size = pairOf(ctx, 'size');
+  const strides = pairOf(ctx, 'strides') ?? size;
+  const rates = pairOf(ctx, 'dilation_rate') ?? [1, 1];
+  const pv = ctx.raw('padding');
+  const padding = pv === undefined || pv.kind === 'none' ? 'valid' : pv.kind === 'str' ? pv.value.toLowerCase() : null;
+  const fv = ctx.raw('data_format');
+  const format = fv === undefined || fv.kind === 'none' ? ctx.options.defaultDataFormat : fv.kind === 'str' ? fv.value : null;
+  if (padding !== null && padding !== 'valid' && padding !== 'same') {
+    ctx.args.invalid('padding', `padding=${repr(pv!)} must be 'valid' or 'same'.`);
+    return ctx.finish(null);
+  }
+  if (x === null) return unknownInput(ctx);
+  if (size === null || strides === null || rates === null || size === undefined || strides === undefined || padding === null || (format !== 'channels_last' && format !== 'channels_first')) {
+    ctx.unknown('size, strides, dilation_rate, padding or data_format is not known');
+    return ctx.finish(null);
+  }
+  if (x.length !== 4 && x.length !== 3) {
+    ctx.sink.add('rank-mismatch', `extract_patches needs a rank-4 input (batch, height, width, channels) or one rank-3 image; got rank ${x.length}: ${shapeRepr(x)}.`);
+    ctx.unknown(`extract_patches cannot take a rank-${x.length} input`);
+    return ctx.finish(null);
+  }
+  const first = (x.length === 4 ? 1 : 0) + (format === 'channels_first' ? 1 : 0);
+  const cA = format === 'channels_first' ? first - 1 : first + 2;
+  const out: Shape = [...x];
+  for (const [i, a] of [first, first + 1].entries()) {
+    const ke = effectiveKernel(size[i]!, rates[i]!);
+    const n = windowOutput(x[a] ?? null, ke, strides[i]!, padding);
+    if (n !== null && n <= 0) {
+      ctx.sink.add('shape-mismatch', `The ${i === 0 ? 'height' : 'width'} (${fmt(x[a] ?? null)}) is smaller than the patch size ${fmt(ke)}: no 'valid' patch fits.`);
+      ctx.unknown('no patch fits');
+      return ctx.finish(null);
+    }
+    out[a] = n;
+  }
+  const C = x[cA] ?? null;
+  out[cA] = C === null ? null : size[0] * size[1] * C;
+  ctx.step(`Patches of ${size[0]}×${size[1]} (stride ${strides[0]}×${strides[1]}, ${padding}); each holds ${size[0]}·${size[1]}·channels values.`);
+  return ctx.finish(out);
+}

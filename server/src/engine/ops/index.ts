@@ -8,7 +8,7 @@ import type { EngineOptions, LayerResult, PyValue } from '../types';
 import { t, ts, v, type OpCallInput, type OpInfo, type OpParam, type TensorArg } from './registry';
 import { opContext, type OpContext } from './common';
 import { kerasConv, kerasConvTranspose, kerasPool, tfConv, tfConvTranspose, tfPool } from './spatial';
-import { concat, depthSpace, expandDims, extractPatches, flatten, pad, reshape, shapeOf, split, squeeze, stack, transpose } from './array';
+import { concat, depthSpace, expandDims, extractPatches, kerasExtractPatches, flatten, pad, reshape, shapeOf, split, squeeze, stack, transpose } from './array';
 import { imageResize, matmul, reduce } from './math';
 
 type Impl = (ctx: OpContext) => LayerResult;
@@ -110,6 +110,12 @@ const OPS: OpInfo[] = [
   op('tf.nn.depth_to_space', [t('input'), v('block_size', true), v('data_format'), NAME], 'Sub-pixel upsampling: height and width ×block_size, channels ÷block_size².', (c) => depthSpace(c, true), ['tf.depth_to_space']),
   op('tf.nn.space_to_depth', [t('input'), v('block_size', true), v('data_format'), NAME], 'Blocks into channels: height and width ÷block_size, channels ×block_size².', (c) => depthSpace(c, false), ['tf.space_to_depth']),
   op('tf.image.extract_patches', [t('images'), v('sizes', true), v('strides', true), v('rates', true), v('padding', true), NAME], 'Sliding patches: rows and cols follow the conv window rule, depth ×rows·cols of the patch.', extractPatches, ['tf.compat.v1.extract_image_patches', 'tf.image.extract_image_patches']),
+  op(
+    'keras.ops.image.extract_patches',
+    [t('images'), v('size', true), v('strides'), v('dilation_rate'), v('padding'), v('data_format')],
+    'Patches of size×size: height and width follow the window rule (strides default to size, padding valid), channels ×size².',
+    kerasExtractPatches,
+  ),
   op('tf.shape', [t('input'), v('out_type'), NAME], 'The dynamic shape as a 1-D int tensor of length rank.', shapeOf),
   // math
   op(
