@@ -1,8 +1,11 @@
 // A worker thread of `shapewise check`: one Analyzer, files in, FileReports out (plain data,
-// structured-cloned back to the main thread). Bundled to dist/check-worker.js.
+// structured-cloned back to the main thread). Only the JSON report shows layers, and the worker
+// writes that part itself: a file's layers never cross threads. Bundled to dist/check-worker.js.
 import { parentPort } from 'node:worker_threads';
 import { Analyzer } from './analysis';
 import { checkFile } from './cli/check-file';
+import { formatJsonFile } from './cli/reporters/json';
+import type { FileReport } from './cli/types';
 import type { WorkerRequest, WorkerResponse } from './cli/parallel';
 
 const port = parentPort;
@@ -11,7 +14,8 @@ if (port) {
   port.on('message', (req: WorkerRequest) => {
     analyzer.then(
       (a) => {
-        const report = checkFile(req.absolute, a, req.config, req.display);
+        const full = checkFile(req.absolute, a, req.config, req.display);
+        const report: FileReport = { ...full, layers: [], json: req.format === 'json' ? formatJsonFile(full) : undefined };
         port.postMessage({ id: req.id, report } satisfies WorkerResponse);
       },
       (e: unknown) => {

@@ -46,3 +46,22 @@ it('checks a folder on worker threads with the same output and exit status as in
   expect(viaWorkers.status).toBe(2); // the broken notebook
   expect(inProcessStatus).toBe(2);
 });
+
+it('gives the same text and SARIF reports on worker threads as in-process (workers send no layers for them)', async () => {
+  for (const format of ['text', 'sarif']) {
+    const viaWorkers = spawnSync(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), 'check', '.', '--format', format], {
+      cwd: work,
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    let inProcessOut = '';
+    await main(['check', '.', '--format', format], {
+      cwd: work,
+      stdout: (s) => (inProcessOut += s),
+      stderr: () => undefined,
+      createAnalyzer: () => Analyzer.create(),
+    });
+    expect(viaWorkers.stdout.length).toBeGreaterThan(100);
+    expect(viaWorkers.stdout).toBe(inProcessOut);
+  }
+});

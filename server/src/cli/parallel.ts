@@ -3,13 +3,15 @@
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { AnalysisConfig } from '../config';
-import type { FileReport } from './types';
+import type { FileReport, OutputFormat } from './types';
 
 export interface WorkerRequest {
   id: number;
   absolute: string;
   display: string;
   config: AnalysisConfig;
+  /** The report's format: the worker writes a file's JSON itself and keeps its layers. */
+  format: OutputFormat;
 }
 
 export interface WorkerResponse {
@@ -30,6 +32,7 @@ export function checkInWorkers(
   script: string,
   files: readonly { absolute: string; display: string }[],
   config: AnalysisConfig,
+  format: OutputFormat,
 ): Promise<FileReport[]> {
   return new Promise((resolve, reject) => {
     const reports: FileReport[] = new Array(files.length);
@@ -43,7 +46,7 @@ export function checkInWorkers(
     const feed = (w: Worker): void => {
       if (next >= files.length) return;
       const id = next++;
-      w.postMessage({ id, absolute: files[id].absolute, display: files[id].display, config } satisfies WorkerRequest);
+      w.postMessage({ id, absolute: files[id].absolute, display: files[id].display, config, format } satisfies WorkerRequest);
     };
     const n = workerCount(files.length);
     for (let i = 0; i < n; i++) {

@@ -52,7 +52,7 @@ export async function runCheck(options: CheckOptions, env: CliEnv): Promise<numb
   }));
   try {
     if (env.workerScript && collected.files.length >= MIN_FILES_FOR_WORKERS) {
-      reports.push(...(await checkInWorkers(env.workerScript, collected.files, config)));
+      reports.push(...(await checkInWorkers(env.workerScript, collected.files, config, options.format)));
     } else {
       for (const f of collected.files) reports.push(checkFile(f.absolute, analyzer, config, f.display));
     }

@@ -70,6 +70,11 @@ export interface FileReport {
   notAnalysed?: string;
   /** Set when the analysis stopped part-way (its work bound); the results so far are kept. */
   stoppedEarly?: string;
+  /**
+   * From a worker thread: the file's JSON object already written (formatJsonFile), its `layers`
+   * then left empty; only the JSON report shows layers.
+   */
+  json?: string;
 }
 
 export interface CheckOptions {

@@ -10,9 +10,14 @@ type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string
 const INLINE_OBJECT_DEPTH = 5;
 
 export function stringifyJson(value: unknown): string {
+  return stringifyJsonAt(value, '', 0) + '\n';
+}
+
+/** `value` laid out as it would be inside a document, at this indentation and depth. */
+export function stringifyJsonAt(value: unknown, indent: string, depth: number): string {
   const out = { s: '' };
-  write(value as JsonValue, '', 0, out);
-  return out.s + '\n';
+  write(value as JsonValue, indent, depth, out);
+  return out.s;
 }
 
 function isPrimitive(v: unknown): v is null | boolean | number | string {
