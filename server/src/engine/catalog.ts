@@ -207,6 +207,8 @@ const LAYERS: LayerInfo[] = [
   single('LayerNormalization', ['axis', 'epsilon', 'center', 'scale', 'rms_scaling', ...NORM_TAIL]),
   single('GroupNormalization', ['groups', 'axis', 'epsilon', 'center', 'scale', ...NORM_TAIL]),
   single('UnitNormalization', ['axis']),
+  // tensorflow_addons' instance norm (GroupNormalization with one group per channel); keyword-only.
+  single('InstanceNormalization', []),
   single('RMSNormalization', ['axis', 'epsilon']),
   single('Dropout', DROPOUT),
   single('SpatialDropout1D', ['rate', 'seed', 'name', 'dtype']),

@@ -28,7 +28,7 @@ export type KerasSymbol =
   | { kind: 'other' };
 
 /** Roots of module paths we give meaning to. */
-export const KNOWN_ROOTS = new Set(['keras', 'tensorflow', 'tf_keras', 'numpy', 'math']);
+export const KNOWN_ROOTS = new Set(['keras', 'tensorflow', 'tf_keras', 'numpy', 'math', 'tensorflow_addons']);
 
 /** Rewrites aliases of the Keras package to a path starting with 'keras'. */
 export function normaliseModulePath(path: readonly string[]): string[] {
@@ -141,6 +141,10 @@ function resolveUncached(rawPath: readonly string[]): KerasSymbol {
     if (name === (path[0] === 'tensorflow' ? 'range' : 'arange')) return { kind: 'range' };
     if (path.length === 1) return { kind: 'module' };
     return { kind: 'other' };
+  }
+  // tensorflow_addons' normalisation layers, common in TF 2 era examples (CycleGAN).
+  if (path[0] === 'tensorflow_addons' && path[1] === 'layers' && path.length === 3 && (last === 'InstanceNormalization' || last === 'GroupNormalization')) {
+    return { kind: 'layer', className: last };
   }
   if (path[0] === 'math') {
     if (path.length === 1) return { kind: 'module' };
