@@ -17,7 +17,7 @@ import { callInstance, defineClass, instantiate } from './classes';
 import { declaredIn, parseDirectives, type Directive } from './directives';
 import { InputSizes } from './size-constraints';
 import { mergeVals, NONE, truthy, unknown, type FuncVal, type Instance, type Tensor, type Val } from './values';
-import { canonicalLayerName } from '../engine/index';
+import { canonicalLayerName, functionalMergeName } from '../engine/index';
 
 type Signal = 'normal' | 'return' | 'break' | 'continue';
 
@@ -43,7 +43,7 @@ export function argsOf(positional: Val[]): CallArgs {
 const BUILTIN_NAMES = new Set([
   'range', 'len', 'int', 'float', 'str', 'bool', 'tuple', 'list', 'dict', 'min', 'max', 'abs', 'round',
   'sum', 'reversed', 'enumerate', 'zip', 'print', 'isinstance', 'sorted', 'divmod', 'pow', 'any', 'all',
-  'map', 'type', 'hasattr', 'getattr', 'super', 'iter', 'next', 'set', 'format', 'repr', 'id', 'vars',
+  'map', 'type', 'hasattr', 'getattr', 'setattr', 'super', 'iter', 'next', 'set', 'format', 'repr', 'id', 'vars',
 ]);
 
 export class Interpreter {
@@ -575,7 +575,8 @@ export class Interpreter {
     const v = scope.lookup(name);
     if (v !== undefined) return v;
     if (BUILTIN_NAMES.has(name)) return builtinNamespace(name);
-    if (this.bareLayerNames && (canonicalLayerName(name) || name === 'Input' || name === 'Sequential' || name === 'Model')) {
+    // A star import of keras.layers also brings the functional merges (concatenate, add, ...).
+    if (this.bareLayerNames && (canonicalLayerName(name) || functionalMergeName(name) || name === 'Input' || name === 'Sequential' || name === 'Model')) {
       return { k: 'ns', path: ['keras', 'layers', name] };
     }
     return unknown(`'${name}' is not defined in this file`);

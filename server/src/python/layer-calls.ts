@@ -65,7 +65,7 @@ export function constructLayer(interp: Interpreter, className: string, args: Cal
     args: engineArgs,
     argReports: argReportsOf(args, signature),
     nested: Object.keys(nested).length > 0 ? nested : undefined,
-    inputShapeHint: inputShapeHint(args),
+    inputShapeHint: inputShapeHint(args, signature),
     construct: e.span,
     name: calleeNameRange(e),
     layerName: nameVal?.k === 'str' ? nameVal.v : undefined,
@@ -77,7 +77,7 @@ export function constructLayer(interp: Interpreter, className: string, args: Cal
 }
 
 /** `input_shape=` / `batch_input_shape=` / `input_dim=` on a Sequential's first layer. */
-function inputShapeHint(args: CallArgs): SymbolicShape | null | undefined {
+function inputShapeHint(args: CallArgs, signature: readonly string[]): SymbolicShape | null | undefined {
   const dimsOf = (v: Val): SymbolicShape | null => {
     const items = iterate(v);
     return items ? items.map((d) => (d.k === 'int' ? d.v : null)) : null;
@@ -91,7 +91,8 @@ function inputShapeHint(args: CallArgs): SymbolicShape | null | undefined {
   }
   const batchShape = args.keywords.get('batch_input_shape') ?? args.keywords.get('batch_shape');
   if (batchShape) return dimsOf(batchShape);
-  const inputDim = args.keywords.get('input_dim');
+  // Embedding's own `input_dim` is the vocabulary size, not the legacy input-shape keyword.
+  const inputDim = signature.includes('input_dim') ? undefined : args.keywords.get('input_dim');
   if (inputDim) return [batchDim, inputDim.k === 'int' ? inputDim.v : null];
   return undefined;
 }
