@@ -138,9 +138,11 @@ export function windowFindings(w: WindowInput<SymbolicDim>, r: WindowResult<Symb
       if (L % s === 0) {
         divisible.push(`${name} ${L} → ${o} (${L} / ${s})`);
       } else {
-        uneven.push(
-          `${name} ${L} → ceil(${L} / ${s}) = ${o} (TensorFlow pads ${fmt(r.before[i] ?? null)} before and ${fmt(r.after[i] ?? null)} after)`,
-        );
+        const b = r.before[i] ?? null;
+        const a = r.after[i] ?? null;
+        // The pads need the kernel size; when it is unknown (a tf.nn kernel tensor), say nothing of them.
+        const pads = b === null || a === null ? '' : ` (TensorFlow pads ${fmt(b)} before and ${fmt(a)} after)`;
+        uneven.push(`${name} ${L} → ceil(${L} / ${s}) = ${o}${pads}`);
         unevenUp.push(`${name} ${s}·${o} = ${s * o} ≠ ${L}`);
       }
     });

@@ -3,7 +3,7 @@
 import type { Expr } from './ast';
 import type { CallArgs, Interpreter } from './interpreter';
 import { callKerasMethod } from './classes';
-import { callLayerMethod, shapeTuple } from './keras-runtime';
+import { attributeOf, callLayerMethod, shapeTuple } from './keras-runtime';
 import { callModelMethod } from './models';
 import { compareOp } from './operators';
 import { isNumber, NONE, numberOf, truthy, unknown, type Val } from './values';
@@ -194,6 +194,24 @@ export function callBuiltin(interp: Interpreter, name: string, args: CallArgs): 
     }
     case 'print':
       return NONE;
+    // Layers kept under computed names: setattr(self, f"conv{i}", ...) then getattr(self, ...).
+    case 'setattr': {
+      const [obj, key, value] = a;
+      if (obj?.k === 'instance' && key?.k === 'str' && value) obj.obj.attrs.set(key.v, value);
+      else if (obj?.k === 'class' && key?.k === 'str' && value) obj.cls.attrs.set(key.v, value);
+      return NONE;
+    }
+    case 'getattr': {
+      const [obj, key, fallback] = a;
+      if (!obj || key?.k !== 'str') return unknown('getattr() with a name the analysis cannot see');
+      const v = attributeOf(obj, key.v);
+      return v.k === 'unknown' && fallback ? fallback : v;
+    }
+    case 'hasattr': {
+      const [obj, key] = a;
+      if (obj?.k === 'instance' && key?.k === 'str' && obj.obj.attrs.has(key.v)) return { k: 'bool', v: true };
+      return unknown('hasattr()');
+    }
     default:
       return unknown(`${name}() is not followed`);
   }

@@ -4,6 +4,7 @@ import type { SourceRange } from '../analysis-types';
 import type { Shape } from '../engine/types';
 import type { Expr, Stmt } from './ast';
 import type { CallArgs, Interpreter } from './interpreter';
+import { iterate } from './builtins';
 import { resolveSymbol } from './keras-names';
 import type { Scope } from './scope';
 import { NONE, unknown, type ClassVal, type FuncVal, type Instance, type Tensor, type Val } from './values';
@@ -127,6 +128,16 @@ export function callKerasMethod(interp: Interpreter, obj: Instance, name: string
     const dims = shapeVal?.k === 'seq' ? shapeVal.items.map((d) => (d.k === 'int' ? d.v : null)) : null;
     buildInstance(interp, obj, dims, e.span);
     return NONE;
+  }
+  if (name === 'add_weight' || name === 'add_variable') {
+    // A weight is a tensor of the declared shape (kernels for tf.nn.conv2d in call()). Keras 3
+    // takes shape first; Keras 2 took name first.
+    const a = args.positional;
+    const shapeVal = args.keywords.get('shape') ?? (a[0]?.k === 'str' ? a[1] : a[0]);
+    if (!shapeVal || shapeVal.k === 'none') return { k: 'tensor', t: { shape: [] } };
+    const dims = iterate(shapeVal);
+    if (!dims) return { k: 'tensor', t: { shape: null, why: 'a weight whose shape the analysis cannot see' } };
+    return { k: 'tensor', t: { shape: dims.map((d) => (d.k === 'int' ? d.v : null)) } };
   }
   if (['summary', 'compile', 'fit', 'evaluate', 'save', 'save_weights', 'load_weights', 'train_on_batch'].includes(name)) return NONE;
   return unknown(`${obj.cls.name}.${name}() is not followed`);

@@ -71,6 +71,10 @@ export function constructLayer(interp: Interpreter, className: string, args: Cal
     layerName: nameVal?.k === 'str' ? nameVal.v : undefined,
     applications: 0,
   };
+  if (className === 'Lambda') {
+    const fn = args.positional[0] ?? args.keywords.get('function');
+    if (fn) layer.lambda = { fn, arguments: args.positional[3] ?? args.keywords.get('arguments') };
+  }
   interp.keras.constructed.add(layer);
   if (layer.layerName) interp.keras.namedLayers.set(layer.layerName, layer);
   return layer;
@@ -141,12 +145,12 @@ export function applyLayerCall(interp: Interpreter, layer: LayerObj, args: CallA
     if (sig.tensors.includes(name) || name === 'inputs' || v.k === 'tensor') continue;
     callArgs[name] = toPyValue(v);
   }
-  return record(interp, layer, inputs, expression, application, Object.keys(callArgs).length > 0 ? callArgs : undefined);
+  return record(interp, layer, inputs, expression, application, Object.keys(callArgs).length > 0 ? callArgs : undefined, bound.get(firstTensor));
 }
 
 /** A Sequential entry: the layer on the previous entry's output. */
 export function applyLayerToTensor(interp: Interpreter, layer: LayerObj, input: Tensor, expression: SourceRange, application: ApplicationKind): Tensor {
-  const out = record(interp, layer, [input], expression, application);
+  const out = record(interp, layer, [input], expression, application, undefined, { k: 'tensor', t: input });
   return out.k === 'tensor' ? out.t : firstTensor(out);
 }
 
@@ -170,6 +174,22 @@ function withoutShapeOnError(result: LayerResult<SymbolicDim>): LayerResult<Symb
   return { ...result, output: null, outputs: undefined, unknownReason: `Keras raises an error at this layer (${fatal.code})` };
 }
 
+/**
+ * A Lambda's output shape when its function is Python code the analysis can run: the function
+ * applied to the input (with `arguments=` as keywords), as Keras traces it on a symbolic tensor.
+ */
+function traceLambda(interp: Interpreter, layer: LayerObj, input: Val | undefined): SymbolicShape | undefined {
+  const fn = layer.lambda?.fn;
+  if (!fn || !input || (fn.k !== 'func' && fn.k !== 'bound')) return undefined;
+  const declared = layer.args.output_shape;
+  if (declared !== undefined && declared.kind !== 'none') return undefined;
+  const extra = layer.lambda?.arguments;
+  const keywords = new Map<string, Val>(extra?.k === 'dict' ? extra.entries : []);
+  const args: CallArgs = { positional: [input], keywords, keywordArgs: new Map(), syntax: [] };
+  const out = fn.k === 'func' ? interp.callFunction(fn.fn, args) : interp.callFunction(fn.fn, { ...args, positional: [fn.self, input] });
+  return out.k === 'tensor' && out.t.shape ? out.t.shape : undefined;
+}
+
 /** One application through the engine, reported; returns the output tensor (or a tuple of them). */
 export function record(
   interp: Interpreter,
@@ -178,11 +198,21 @@ export function record(
   expression: SourceRange,
   application: ApplicationKind,
   callArgs?: Record<string, PyValue>,
+  lambdaInput?: Val,
 ): Val {
   interp.budget.tick(10);
   const shapes = inputs.map((t) => t.shape);
   const call: LayerCall = callArgs ? { className: layer.className, args: layer.args, callArgs } : { className: layer.className, args: layer.args };
   let result = withoutShapeOnError(applyLayerCached(call, shapes, interp.keras.options));
+  const traced = result.output === null && !result.findings.length ? traceLambda(interp, layer, lambdaInput) : undefined;
+  if (traced) {
+    result = {
+      ...result,
+      output: traced,
+      unknownReason: undefined,
+      steps: ['Lambda without output_shape: Keras traces the function on the input; tracing it here gives this shape.'],
+    };
+  }
   if (application === 'input' && result.output) result = interp.symbolizeInput(result, expression);
   const rec = interp.recorder;
   const index = rec.addLayer(

@@ -53,6 +53,8 @@ export interface LayerObj {
   applications: number;
   /** The output of the latest application (`layer.output`). */
   lastOutput?: Tensor;
+  /** Lambda's Python function and `arguments=`: traced on the input, as Keras infers the output. */
+  lambda?: { fn: Val; arguments?: Val };
 }
 
 /** One entry of a Sequential: a layer, a nested model, or something the analysis cannot see. */
