@@ -16,6 +16,8 @@ export type KerasSymbol =
   | { kind: 'math'; name: string }
   /** tf.range / keras.ops.arange / numpy.arange: a 1-D tensor of a computable length. */
   | { kind: 'range' }
+  /** tf.Variable(initial_value) / keras.Variable(initializer, shape=...): a tensor of that shape. */
+  | { kind: 'variable' }
   /** A function that keeps its first argument's shape (activations, elementwise math). */
   | { kind: 'elementwise' }
   /** tf.multiply, keras.ops.add, ...: two operands, broadcast like Python's operators. */
@@ -113,6 +115,7 @@ function resolveUncached(rawPath: readonly string[]): KerasSymbol {
     if (last === 'shape' && (path.includes('ops') || path.includes('backend'))) return { kind: 'dynamic-shape' };
     if (last === 'set_image_data_format') return { kind: 'set-data-format' };
     if (last === 'arange' && path.includes('ops')) return { kind: 'range' };
+    if (last === 'Variable' && (path.length === 2 || path.includes('backend'))) return { kind: 'variable' };
     if ((path.includes('activations') || path.includes('ops') || path.includes('backend')) && ELEMENTWISE.has(last)) return { kind: 'elementwise' };
     const bin = BINARY.get(last);
     if (bin && (path.includes('ops') || path.includes('backend'))) return { kind: 'binary', op: bin };
@@ -139,6 +142,7 @@ function resolveUncached(rawPath: readonly string[]): KerasSymbol {
     if (['random.random', 'random.random_sample'].includes(name) && path[0] === 'numpy') return { kind: 'tensor-factory', shapeArg: 'first' };
     if (['prod', 'ceil', 'floor', 'sqrt', 'maximum', 'minimum'].includes(name)) return { kind: 'math', name };
     if (name === (path[0] === 'tensorflow' ? 'range' : 'arange')) return { kind: 'range' };
+    if (path[0] === 'tensorflow' && name === 'Variable') return { kind: 'variable' };
     if (path.length === 1) return { kind: 'module' };
     return { kind: 'other' };
   }

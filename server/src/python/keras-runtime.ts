@@ -94,6 +94,14 @@ export function callKeras(interp: Interpreter, path: string[], args: CallArgs, e
     }
     case 'tensor-factory':
       return tensorFactory(args, sym.shapeArg);
+    case 'variable': {
+      // A variable has the shape of its initial value, or the `shape=` it is given.
+      const init = args.positional[0] ?? args.keywords.get('initial_value') ?? args.keywords.get('initializer');
+      if (init?.k === 'tensor') return { k: 'tensor', t: { shape: init.t.shape, why: init.t.why } };
+      const shape = args.keywords.get('shape') ?? args.positional[1];
+      if (shape && iterate(shape)) return tensorFactory({ ...args, positional: [shape] }, 'first');
+      return { k: 'tensor', t: { shape: null, why: 'a variable whose initial value the analysis cannot see' } };
+    }
     case 'elementwise': {
       const x = args.positional[0] ?? args.keywords.get('x') ?? args.keywords.get('features');
       if (x?.k === 'tensor') return { k: 'tensor', t: { ...x.t } };

@@ -55,11 +55,25 @@ function seqAdd(interp: Interpreter, seq: SequentialModel, v: Val, expression: S
       ? interp.symbolizeShape(v.layer.inputShapeHint, expression)
       : { shape: null, why: 'input_shape the analysis cannot see' };
   }
+  // Keras builds a Sequential whose first entry is a model with an input (a backbone, a
+  // functional or built Sequential model) on that model's input shape.
+  if (empty && v.k === 'model') {
+    const input = modelInput(v.model);
+    if (input) seq.input = seq.output = { shape: input.shape, origin: input.origin, rankOrigin: input.rankOrigin };
+  }
   const entry: SequentialItem = { item: v, expression, via };
   if (seq.output) {
     seq.output = applyItem(interp, entry, seq.output);
     seq.items.push(entry);
   } else seq.pending.push(entry);
+}
+
+/** The single input tensor of a model that has one (undefined for an unbuilt Sequential). */
+function modelInput(model: ModelObj): Tensor | undefined {
+  if (model.kind === 'backbone') return model.input.shape ? model.input : undefined;
+  if (model.kind === 'sequential') return model.input?.shape ? model.input : undefined;
+  const inputs = flattenTensors(model.inputs);
+  return inputs && inputs.length === 1 && inputs[0].shape ? inputs[0] : undefined;
 }
 
 function applyItem(interp: Interpreter, entry: SequentialItem, input: Tensor): Tensor {
