@@ -115,6 +115,7 @@ function resolveUncached(rawPath: readonly string[]): KerasSymbol {
     if (last === 'shape' && (path.includes('ops') || path.includes('backend'))) return { kind: 'dynamic-shape' };
     if (last === 'set_image_data_format') return { kind: 'set-data-format' };
     if (last === 'arange' && path.includes('ops')) return { kind: 'range' };
+    if ((last === 'zeros' || last === 'ones' || last === 'empty' || last === 'full') && path.includes('ops')) return { kind: 'tensor-factory', shapeArg: 'first' };
     if (last === 'Variable' && (path.length === 2 || path.includes('backend'))) return { kind: 'variable' };
     if ((path.includes('activations') || path.includes('ops') || path.includes('backend')) && ELEMENTWISE.has(last)) return { kind: 'elementwise' };
     const bin = BINARY.get(last);

@@ -7,6 +7,7 @@ import type { Expr } from './ast';
 import { iterate } from './builtins';
 import { applyLayerCached } from './engine-cache';
 import type { CallArgs, Interpreter } from './interpreter';
+import { applyModelLike } from './models';
 import { describe, toPyValue, type LayerObj, type Tensor, type Val } from './values';
 
 type CallExpr = Extract<Expr, { t: 'call' }>;
@@ -71,6 +72,10 @@ export function constructLayer(interp: Interpreter, className: string, args: Cal
     layerName: nameVal?.k === 'str' ? nameVal.v : undefined,
     applications: 0,
   };
+  if (className === 'TimeDistributed') {
+    const inner = args.positional[0] ?? args.keywords.get('layer');
+    if (inner && (inner.k === 'model' || inner.k === 'instance')) layer.wrappedModel = inner;
+  }
   if (className === 'Lambda') {
     const fn = args.positional[0] ?? args.keywords.get('function');
     if (fn) layer.lambda = { fn, arguments: args.positional[3] ?? args.keywords.get('arguments') };
@@ -190,6 +195,17 @@ function traceLambda(interp: Interpreter, layer: LayerObj, input: Val | undefine
   return out.k === 'tensor' && out.t.shape ? out.t.shape : undefined;
 }
 
+/**
+ * TimeDistributed(model): Keras runs the model on (batch, *step_shape) and puts the time axis
+ * back after the batch axis.
+ */
+function timeDistributedModel(interp: Interpreter, layer: LayerObj, inputs: Tensor[], expression: SourceRange): SymbolicShape | undefined {
+  const x = inputs[0]?.shape;
+  if (!layer.wrappedModel || inputs.length !== 1 || !x || x.length < 3) return undefined;
+  const step = applyModelLike(interp, layer.wrappedModel, { shape: [x[0] ?? null, ...x.slice(2)] }, expression);
+  return step.shape && step.shape.length >= 1 ? [step.shape[0] ?? null, x[1] ?? null, ...step.shape.slice(1)] : undefined;
+}
+
 /** One application through the engine, reported; returns the output tensor (or a tuple of them). */
 export function record(
   interp: Interpreter,
@@ -204,7 +220,7 @@ export function record(
   const shapes = inputs.map((t) => t.shape);
   const call: LayerCall = callArgs ? { className: layer.className, args: layer.args, callArgs } : { className: layer.className, args: layer.args };
   let result = withoutShapeOnError(applyLayerCached(call, shapes, interp.keras.options));
-  const traced = result.output === null && !result.findings.length ? traceLambda(interp, layer, lambdaInput) : undefined;
+  const traced = result.output === null && !result.findings.length ? (traceLambda(interp, layer, lambdaInput) ?? timeDistributedModel(interp, layer, inputs, expression)) : undefined;
   if (traced) {
     result = {
       ...result,

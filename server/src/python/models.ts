@@ -92,6 +92,11 @@ function applyItem(interp: Interpreter, entry: SequentialItem, input: Tensor): T
   return { shape: null, why: `after a layer the analysis cannot see (${why})` };
 }
 
+/** A model or custom layer applied to one tensor (TimeDistributed(model) runs it on one step). */
+export function applyModelLike(interp: Interpreter, v: Val, input: Tensor, expression: SourceRange): Tensor {
+  return applyItem(interp, { item: v, expression, via: 'sequential' }, input);
+}
+
 function flushPending(interp: Interpreter, seq: SequentialModel): void {
   const pending = seq.pending;
   seq.pending = [];

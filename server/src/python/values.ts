@@ -55,6 +55,8 @@ export interface LayerObj {
   lastOutput?: Tensor;
   /** Lambda's Python function and `arguments=`: traced on the input, as Keras infers the output. */
   lambda?: { fn: Val; arguments?: Val };
+  /** TimeDistributed around a model or custom layer (the engine only knows built-in layers). */
+  wrappedModel?: Val;
 }
 
 /** One entry of a Sequential: a layer, a nested model, or something the analysis cannot see. */
