@@ -23,8 +23,15 @@ export function applyDense(ctx: LayerContext, input: SymbolicShape | null): Laye
     }
   }
   ctx.step(`Dense: units=${fmt(units)}; acts on the last axis only.`);
-  const x = inputOrUnknown(ctx, input, 2);
-  if (input !== null) ctx.step(inputStep(x));
+  if (input === null) {
+    // Dense keeps every axis but the last, so its rank is the input's: an assumed rank 2 here
+    // would raise rank-mismatch on a Conv2D after it (a Dense on a 4-D feature map is common).
+    ctx.unknown('the input shape is not known');
+    if (units === null) ctx.unknown('units is not known');
+    return ctx.finish(null);
+  }
+  const x = input;
+  ctx.step(inputStep(x));
   if (!checkMinRank('Dense', x, 2, ctx.sink, '(batch, ..., features)')) {
     ctx.unknown('Dense needs at least a batch and a feature axis');
     return ctx.finish(null);

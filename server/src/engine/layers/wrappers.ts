@@ -69,8 +69,10 @@ export function applyTimeDistributed(ctx: LayerContext, input: Shape | null, app
     ctx.unknown('the wrapped layer is not known');
     return ctx.finish(null);
   }
-  const child: Shape = [x[0] ?? null, ...x.slice(2)];
-  ctx.step(`Each step is ${shapeRepr(child)} (the time axis removed).`);
+  // An unknown input has an unknown rank: the step is unknown too, so the wrapped layer's own
+  // rank rule decides the output rank (Conv2D: 4) or leaves it unknown (Dense).
+  const child: Shape | null = input === null ? null : [x[0] ?? null, ...x.slice(2)];
+  if (child !== null) ctx.step(`Each step is ${shapeRepr(child)} (the time axis removed).`);
   const r = apply(inner, [child]);
   const extra: Finding[] = [];
   adoptFindings(ctx, r, 'layer', extra);
