@@ -54,6 +54,11 @@ export class Interpreter {
   private bareLayerNames = false;
   private text = '';
   private callDepth = 0;
+  /**
+   * Above 0 while running a branch of an `if` whose condition the analysis cannot decide: the
+   * branch may never run, so a Keras error found there is not reported (its output stays unknown).
+   */
+  speculative = 0;
   /** Functions being called, to tell recursion from ordinary nesting. */
   private readonly callStack: FuncVal[] = [];
   /**
@@ -327,8 +332,15 @@ export class Interpreter {
     const line = this.recorder.lineOf(branch.test.span.start);
     const a = scope.fork();
     const b = scope.fork();
-    const sigA = this.execBlock(branch.body, a, frame);
-    const sigB = this.execIf(s, i + 1, b, frame);
+    this.speculative++;
+    let sigA: Signal;
+    let sigB: Signal;
+    try {
+      sigA = this.execBlock(branch.body, a, frame);
+      sigB = this.execIf(s, i + 1, b, frame);
+    } finally {
+      this.speculative--;
+    }
     const endsA = sigA === 'return';
     const endsB = sigB === 'return';
     if (endsA && endsB) return 'return';

@@ -22,6 +22,10 @@ export type KerasSymbol =
   | { kind: 'elementwise' }
   /** tf.multiply, keras.ops.add, ...: two operands, broadcast like Python's operators. */
   | { kind: 'binary'; op: string }
+  /** tf.equal, keras.ops.greater, ...: a bool for numbers (mobilevit's `if tf.math.equal(c, n)`). */
+  | { kind: 'compare'; op: string }
+  /** keras.applications.imagenet_utils.correct_pad(inputs, kernel_size). */
+  | { kind: 'correct-pad' }
   /** A low-level op the engine knows (tf.nn.conv2d, tf.reshape, keras.ops.conv, ...). */
   | { kind: 'op'; name: string }
   /** A keras.applications model. */
@@ -68,6 +72,10 @@ const BINARY = new Map([
   ['add', '+'], ['subtract', '-'], ['multiply', '*'], ['divide', '/'], ['truediv', '/'], ['true_divide', '/'],
   ['floordiv', '//'], ['floor_divide', '//'], ['pow', '**'], ['power', '**'], ['maximum', 'max'], ['minimum', 'min'],
   ['squared_difference', '-'],
+]);
+
+const COMPARE = new Map([
+  ['equal', '=='], ['not_equal', '!='], ['greater', '>'], ['greater_equal', '>='], ['less', '<'], ['less_equal', '<='],
 ]);
 
 /** The engine's name for an op under this path: 'tf.nn.conv2d', 'keras.ops.conv', ... */
@@ -120,6 +128,9 @@ function resolveUncached(rawPath: readonly string[]): KerasSymbol {
     if ((path.includes('activations') || path.includes('ops') || path.includes('backend')) && ELEMENTWISE.has(last)) return { kind: 'elementwise' };
     const bin = BINARY.get(last);
     if (bin && (path.includes('ops') || path.includes('backend'))) return { kind: 'binary', op: bin };
+    const cmp = COMPARE.get(last);
+    if (cmp && (path.includes('ops') || path.includes('backend'))) return { kind: 'compare', op: cmp };
+    if (last === 'correct_pad' && path.includes('applications')) return { kind: 'correct-pad' };
     // keras.applications.<family>.preprocess_input scales or reorders channels in place.
     if (path.includes('applications') && last === 'preprocess_input') return { kind: 'elementwise' };
     if (path.includes('layers') || path.length === 2 || path.includes('models')) {
@@ -136,6 +147,8 @@ function resolveUncached(rawPath: readonly string[]): KerasSymbol {
     if (path[0] === 'tensorflow' && (path.length === 2 || path[1] === 'nn' || path[1] === 'math') && ELEMENTWISE.has(last)) return { kind: 'elementwise' };
     const bin = BINARY.get(last);
     if (bin && (path.length === 2 || (path[0] === 'tensorflow' && path[1] === 'math' && path.length === 3))) return { kind: 'binary', op: bin };
+    const cmp = COMPARE.get(last);
+    if (cmp && (path.length === 2 || (path[0] === 'tensorflow' && path[1] === 'math' && path.length === 3))) return { kind: 'compare', op: cmp };
     if (['zeros', 'ones', 'empty', 'random.normal', 'random.uniform', 'random.truncated_normal'].includes(name)) {
       return { kind: 'tensor-factory', shapeArg: 'first' };
     }

@@ -11,7 +11,7 @@ import { normaliseModulePath, resolveSymbol } from './keras-names';
 import { applyInputLayer, applyLayerCall, constructLayer } from './layer-calls';
 import { makeBackbone, makeSequential } from './models';
 import { applyOpCall } from './op-calls';
-import { binaryOp, tensorArithmetic } from './operators';
+import { binaryOp, compareOp, tensorArithmetic } from './operators';
 import { describe, isNumber, NONE, numberOf, unknown, type LayerObj, type SequentialModel, type Tensor, type Val } from './values';
 
 export interface KerasState {
@@ -115,6 +115,16 @@ export function callKeras(interp: Interpreter, path: string[], args: CallArgs, e
       if (sym.op === 'max' || sym.op === 'min') return mathCall(sym.op === 'max' ? 'maximum' : 'minimum', args);
       return binaryOp(sym.op, a, b);
     }
+    case 'compare': {
+      const a = args.positional[0] ?? args.keywords.get('x') ?? args.keywords.get('x1');
+      const b = args.positional[1] ?? args.keywords.get('y') ?? args.keywords.get('x2');
+      if (!a || !b) return unknown(`${path.join('.')}(...) needs two operands`);
+      if (a.k === 'tensor' || b.k === 'tensor') return tensorArithmetic(a, b);
+      const r = compareOp(sym.op, a, b);
+      return r === undefined ? unknown(`${path.join('.')}(...) of values the analysis cannot compare`) : { k: 'bool', v: r };
+    }
+    case 'correct-pad':
+      return correctPad(interp, args);
     case 'math':
       return mathCall(sym.name, args);
     case 'range':
@@ -133,6 +143,26 @@ function tensorFactory(args: CallArgs, shapeArg: 'shape' | 'first' | 'dims'): Va
   }
   const shape: SymbolicShape = dims.map((d) => (d.k === 'int' ? d.v : null));
   return { k: 'tensor', t: { shape } };
+}
+
+/**
+ * imagenet_utils.correct_pad: the ZeroPadding2D pads that make a stride-2 'valid' conv act like
+ * 'same' ((k//2 - adjust, k//2) per axis, adjust = 1 - size % 2, or 1 for an unknown size).
+ */
+function correctPad(interp: Interpreter, args: CallArgs): Val {
+  const x = args.positional[0] ?? args.keywords.get('inputs');
+  const k = args.positional[1] ?? args.keywords.get('kernel_size');
+  const ks = k?.k === 'int' ? [k.v, k.v] : k ? iterate(k)?.map((v) => (v.k === 'int' ? v.v : null)) : undefined;
+  if (x?.k !== 'tensor' || !x.t.shape || !ks || ks.length !== 2 || ks.some((v) => v === null)) return unknown('correct_pad() of values the analysis cannot see');
+  const first = interp.keras.options.defaultDataFormat === 'channels_first' ? 2 : 1;
+  const sizes = [x.t.shape[first], x.t.shape[first + 1]];
+  if (sizes.some((d) => typeof d === 'string')) return unknown('correct_pad() of a symbolic size');
+  const pairs = sizes.map((d, i) => {
+    const half = Math.floor((ks[i] as number) / 2);
+    const adjust = typeof d === 'number' ? 1 - (d % 2) : 1;
+    return { k: 'seq', items: [{ k: 'int', v: half - adjust }, { k: 'int', v: half }], list: false } as Val;
+  });
+  return { k: 'seq', items: pairs, list: false };
 }
 
 /** `tf.range(start, limit, delta)` (or `range(limit)`): length max(0, ceil((limit - start) / delta)). */

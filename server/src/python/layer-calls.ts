@@ -206,6 +206,14 @@ function timeDistributedModel(interp: Interpreter, layer: LayerObj, inputs: Tens
   return step.shape && step.shape.length >= 1 ? [step.shape[0] ?? null, x[1] ?? null, ...step.shape.slice(1)] : undefined;
 }
 
+/** Findings that depend on which shapes reach a layer: not reported from a branch that may not run. */
+const SHAPE_ERRORS = new Set(['shape-mismatch', 'rank-mismatch', 'non-positive-dimension']);
+
+export function unlessSpeculative<R extends { findings: LayerResult['findings'] }>(interp: Interpreter, result: R): R {
+  if (interp.speculative === 0 || !result.findings.some((f) => SHAPE_ERRORS.has(f.code))) return result;
+  return { ...result, findings: result.findings.filter((f) => !SHAPE_ERRORS.has(f.code)) };
+}
+
 /** One application through the engine, reported; returns the output tensor (or a tuple of them). */
 export function record(
   interp: Interpreter,
@@ -219,7 +227,7 @@ export function record(
   interp.budget.tick(10);
   const shapes = inputs.map((t) => t.shape);
   const call: LayerCall = callArgs ? { className: layer.className, args: layer.args, callArgs } : { className: layer.className, args: layer.args };
-  let result = withoutShapeOnError(applyLayerCached(call, shapes, interp.keras.options));
+  let result = unlessSpeculative(interp, withoutShapeOnError(applyLayerCached(call, shapes, interp.keras.options)));
   const traced = result.output === null && !result.findings.length ? (traceLambda(interp, layer, lambdaInput) ?? timeDistributedModel(interp, layer, inputs, expression)) : undefined;
   if (traced) {
     result = {

@@ -6,7 +6,7 @@ import type { PyValue, Shape, SymbolicShape } from '../engine/types';
 import type { Expr } from './ast';
 import { iterate } from './builtins';
 import type { CallArgs, Interpreter } from './interpreter';
-import { argReportsOf, calleeNameRange, toTensor } from './layer-calls';
+import { argReportsOf, calleeNameRange, toTensor, unlessSpeculative } from './layer-calls';
 import { toPyValue, unknown, type Tensor, type Val } from './values';
 
 type CallExpr = Extract<Expr, { t: 'call' }>;
@@ -59,7 +59,7 @@ export function applyOpCall(interp: Interpreter, op: string, args: CallArgs, e: 
       if (items) inputs.push(...items.map((i) => toTensor(i.k === 'tensor' ? i : { k: 'tensor', t: { shape: shapeOf(i) } })));
     } else engineArgs[p.name] = toPyValue(v);
   }
-  const result = applyOp(op, engineArgs, tensors, interp.keras.options);
+  const result = unlessSpeculative(interp, applyOp(op, engineArgs, tensors, interp.keras.options));
   const expression: SourceRange = e.span;
   const rec = interp.recorder;
   rec.addLayer(
