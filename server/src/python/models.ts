@@ -1,7 +1,7 @@
 // Models: Sequential (built from a list, model.add, build()), functional keras.Model(inputs,
 // outputs), keras.applications backbones; applying them to tensors, and their methods.
 import type { SourceRange } from '../analysis-types';
-import { applyBackbone, backboneSignature, eraseSymbols, layerInputKind } from '../engine/index';
+import { applyBackbone, backboneSignature, eraseSymbols, isSymDim, isVariableName, layerInputKind, substituteShape } from '../engine/index';
 import type { PyValue, SymbolicShape } from '../engine/types';
 import type { Expr } from './ast';
 import { iterate } from './builtins';
@@ -124,7 +124,41 @@ function applyModel(interp: Interpreter, model: ModelObj, input: Val | undefined
   }
   const cut = given ? applyBackboneCut(interp, model, given, expression, calleeName) : undefined;
   if (cut) return cut;
+  const sized = declared && given ? applyWithSizes(declared, given, model.outputs, origin) : undefined;
+  if (sized) return sized;
   return { k: 'tensor', t: { shape: null, why: 'a functional model applied to inputs of another shape (not followed)' } };
+}
+
+/**
+ * A functional model whose Input left sizes open (H, W) applied to sized tensors: its outputs
+ * with those sizes put in (a size expression in H becomes a number). Sizes the given tensors do
+ * not fix stay unknown. Undefined when the inputs do not match in rank or in written sizes.
+ */
+function applyWithSizes(declared: Tensor[], given: Tensor[], outputs: Val, origin: Tensor['origin']): Val | undefined {
+  if (declared.length !== given.length) return undefined;
+  const env: Record<string, number> = {};
+  for (let i = 0; i < declared.length; i++) {
+    const d = declared[i].shape;
+    const g = given[i].shape;
+    if (!d || !g || d.length !== g.length) return undefined;
+    for (let j = 1; j < d.length; j++) {
+      const dd = d[j];
+      const gg = g[j];
+      if (typeof dd === 'number') {
+        if (typeof gg === 'number' && gg !== dd) return undefined;
+      } else if (isSymDim(dd) && isVariableName(dd) && typeof gg === 'number') env[dd] = gg;
+    }
+  }
+  if (Object.keys(env).length === 0) return undefined;
+  const rewrap = (v: Val): Val => {
+    if (v.k === 'tensor') {
+      const shape = v.t.shape ? substituteShape(v.t.shape, env).map((d) => (isSymDim(d) ? null : d)) : null;
+      return { k: 'tensor', t: { shape, origin, rankOrigin: v.t.rankOrigin, why: shape ? undefined : v.t.why } };
+    }
+    if (v.k === 'seq') return { k: 'seq', items: v.items.map(rewrap), list: v.list };
+    return v;
+  };
+  return rewrap(outputs);
 }
 
 function applySequential(interp: Interpreter, model: SequentialModel, x: Tensor): Val {
