@@ -46,7 +46,7 @@ describe('canonicalLayerName', () => {
   });
 
   it('returns undefined for names that are not layers we know (case-sensitive, like Python)', () => {
-    for (const name of ['LSTMCell', 'conv2d', 'Conv4D', 'constructor', 'toString', '__proto__', '']) {
+    for (const name of ['MinimalRNNCell', 'conv2d', 'Conv4D', 'constructor', 'toString', '__proto__', '']) {
       expect(canonicalLayerName(name)).toBeUndefined();
     }
   });
@@ -98,7 +98,7 @@ describe('layerSignature (Keras 3 positional order)', () => {
   it('aliases share the canonical signature, unknown names have none', () => {
     expect(layerSignature('Convolution2D')).toEqual(layerSignature('Conv2D'));
     expect(layerSignature('MaxPool2D')).toEqual(layerSignature('MaxPooling2D'));
-    expect(layerSignature('LSTMCell')).toEqual([]);
+    expect(layerSignature('MinimalRNNCell')).toEqual([]);
     expect(layerSignature('Add')).toEqual([]);
   });
 });

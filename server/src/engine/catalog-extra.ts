@@ -122,6 +122,13 @@ export const EXTRA_LAYERS: LayerInfo[] = [
     'reset_after',
     'use_cudnn',
   ]),
+  // The generic RNN layer over a cell, a list of cells or StackedRNNCells; the cells are
+  // layers only so that they can be passed to it (their own call is not analysed).
+  rnn('RNN', ['cell', ...RNN_TAIL, 'zero_output_for_mask']),
+  { name: 'SimpleRNNCell', signature: ['units', 'activation', 'use_bias'], input: 'single' },
+  { name: 'LSTMCell', signature: ['units', 'activation', 'recurrent_activation', 'use_bias'], input: 'single' },
+  { name: 'GRUCell', signature: ['units', 'activation', 'recurrent_activation', 'use_bias'], input: 'single' },
+  { name: 'StackedRNNCells', signature: ['cells'], input: 'single' },
   rnn('ConvLSTM1D', CONV_LSTM),
   rnn('ConvLSTM2D', CONV_LSTM),
   rnn('ConvLSTM3D', CONV_LSTM),

@@ -2,7 +2,7 @@
 import type { LayerResult, Shape } from '../types';
 import type { LayerContext } from '../context';
 import { applyEmbedding } from './embedding';
-import { applyConvLstm, applyRecurrent } from './recurrent';
+import { applyConvLstm, applyRecurrent, applyRnnCell, applyRnnLayer } from './recurrent';
 import { applyBidirectional, applyTimeDistributed, type ApplyFn } from './wrappers';
 import { applyDenseAttention, applyMultiHeadAttention } from './attention';
 import { applyDot, applyLambda } from './lambda-dot';
@@ -16,6 +16,13 @@ export function dispatchExtra(ctx: LayerContext, name: string, inputs: (Shape | 
     case 'LSTM':
     case 'GRU':
       return applyRecurrent(ctx, name, x);
+    case 'RNN':
+      return applyRnnLayer(ctx, x);
+    case 'SimpleRNNCell':
+    case 'LSTMCell':
+    case 'GRUCell':
+    case 'StackedRNNCells':
+      return applyRnnCell(ctx);
     case 'ConvLSTM1D':
     case 'ConvLSTM2D':
     case 'ConvLSTM3D':

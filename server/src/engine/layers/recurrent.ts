@@ -2,7 +2,7 @@
 // last step (batch, units) or every step (batch, timesteps, units); with return_state=True the
 // call returns [output, *states] with one state per cell state (LSTM: h and c; GRU, SimpleRNN:
 // h). go_backwards, stateful and unroll do not change any shape.
-import type { AxisDetail, Dim, LayerResult, Shape } from '../types';
+import type { AxisDetail, Dim, LayerCall, LayerResult, PyValue, Shape } from '../types';
 import { LayerContext, inputOrUnknown } from '../context';
 import { kerasRaises } from '../findings';
 import { checkRank, layoutFor } from '../layout';
@@ -124,6 +124,62 @@ export function applyRecurrent(ctx: LayerContext, kind: RecurrentKind, input: Sh
   const torchName = kind === 'SimpleRNN' ? 'nn.RNN' : kind === 'LSTM' ? 'nn.LSTM' : 'nn.GRU';
   ctx.torch = `${torchName}(${inF === null ? 'input_size' : inF}, ${units === null ? 'hidden_size' : units}, batch_first=True)`;
   return finishMulti(ctx, outs);
+}
+
+const CELL_STATES: Record<string, number> = { SimpleRNNCell: 1, LSTMCell: 2, GRUCell: 1 };
+
+/** The cells of RNN(cell): one cell, a list of cells or StackedRNNCells(cells); null if not known. */
+function rnnCells(v: PyValue | undefined): LayerCall[] | null {
+  if (v === undefined || v.kind === 'unknown') return null;
+  if (v.kind === 'layer') {
+    if (v.call.className === 'StackedRNNCells') return rnnCells(v.call.args.cells);
+    return [v.call];
+  }
+  if (v.kind === 'seq') {
+    const cells = v.items.map((i) => (i.kind === 'layer' ? i.call : null));
+    return cells.length > 0 && cells.every((c) => c !== null) ? (cells as LayerCall[]) : null;
+  }
+  return null;
+}
+
+/** keras.layers.RNN(cell): the output size is the last cell's units (Keras' cell.output_size). */
+export function applyRnnLayer(ctx: LayerContext, input: Shape | null): LayerResult {
+  ctx.args.requireAll(['cell']);
+  const f = readRnnFlags(ctx);
+  const cells = rnnCells(ctx.args.raw('cell'));
+  const last = cells?.[cells.length - 1];
+  const rawUnits = last && last.className in CELL_STATES ? last.args.units : undefined;
+  const units = rawUnits !== undefined && isIntLike(rawUnits) && intValue(rawUnits) > 0 ? intValue(rawUnits) : null;
+  ctx.step(
+    `RNN over ${cells ? cells.map((c) => c.className).join(', ') : 'a cell the analysis cannot see'}: output size ${fmt(units)}, ` +
+      `return_sequences=${flagText(f.returnSequences)}, return_state=${flagText(f.returnState)}.`,
+  );
+  const x = inputOrUnknown(ctx, input, 3);
+  if (input !== null) ctx.step(inputStep(x));
+  if (!checkRank(ctx.layer, x, 3, ctx.sink, '(batch, timesteps, features)')) {
+    ctx.unknown(`${ctx.layer} cannot take a rank-${x.length} input`);
+    return ctx.finish(null);
+  }
+  noteRuntimeNeeds(ctx, x, f);
+  if (units === null) ctx.unknown('the output size of the cell is not known');
+  // States of several cells come back nested per cell: only a single cell's are followed.
+  const states = cells?.length === 1 && last ? CELL_STATES[last.className] : undefined;
+  if (f.returnState === true && states === undefined) {
+    ctx.unknown('the states of these cells are not followed');
+    return ctx.finish(null);
+  }
+  const outs = rnnOutputs(x[0] ?? null, x[1] ?? null, [units], f, states ?? 1);
+  if (outs === null) {
+    ctx.unknown('return_sequences or return_state is not known');
+    return ctx.finish(null);
+  }
+  return finishMulti(ctx, outs);
+}
+
+/** A cell on its own is only passed to RNN: its call (one step with states) is not analysed. */
+export function applyRnnCell(ctx: LayerContext): LayerResult {
+  ctx.unknown(`${ctx.layer} is a cell: it is analysed inside keras.layers.RNN`);
+  return ctx.finish(null);
 }
 
 export function applyConvLstm(ctx: LayerContext, n: number, input: Shape | null): LayerResult {
