@@ -65,6 +65,8 @@ const ELEMENTWISE = new Set([
   'log_softmax', 'softplus', 'softsign', 'leaky_relu', 'mish', 'exponential', 'linear', 'hard_silu',
   'hard_swish', 'abs', 'exp', 'log', 'square', 'sqrt', 'rsqrt', 'negative', 'identity', 'stop_gradient',
   'cast', 'dropout', 'l2_normalize', 'clip_by_value', 'clip', 'sign', 'floor', 'ceil', 'round',
+  // Shape-keeping ops on their first argument (tf.nn.bias_add(value, bias), LRN, batch norm).
+  'bias_add', 'local_response_normalization', 'lrn', 'batch_normalization', 'relu6', 'softmax_v2',
 ]);
 
 /** Two-operand elementwise functions and the Python operator each one is. */

@@ -111,7 +111,7 @@ export function callKeras(interp: Interpreter, path: string[], args: CallArgs, e
       const a = args.positional[0] ?? args.keywords.get('x') ?? args.keywords.get('x1');
       const b = args.positional[1] ?? args.keywords.get('y') ?? args.keywords.get('x2');
       if (!a || !b) return unknown(`${path.join('.')}(...) needs two operands`);
-      if (a.k === 'tensor' || b.k === 'tensor') return tensorArithmetic(a, b);
+      if (a.k === 'tensor' || b.k === 'tensor') return tensorArithmetic(a, b, sym.op === 'max' || sym.op === 'min' ? '' : sym.op);
       if (sym.op === 'max' || sym.op === 'min') return mathCall(sym.op === 'max' ? 'maximum' : 'minimum', args);
       return binaryOp(sym.op, a, b);
     }

@@ -7,7 +7,7 @@ import type { Expr } from './ast';
 import { iterate } from './builtins';
 import type { CallArgs, Interpreter } from './interpreter';
 import { argReportsOf, calleeNameRange, toTensor, unlessSpeculative } from './layer-calls';
-import { toPyValue, unknown, type Tensor, type Val } from './values';
+import { NONE, toPyValue, unknown, type Tensor, type Val } from './values';
 
 type CallExpr = Extract<Expr, { t: 'call' }>;
 
@@ -80,6 +80,12 @@ export function applyOpCall(interp: Interpreter, op: string, args: CallArgs, e: 
   if (result.output === null && result.unknownReason) rec.addUnknown(expression, result.unknownReason);
   const origin = rec.origin(op, expression);
   const tensorOf = (shape: Shape | null): Val => ({ k: 'tensor', t: { shape, origin, rankOrigin: origin, why: shape ? undefined : result.unknownReason } });
+  // tf.stack of scalar sizes ([batch, 30, 30, 16]) is a shape tensor whose elements are known.
+  const stacked = op === 'tf.stack' || op === 'keras.ops.stack' ? iterate(bound.get(op === 'tf.stack' ? 'values' : 'x') ?? NONE) : undefined;
+  if (stacked && result.output?.length === 1 && stacked.every((v) => v.k === 'int' || v.k === 'unknown' || (v.k === 'tensor' && v.t.shape?.length === 0))) {
+    const values = stacked.map((v): Val => (v.k === 'int' ? v : unknown('a size only known when the model runs')));
+    return { k: 'tensor', t: { shape: result.output, origin, rankOrigin: origin, values } };
+  }
   const measured = op === 'tf.shape' ? inputs[0]?.shape : undefined;
   if (measured && result.output) {
     // Indexing tf.shape(x) gives x's static sizes, as TensorFlow's shape inference does.

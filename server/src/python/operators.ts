@@ -230,7 +230,10 @@ export function tensorArithmetic(a: Val, b: Val, op = '*'): Val {
   }
   const t = a.k === 'tensor' ? a : (b as Extract<Val, { k: 'tensor' }>);
   const other = a.k === 'tensor' ? b : a;
-  // The shape stays; known element values (tf.shape's) do not survive the arithmetic.
-  if (other.k === 'int' || other.k === 'float' || other.k === 'bool') return { k: 'tensor', t: { ...t.t, values: undefined } };
+  if (other.k === 'int' || other.k === 'float' || other.k === 'bool') {
+    // The shape stays; known elements (tf.shape(x)[1:3] * 2) are computed, as TF folds them.
+    const values = t.t.values?.map((v) => (a.k === 'tensor' ? binaryOp(op, v, other) : binaryOp(op, other, v)));
+    return { k: 'tensor', t: { ...t.t, values } };
+  }
   return { k: 'tensor', t: { shape: null, why: 'arithmetic with a value the analysis cannot see' } };
 }

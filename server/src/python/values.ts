@@ -205,6 +205,10 @@ function convert(v: Val, depth: number): PyValue {
       return { kind: 'unknown', reason: v.why };
     case 'layer':
       return { kind: 'layer', call: { className: v.layer.className, args: v.layer.args } };
+    case 'tensor':
+      // A shape tensor (tf.shape(x), tf.stack of sizes) passed where an op wants a list of ints.
+      if (v.t.values) return { kind: 'seq', items: v.t.values.map((i) => toPyValue(i, depth + 1)), list: true };
+      return { kind: 'unknown', reason: `not a constant (${describe(v)})` };
     default:
       return { kind: 'unknown', reason: `not a constant (${describe(v)})` };
   }

@@ -144,6 +144,42 @@ const OPS: OpInfo[] = [
   ),
 ];
 
+/**
+ * Ops that are another op with renamed or fixed arguments: tf.nn.atrous_conv2d is conv2d with
+ * dilations=rate; tf.nn.moments is two reductions (mean and variance) over the same axes.
+ */
+const intArg = (v: number): PyValue => ({ kind: 'int', value: v });
+OPS.push(
+  {
+    name: 'tf.nn.atrous_conv2d',
+    aliases: [],
+    params: [t('value'), t('filters'), v('rate', true), v('padding', true), NAME],
+    summary: '2-D convolution with dilation rate (stride 1).',
+    apply: (call) =>
+      applyOp(
+        'tf.nn.conv2d',
+        { strides: intArg(1), ...(call.args.rate ? { dilations: call.args.rate } : {}), ...(call.args.padding ? { padding: call.args.padding } : {}) },
+        { input: call.tensors.value ?? null, filters: call.tensors.filters ?? null },
+        call.options,
+      ),
+  },
+  {
+    name: 'tf.nn.moments',
+    aliases: [],
+    params: [t('x'), v('axes', true), v('shift'), v('keepdims'), NAME],
+    summary: 'Mean and variance over axes (two outputs).',
+    apply: (call) => {
+      const r = applyOp(
+        'tf.reduce_mean',
+        { ...(call.args.axes ? { axis: call.args.axes } : {}), ...(call.args.keepdims ? { keepdims: call.args.keepdims } : {}) },
+        { input_tensor: call.tensors.x ?? null },
+        call.options,
+      );
+      return r.output === null ? r : { ...r, outputs: [r.output, [...r.output]] };
+    },
+  },
+);
+
 const BY_NAME = new Map<string, OpInfo>();
 for (const o of OPS) {
   BY_NAME.set(o.name, o);
