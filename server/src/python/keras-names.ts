@@ -26,6 +26,8 @@ export type KerasSymbol =
   | { kind: 'compare'; op: string }
   /** keras.applications.imagenet_utils.correct_pad(inputs, kernel_size). */
   | { kind: 'correct-pad' }
+  /** K.repeat_elements / tf.repeat / keras.ops.repeat along one axis (attention U-Net gates). */
+  | { kind: 'repeat' }
   /** A low-level op the engine knows (tf.nn.conv2d, tf.reshape, keras.ops.conv, ...). */
   | { kind: 'op'; name: string }
   /** A keras.applications model. */
@@ -133,6 +135,7 @@ function resolveUncached(rawPath: readonly string[]): KerasSymbol {
     const cmp = COMPARE.get(last);
     if (cmp && (path.includes('ops') || path.includes('backend'))) return { kind: 'compare', op: cmp };
     if (last === 'correct_pad' && path.includes('applications')) return { kind: 'correct-pad' };
+    if ((last === 'repeat_elements' && path.includes('backend')) || (last === 'repeat' && path.includes('ops'))) return { kind: 'repeat' };
     // keras.applications.<family>.preprocess_input scales or reorders channels in place.
     if (path.includes('applications') && last === 'preprocess_input') return { kind: 'elementwise' };
     if (path.includes('layers') || path.length === 2 || path.includes('models')) {
@@ -151,6 +154,7 @@ function resolveUncached(rawPath: readonly string[]): KerasSymbol {
     if (bin && (path.length === 2 || (path[0] === 'tensorflow' && path[1] === 'math' && path.length === 3))) return { kind: 'binary', op: bin };
     const cmp = COMPARE.get(last);
     if (cmp && (path.length === 2 || (path[0] === 'tensorflow' && path[1] === 'math' && path.length === 3))) return { kind: 'compare', op: cmp };
+    if (name === 'repeat') return { kind: 'repeat' };
     if (['zeros', 'ones', 'empty', 'random.normal', 'random.uniform', 'random.truncated_normal'].includes(name)) {
       return { kind: 'tensor-factory', shapeArg: 'first' };
     }

@@ -125,6 +125,8 @@ export function callKeras(interp: Interpreter, path: string[], args: CallArgs, e
     }
     case 'correct-pad':
       return correctPad(interp, args);
+    case 'repeat':
+      return repeatAlong(args);
     case 'math':
       return mathCall(sym.name, args);
     case 'range':
@@ -163,6 +165,26 @@ function correctPad(interp: Interpreter, args: CallArgs): Val {
     return { k: 'seq', items: [{ k: 'int', v: half - adjust }, { k: 'int', v: half }], list: false } as Val;
   });
   return { k: 'seq', items: pairs, list: false };
+}
+
+/** `repeat_elements(x, rep, axis)`: that axis times rep (no axis: flattened, times rep). */
+function repeatAlong(args: CallArgs): Val {
+  const x = args.positional[0] ?? args.keywords.get('x') ?? args.keywords.get('input');
+  const rep = args.positional[1] ?? args.keywords.get('rep') ?? args.keywords.get('repeats');
+  const axis = args.positional[2] ?? args.keywords.get('axis');
+  if (x?.k !== 'tensor' || !x.t.shape) return { k: 'tensor', t: { shape: null, why: 'repeat of a tensor whose shape is not known' } };
+  const shape = x.t.shape;
+  const times = rep?.k === 'int' ? rep.v : null;
+  if (!axis || axis.k === 'none') {
+    const all = shape.every((d) => typeof d === 'number') ? (shape as number[]).reduce((p, d) => p * d, 1) : null;
+    return { k: 'tensor', t: { shape: [all !== null && times !== null ? all * times : null] } };
+  }
+  if (axis.k !== 'int' || axis.v < -shape.length || axis.v >= shape.length) return { k: 'tensor', t: { shape: null, why: 'repeat along an axis the analysis cannot see' } };
+  const i = axis.v < 0 ? axis.v + shape.length : axis.v;
+  const d = shape[i];
+  const out = [...shape];
+  out[i] = typeof d === 'number' && times !== null ? d * times : null;
+  return { k: 'tensor', t: { shape: out, origin: x.t.origin, rankOrigin: x.t.rankOrigin } };
 }
 
 /** `tf.range(start, limit, delta)` (or `range(limit)`): length max(0, ceil((limit - start) / delta)). */
