@@ -418,7 +418,8 @@ export class ExprParser {
             return this.parseBrace();
           case '...':
             this.advance();
-            return { t: 'unknown', why: 'unsupported expression (ellipsis)', span: this.span(start) };
+            // `...` is the builtin constant Ellipsis (tensor indexing: x[..., :3]).
+            return { t: 'name', id: 'Ellipsis', span: this.span(start) };
           default:
             return miss(`unexpected '${lex.value}'`);
         }

@@ -18,6 +18,7 @@ import { declaredIn, parseDirectives, type Directive } from './directives';
 import { InputSizes } from './size-constraints';
 import { mergeVals, NONE, truthy, unknown, type FuncVal, type Instance, type Tensor, type Val } from './values';
 import { canonicalLayerName, functionalMergeName } from '../engine/index';
+import { indexTensor } from './tensor-index';
 
 type Signal = 'normal' | 'return' | 'break' | 'continue';
 
@@ -516,7 +517,7 @@ export class Interpreter {
           if (r.k === 'seq') return { k: 'tensor', t: { shape: [r.items.length], values: r.items } };
           return r;
         }
-        if (obj.k === 'tensor') return { k: 'tensor', t: { shape: null, why: 'a slice of a tensor (not analysed)' } };
+        if (obj.k === 'tensor') return { k: 'tensor', t: indexTensor(obj.t, index) };
         return indexOp(obj, index);
       }
       case 'slice':
@@ -587,6 +588,7 @@ export class Interpreter {
     const v = scope.lookup(name);
     if (v !== undefined) return v;
     if (BUILTIN_NAMES.has(name)) return builtinNamespace(name);
+    if (name === 'Ellipsis') return { k: 'ns', path: ['builtins', 'Ellipsis'] };
     // A star import of keras.layers also brings the functional merges (concatenate, add, ...).
     if (this.bareLayerNames && (canonicalLayerName(name) || functionalMergeName(name) || name === 'Input' || name === 'Sequential' || name === 'Model')) {
       return { k: 'ns', path: ['keras', 'layers', name] };

@@ -307,6 +307,9 @@ class Lowerer {
     switch (n.type) {
       case 'identifier':
         return { t: 'name', id: this.src(n), span: s };
+      case 'ellipsis':
+        // `...` is the builtin constant Ellipsis (tensor indexing: x[..., :3]).
+        return { t: 'name', id: 'Ellipsis', span: s };
       case 'integer':
         return { t: 'int', value: parseIntLiteral(this.src(n)), span: s };
       case 'float': {
