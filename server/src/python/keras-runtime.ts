@@ -254,7 +254,11 @@ export function shapeTuple(t: Tensor): Val {
   // An open size is None in Keras; here it stays unknown, with the symbol as the reason.
   return {
     k: 'seq',
-    items: t.shape.map((d) => (d === null ? NONE : typeof d === 'number' ? ({ k: 'int', v: d } as Val) : unknown(`the size ${d} depends on the input`))),
+    // A null size past the batch axis may be one the analysis lost, not Keras' None: it stays
+    // unknown, so `Reshape((x.shape[1], ...))` or `Dense(x.shape[-1])` raise no guessed error.
+    items: t.shape.map((d, i) =>
+      d === null ? (i === 0 ? NONE : unknown('a size the analysis does not know')) : typeof d === 'number' ? ({ k: 'int', v: d } as Val) : unknown(`the size ${d} depends on the input`),
+    ),
     list: false,
   };
 }
