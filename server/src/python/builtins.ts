@@ -151,8 +151,26 @@ export function callBuiltin(interp: Interpreter, name: string, args: CallArgs): 
       const items = a[0] ? iterate(a[0]) : undefined;
       return items ? { k: 'seq', items: [...items].reverse(), list: false } : unknown('reversed() of values the analysis cannot see');
     }
+    case 'set': {
+      // Only its size and (after sorted()) its order matter here: distinct values, first seen first.
+      const items = a[0] ? iterate(a[0]) : [];
+      if (!items || !items.every((i) => i.k === 'int' || i.k === 'str' || i.k === 'bool')) return unknown('set() of values the analysis cannot see');
+      const seen = new Map<string, Val>();
+      for (const i of items) {
+        const key = i.k === 'str' ? `s${i.v}` : `n${numberOf(i)}`;
+        if (!seen.has(key)) seen.set(key, i);
+      }
+      return { k: 'seq', items: [...seen.values()], list: false };
+    }
     case 'sorted': {
       const items = a[0] ? iterate(a[0]) : undefined;
+      if (items && items.length > 0 && items.every((i) => i.k === 'str')) {
+        // Python orders strings by code point.
+        const strs = (items as Extract<Val, { k: 'str' }>[]).map((i) => i.v).sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+        const rev = args.keywords.get('reverse');
+        if (rev && truthy(rev)) strs.reverse();
+        return { k: 'seq', items: strs.map((v) => ({ k: 'str', v }) as Val), list: true };
+      }
       if (!items || !items.every((i) => i.k === 'int' || i.k === 'float')) return unknown('sorted()');
       const sortedItems = [...items].sort((x, y) => numberOf(x) - numberOf(y));
       const rev = args.keywords.get('reverse');
