@@ -12,6 +12,8 @@ export type KerasSymbol =
   /** keras.ops.shape / keras.backend.shape: static sizes as ints, a None size only known when run. */
   | { kind: 'dynamic-shape' }
   | { kind: 'set-data-format' }
+  /** keras.backend.image_data_format(): the configured default ('channels_last' unless set). */
+  | { kind: 'get-data-format' }
   | { kind: 'tensor-factory'; shapeArg: 'shape' | 'first' | 'dims' }
   | { kind: 'math'; name: string }
   /** tf.range / keras.ops.arange / numpy.arange: a 1-D tensor of a computable length. */
@@ -126,6 +128,7 @@ function resolveUncached(rawPath: readonly string[]): KerasSymbol {
     if (last === 'int_shape' && path.includes('backend')) return { kind: 'int-shape' };
     if (last === 'shape' && (path.includes('ops') || path.includes('backend'))) return { kind: 'dynamic-shape' };
     if (last === 'set_image_data_format') return { kind: 'set-data-format' };
+    if (last === 'image_data_format') return { kind: 'get-data-format' };
     if (last === 'arange' && path.includes('ops')) return { kind: 'range' };
     if ((last === 'zeros' || last === 'ones' || last === 'empty' || last === 'full') && path.includes('ops')) return { kind: 'tensor-factory', shapeArg: 'first' };
     if (last === 'Variable' && (path.length === 2 || path.includes('backend'))) return { kind: 'variable' };

@@ -92,6 +92,8 @@ export function callKeras(interp: Interpreter, path: string[], args: CallArgs, e
       if (v?.k === 'str' && (v.v === 'channels_last' || v.v === 'channels_first')) interp.keras.options.defaultDataFormat = v.v;
       return NONE;
     }
+    case 'get-data-format':
+      return { k: 'str', v: interp.keras.options.defaultDataFormat };
     case 'tensor-factory':
       return tensorFactory(args, sym.shapeArg);
     case 'variable': {
