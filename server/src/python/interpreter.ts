@@ -667,7 +667,10 @@ export class Interpreter {
     switch (fn.k) {
       case 'ns':
         if (fn.path[0] === 'builtins') return callBuiltin(this, fn.path[1], args);
+        if (fn.path.length === 2 && fn.path[0] === 'functools' && fn.path[1] === 'partial') return makePartial(args);
         return callKeras(this, fn.path, args, e);
+      case 'partial':
+        return this.call(fn.fn, partialArgs(fn.args, args), e);
       case 'func':
         return this.callFunction(fn.fn, args);
       case 'method':
@@ -735,6 +738,34 @@ export class Interpreter {
       this.callStack.pop();
     }
   }
+}
+
+/** functools.partial(fn, ...): the function and the arguments given after it. */
+function makePartial(args: CallArgs): Val {
+  const [fn, ...positional] = args.positional;
+  if (!fn) return unknown('partial() without a function');
+  const first = args.syntax.findIndex((a) => a.name === undefined && !a.star);
+  const syntax = args.syntax.filter((_, i) => i !== first);
+  return { k: 'partial', fn, args: { ...args, positional, syntax } };
+}
+
+/** A partial's arguments first, then the call's; a keyword given again replaces the partial's. */
+function partialArgs(bound: CallArgs, args: CallArgs): CallArgs {
+  const positionalSyntax = (a: CallArgs) => a.syntax.filter((s) => s.name === undefined && !s.star);
+  const keywordSyntax = (a: CallArgs) => a.syntax.filter((s) => s.name !== undefined || s.star);
+  const later = new Set(args.keywords.keys());
+  return {
+    positional: [...bound.positional, ...args.positional],
+    keywords: new Map([...bound.keywords, ...args.keywords]),
+    keywordArgs: new Map([...bound.keywordArgs, ...args.keywordArgs]),
+    opaque: bound.opaque ?? args.opaque,
+    syntax: [
+      ...positionalSyntax(bound),
+      ...positionalSyntax(args),
+      ...keywordSyntax(bound).filter((s) => s.name === undefined || !later.has(s.name)),
+      ...keywordSyntax(args),
+    ],
+  };
 }
 
 const builtins = new Map<string, Val>();

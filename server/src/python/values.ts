@@ -5,6 +5,7 @@ import type { PyValue, SymbolicShape } from '../engine/types';
 import type { BackboneResult } from '../engine/index';
 import type { Param, Stmt } from './ast';
 import type { Scope } from './scope';
+import type { CallArgs } from './interpreter';
 
 /** Where a tensor came from: the layer expression that produced it. */
 export interface Origin {
@@ -154,6 +155,8 @@ export type Val =
   | { k: 'bound'; fn: FuncVal; self: Val }
   /** `lo:hi:step` inside a subscript. */
   | { k: 'slice'; lo: Val; hi: Val; step: Val }
+  /** functools.partial(fn, *args, **kwargs): `Conv = partial(layers.Conv2D, padding="same")`. */
+  | { k: 'partial'; fn: Val; args: CallArgs }
   | { k: 'unknown'; why: string };
 
 export const NONE: Val = { k: 'none' };
