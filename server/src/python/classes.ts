@@ -1,7 +1,7 @@
 // Classes defined in the analysed file: subclassed Keras models and layers (sublayers built
 // in __init__ or build(), applied in call()), and plain Python classes used as config holders.
 import type { SourceRange } from '../analysis-types';
-import type { Shape } from '../engine/types';
+import type { Shape, SymbolicShape } from '../engine/types';
 import type { Expr, Stmt } from './ast';
 import type { CallArgs, Interpreter } from './interpreter';
 import { iterate } from './builtins';
@@ -105,8 +105,15 @@ export function callInstance(interp: Interpreter, obj: Instance, args: CallArgs,
   const build = method(obj.cls, 'build');
   if (build && !obj.built) {
     obj.built = true;
+    const tupleOf = (s: SymbolicShape): Val => ({ k: 'seq', items: s.map((d) => (typeof d === 'number' ? ({ k: 'int', v: d } as Val) : NONE)), list: false });
     const shape = input?.k === 'tensor' && input.t.shape ? input.t.shape : null;
-    const shapeVal: Val = shape ? { k: 'seq', items: shape.map((d) => (d === null ? NONE : ({ k: 'int', v: d } as Val))), list: false } : unknown('input shape not known');
+    // Several inputs: build() gets the list of their shapes.
+    const several = input?.k === 'seq' && input.items.every((i) => i.k === 'tensor' && i.t.shape) ? input.items : undefined;
+    const shapeVal: Val = shape
+      ? tupleOf(shape)
+      : several
+        ? { k: 'seq', items: several.map((i) => tupleOf((i as Extract<Val, { k: 'tensor' }>).t.shape as SymbolicShape)), list: true }
+        : unknown('input shape not known');
     interp.callFunction(build, withSelf(self, { positional: [shapeVal], keywords: new Map(), keywordArgs: new Map(), syntax: [] }));
   }
   const call = method(obj.cls, 'call');
@@ -125,8 +132,15 @@ export function callInstance(interp: Interpreter, obj: Instance, args: CallArgs,
 export function callKerasMethod(interp: Interpreter, obj: Instance, name: string, args: CallArgs, e: CallExpr): Val {
   if (name === 'build') {
     const shapeVal = args.positional[0] ?? args.keywords.get('input_shape');
-    const dims = shapeVal?.k === 'seq' ? shapeVal.items.map((d) => (d.k === 'int' ? d.v : null)) : null;
-    buildInstance(interp, obj, dims, e.span);
+    const dimsOf = (v: Val): Shape | null => (v.k === 'seq' ? v.items.map((d) => (d.k === 'int' ? d.v : null)) : null);
+    // A list of shapes builds a model whose call() takes a list of tensors (Keras maps the
+    // structure of shapes to one of symbolic tensors).
+    if (shapeVal?.k === 'seq' && shapeVal.items.length > 0 && shapeVal.items.every((i) => i.k === 'seq')) {
+      const xs: Val = { k: 'seq', items: shapeVal.items.map((i): Val => ({ k: 'tensor', t: { shape: dimsOf(i) } })), list: true };
+      callInstance(interp, obj, { positional: [xs], keywords: new Map(), keywordArgs: new Map(), syntax: [] }, e.span, e.span);
+      return NONE;
+    }
+    buildInstance(interp, obj, shapeVal ? dimsOf(shapeVal) : null, e.span);
     return NONE;
   }
   if (name === 'add_weight' || name === 'add_variable') {
