@@ -3,7 +3,7 @@
 import type { Expr } from './ast';
 import type { CallArgs, Interpreter } from './interpreter';
 import { callKerasMethod } from './classes';
-import { attributeOf, callLayerMethod, shapeTuple } from './keras-runtime';
+import { attributeOf, callLayerMethod, callTensorMethod, shapeTuple } from './keras-runtime';
 import { callModelMethod } from './models';
 import { compareOp } from './operators';
 import { isNumber, NONE, numberOf, truthy, unknown, type Val } from './values';
@@ -282,7 +282,7 @@ export function callMethod(interp: Interpreter, self: Val, name: string, args: C
       return callKerasMethod(interp, self.obj, name, args, e);
     case 'tensor':
       if (name === 'get_shape') return shapeTuple(self.t);
-      return unknown(`tensor.${name}() is not followed`);
+      return callTensorMethod(self.t, name, args);
     default:
       return unknown(`${name}() is not followed`);
   }

@@ -14,6 +14,8 @@ export type KerasSymbol =
   | { kind: 'set-data-format' }
   /** keras.backend.image_data_format(): the configured default ('channels_last' unless set). */
   | { kind: 'get-data-format' }
+  /** keras.datasets.<name>.load_data(): arrays of published, fixed shapes. */
+  | { kind: 'dataset'; name: string }
   | { kind: 'tensor-factory'; shapeArg: 'shape' | 'first' | 'dims' }
   | { kind: 'math'; name: string }
   /** tf.range / keras.ops.arange / numpy.arange: a 1-D tensor of a computable length. */
@@ -84,10 +86,14 @@ const COMPARE = new Map([
   ['equal', '=='], ['not_equal', '!='], ['greater', '>'], ['greater_equal', '>='], ['less', '<'], ['less_equal', '<='],
 ]);
 
+const NUMPY_AS_OPS = new Set(['expand_dims', 'reshape', 'squeeze', 'transpose', 'concatenate', 'stack']);
+
 /** The engine's name for an op under this path: 'tf.nn.conv2d', 'keras.ops.conv', ... */
 function opName(raw: readonly string[], path: readonly string[]): string | undefined {
   const rest = path.slice(1).join('.');
-  const candidates = path[0] === 'keras' ? [`keras.${rest}`, `tf.keras.${rest}`] : raw[0] === 'tensorflow' ? [`tf.${rest}`] : [];
+  // NumPy's array reshaping (data prepared for a model) follows keras.ops, which mirrors it.
+  const numpyOps = path[0] === 'numpy' && NUMPY_AS_OPS.has(rest) ? [`keras.ops.${rest}`] : [];
+  const candidates = path[0] === 'keras' ? [`keras.${rest}`, `tf.keras.${rest}`] : raw[0] === 'tensorflow' ? [`tf.${rest}`] : numpyOps;
   for (const c of candidates) {
     const name = canonicalOpName(c);
     if (name) return name;
@@ -129,6 +135,7 @@ function resolveUncached(rawPath: readonly string[]): KerasSymbol {
     if (last === 'shape' && (path.includes('ops') || path.includes('backend'))) return { kind: 'dynamic-shape' };
     if (last === 'set_image_data_format') return { kind: 'set-data-format' };
     if (last === 'image_data_format') return { kind: 'get-data-format' };
+    if (last === 'load_data' && path.includes('datasets') && path.length >= 3) return { kind: 'dataset', name: path[path.length - 2] };
     if (last === 'arange' && path.includes('ops')) return { kind: 'range' };
     if ((last === 'zeros' || last === 'ones' || last === 'empty' || last === 'full') && path.includes('ops')) return { kind: 'tensor-factory', shapeArg: 'first' };
     if (last === 'Variable' && (path.length === 2 || path.includes('backend'))) return { kind: 'variable' };

@@ -92,6 +92,8 @@ export function callKeras(interp: Interpreter, path: string[], args: CallArgs, e
       if (v?.k === 'str' && (v.v === 'channels_last' || v.v === 'channels_first')) interp.keras.options.defaultDataFormat = v.v;
       return NONE;
     }
+    case 'dataset':
+      return loadDataset(interp, sym.name);
     case 'get-data-format':
       return { k: 'str', v: interp.keras.options.defaultDataFormat };
     case 'tensor-factory':
@@ -251,6 +253,43 @@ export function callLayerMethod(interp: Interpreter, layer: LayerObj, name: stri
   return unknown(`${layer.className}.${name}() is not followed`);
 }
 
+/**
+ * keras.datasets image sets: ((x_train, y_train), (x_test, y_test)) with the shapes Keras
+ * documents; CIFAR images are channels-first when the configured data format is.
+ */
+function loadDataset(interp: Interpreter, name: string): Val {
+  const arrays = (train: SymbolicShape[], test: SymbolicShape[]): Val => {
+    const pair = (shapes: SymbolicShape[]): Val => ({ k: 'seq', items: shapes.map((shape) => ({ k: 'tensor', t: { shape } }) as Val), list: false });
+    return { k: 'seq', items: [pair(train), pair(test)], list: false };
+  };
+  if (name === 'mnist' || name === 'fashion_mnist') return arrays([[60000, 28, 28], [60000]], [[10000, 28, 28], [10000]]);
+  if (name === 'cifar10' || name === 'cifar100') {
+    const img = (n: number): SymbolicShape => (interp.keras.options.defaultDataFormat === 'channels_first' ? [n, 3, 32, 32] : [n, 32, 32, 3]);
+    return arrays([img(50000), [50000, 1]], [img(10000), [10000, 1]]);
+  }
+  return unknown(`keras.datasets.${name}.load_data() is not followed`);
+}
+
+/** NumPy array / eager tensor methods that the analysis follows (data prepared for a model). */
+const TENSOR_METHODS = new Set(['astype', 'numpy', 'copy', 'reshape']);
+
+/** `arr.astype('float32')`, `arr.reshape(n, 28, 28, 1)`: the array's new shape. */
+export function callTensorMethod(t: Tensor, name: string, args: CallArgs): Val {
+  if (name === 'astype' || name === 'numpy' || name === 'copy') return { k: 'tensor', t: { ...t, values: undefined } };
+  if (name === 'reshape') {
+    const a = args.positional;
+    const dimsVal = a.length === 1 && a[0]?.k !== 'int' ? iterate(a[0]) : a.length > 0 ? a : iterate(args.keywords.get('shape') ?? NONE);
+    if (!dimsVal) return { k: 'tensor', t: { shape: null, why: 'reshaped to a shape the analysis cannot see' } };
+    const dims = dimsVal.map((d) => (d.k === 'int' ? d.v : null));
+    const minus = dims.filter((d) => d === -1).length;
+    const known = t.shape && t.shape.every((d) => typeof d === 'number') ? (t.shape as number[]).reduce((p, d) => p * d, 1) : null;
+    const rest = dims.every((d) => d !== null) ? (dims as number[]).filter((d) => d !== -1).reduce((p, d) => p * d, 1) : null;
+    const out = dims.map((d) => (d === -1 ? (minus === 1 && known !== null && rest !== null && rest > 0 && known % rest === 0 ? known / rest : null) : d));
+    return { k: 'tensor', t: { shape: out } };
+  }
+  return unknown(`tensor.${name}() is not followed`);
+}
+
 export function shapeTuple(t: Tensor): Val {
   if (!t.shape) return unknown(t.why ?? 'shape not known');
   // An open size is None in Keras; here it stays unknown, with the symbol as the reason.
@@ -292,6 +331,7 @@ export function attributeOf(obj: Val, name: string): Val {
       if (name === 'shape') return shapeTuple(obj.t);
       if (name === 'ndim') return obj.t.shape ? { k: 'int', v: obj.t.shape.length } : unknown('rank not known');
       if (name === 'get_shape') return { k: 'method', self: obj, name };
+      if (TENSOR_METHODS.has(name)) return { k: 'method', self: obj, name };
       return unknown(`tensor.${name} is not followed`);
     case 'model': {
       const m = obj.model;
