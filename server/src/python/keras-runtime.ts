@@ -356,6 +356,8 @@ export function attributeOf(obj: Val, name: string): Val {
         if (name === 'output_shape' && m.outputs.k === 'tensor') return shapeTuple(m.outputs.t);
         if (name === 'input_shape' && m.inputs.k === 'tensor') return shapeTuple(m.inputs.t);
       }
+      // Sequential.layers: the added layers, without the Input (as Keras 3 lists them).
+      if (name === 'layers' && m.kind === 'sequential') return { k: 'seq', items: [...m.items, ...m.pending].map((e) => e.item), list: true };
       if (name === 'layers') return unknown('model.layers is not followed');
       return { k: 'method', self: obj, name };
     }
