@@ -10,6 +10,7 @@ import { opContext, type OpContext } from './common';
 import { kerasConv, kerasConvTranspose, kerasPool, tfConv, tfConvTranspose, tfPool } from './spatial';
 import { concat, depthSpace, expandDims, extractPatches, kerasExtractPatches, flatten, pad, reshape, shapeOf, split, squeeze, stack, transpose } from './array';
 import { imageResize, matmul, reduce } from './math';
+import { argReduce, oneHot, repeat, tile } from './repeat';
 
 type Impl = (ctx: OpContext) => LayerResult;
 
@@ -143,6 +144,20 @@ const OPS: OpInfo[] = [
     (c) => imageResize(c, 'keras'),
   ),
 ];
+
+// tiling, repeating, one-hot and arg-reductions (repeat.ts)
+OPS.push(
+  op('tf.tile', [t('input'), v('multiples', true), NAME], 'Tile: each axis times its multiple.', (c) => tile(c, 'tf')),
+  op('keras.ops.tile', [t('x'), v('repeats', true)], 'Tile: each axis times its repeat (NumPy rules).', (c) => tile(c, 'keras'), ['keras.ops.numpy.tile']),
+  op('tf.repeat', [t('input'), v('repeats', true), v('axis'), NAME], 'Repeat elements along axis (flattened without one).', (c) => repeat(c, 'tf')),
+  op('keras.ops.repeat', [t('x'), v('repeats', true), v('axis')], 'Repeat elements along axis (flattened without one).', (c) => repeat(c, 'keras'), ['keras.ops.numpy.repeat']),
+  op('tf.one_hot', [t('indices'), v('depth', true), v('on_value'), v('off_value'), v('axis'), v('dtype'), NAME], 'One-hot: a new axis of size depth.', (c) => oneHot(c, 'tf')),
+  op('keras.ops.one_hot', [t('x'), v('num_classes', true), v('axis'), v('dtype'), v('sparse')], 'One-hot: a new axis of size num_classes.', (c) => oneHot(c, 'keras'), ['keras.ops.nn.one_hot']),
+  op('tf.argmax', [t('input'), v('axis'), v('output_type'), NAME], 'Index of the maximum along axis (default 0).', (c) => argReduce(c, 'tf'), ['tf.math.argmax']),
+  op('tf.argmin', [t('input'), v('axis'), v('output_type'), NAME], 'Index of the minimum along axis (default 0).', (c) => argReduce(c, 'tf'), ['tf.math.argmin']),
+  op('keras.ops.argmax', [t('x'), v('axis'), v('keepdims')], 'Index of the maximum along axis (everything without one).', (c) => argReduce(c, 'keras'), ['keras.ops.numpy.argmax']),
+  op('keras.ops.argmin', [t('x'), v('axis'), v('keepdims')], 'Index of the minimum along axis (everything without one).', (c) => argReduce(c, 'keras'), ['keras.ops.numpy.argmin']),
+);
 
 /**
  * Ops that are another op with renamed or fixed arguments: tf.nn.atrous_conv2d is conv2d with
