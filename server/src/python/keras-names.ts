@@ -28,10 +28,14 @@ export type KerasSymbol =
   | { kind: 'binary'; op: string }
   /** tf.equal, keras.ops.greater, ...: a bool for numbers (mobilevit's `if tf.math.equal(c, n)`). */
   | { kind: 'compare'; op: string }
+  /** tf.where / keras.ops.where(condition, x, y): the three broadcast together. */
+  | { kind: 'where' }
   /** keras.applications.imagenet_utils.correct_pad(inputs, kernel_size). */
   | { kind: 'correct-pad' }
   /** K.repeat_elements / tf.repeat / keras.ops.repeat along one axis (attention U-Net gates). */
   | { kind: 'repeat' }
+  /** tensorflow_examples' pix2pix.upsample/downsample: a Sequential block (TF segmentation tutorial). */
+  | { kind: 'pix2pix-block'; up: boolean }
   /** A low-level op the engine knows (tf.nn.conv2d, tf.reshape, keras.ops.conv, ...). */
   | { kind: 'op'; name: string }
   /** A keras.applications model. */
@@ -71,6 +75,7 @@ const ELEMENTWISE = new Set([
   'log_softmax', 'softplus', 'softsign', 'leaky_relu', 'mish', 'exponential', 'linear', 'hard_silu',
   'hard_swish', 'abs', 'exp', 'log', 'square', 'sqrt', 'rsqrt', 'negative', 'identity', 'stop_gradient',
   'cast', 'dropout', 'l2_normalize', 'clip_by_value', 'clip', 'sign', 'floor', 'ceil', 'round',
+  'zeros_like', 'ones_like', 'full_like', 'logical_not',
   // Shape-keeping ops on their first argument (tf.nn.bias_add(value, bias), LRN, batch norm).
   'bias_add', 'local_response_normalization', 'lrn', 'batch_normalization', 'relu6', 'softmax_v2',
 ]);
@@ -144,6 +149,7 @@ function resolveUncached(rawPath: readonly string[]): KerasSymbol {
     if (bin && (path.includes('ops') || path.includes('backend'))) return { kind: 'binary', op: bin };
     const cmp = COMPARE.get(last);
     if (cmp && (path.includes('ops') || path.includes('backend'))) return { kind: 'compare', op: cmp };
+    if (last === 'where' && path.includes('ops')) return { kind: 'where' };
     if (last === 'correct_pad' && path.includes('applications')) return { kind: 'correct-pad' };
     if ((last === 'repeat_elements' && path.includes('backend')) || (last === 'repeat' && path.includes('ops'))) return { kind: 'repeat' };
     // keras.applications.<family>.preprocess_input scales or reorders channels in place.
@@ -164,6 +170,7 @@ function resolveUncached(rawPath: readonly string[]): KerasSymbol {
     if (bin && (path.length === 2 || (path[0] === 'tensorflow' && path[1] === 'math' && path.length === 3))) return { kind: 'binary', op: bin };
     const cmp = COMPARE.get(last);
     if (cmp && (path.length === 2 || (path[0] === 'tensorflow' && path[1] === 'math' && path.length === 3))) return { kind: 'compare', op: cmp };
+    if (path[0] === 'tensorflow' && name === 'where') return { kind: 'where' };
     if (name === 'repeat') return { kind: 'repeat' };
     if (['zeros', 'ones', 'empty', 'random.normal', 'random.uniform', 'random.truncated_normal'].includes(name)) {
       return { kind: 'tensor-factory', shapeArg: 'first' };
@@ -175,6 +182,9 @@ function resolveUncached(rawPath: readonly string[]): KerasSymbol {
     if (path[0] === 'tensorflow' && name === 'Variable') return { kind: 'variable' };
     if (path.length === 1) return { kind: 'module' };
     return { kind: 'other' };
+  }
+  if (path[0] === 'tensorflow_examples' && path.includes('pix2pix') && (last === 'upsample' || last === 'downsample')) {
+    return { kind: 'pix2pix-block', up: last === 'upsample' };
   }
   // tensorflow_addons' normalisation layers, common in TF 2 era examples (CycleGAN).
   if (path[0] === 'tensorflow_addons' && path[1] === 'layers' && path.length === 3 && (last === 'InstanceNormalization' || last === 'GroupNormalization')) {

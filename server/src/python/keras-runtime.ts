@@ -12,7 +12,7 @@ import { applyInputLayer, applyLayerCall, constructLayer } from './layer-calls';
 import { makeBackbone, makeSequential } from './models';
 import { applyOpCall } from './op-calls';
 import { binaryOp, compareOp, tensorArithmetic } from './operators';
-import { describe, isNumber, NONE, numberOf, unknown, type LayerObj, type SequentialModel, type Tensor, type Val } from './values';
+import { describe, isNumber, NONE, numberOf, truthy, unknown, type LayerObj, type SequentialModel, type Tensor, type Val } from './values';
 
 export interface KerasState {
   options: EngineOptions;
@@ -127,10 +127,20 @@ export function callKeras(interp: Interpreter, path: string[], args: CallArgs, e
       const r = compareOp(sym.op, a, b);
       return r === undefined ? unknown(`${path.join('.')}(...) of values the analysis cannot compare`) : { k: 'bool', v: r };
     }
+    case 'where': {
+      const [cond, x, y] = [args.positional[0] ?? args.keywords.get('condition'), args.positional[1] ?? args.keywords.get('x'), args.positional[2] ?? args.keywords.get('y')];
+      // With one argument it lists the indices of the true elements: how many is a run-time fact.
+      if (!x || !y) return { k: 'tensor', t: { shape: cond?.k === 'tensor' && cond.t.shape ? [null, cond.t.shape.length] : null, why: 'the number of true elements is only known when the model runs' } };
+      if (!cond) return unknown(`${path.join('.')}(...) without a condition`);
+      const xy = x.k === 'tensor' || y.k === 'tensor' ? tensorArithmetic(x, y) : x;
+      return cond.k === 'tensor' || xy.k === 'tensor' ? tensorArithmetic(cond, xy) : unknown(`${path.join('.')}(...) of values that are not tensors`);
+    }
     case 'correct-pad':
       return correctPad(interp, args);
     case 'repeat':
       return repeatAlong(args);
+    case 'pix2pix-block':
+      return pix2pixBlock(interp, sym.up, args, e);
     case 'math':
       return mathCall(sym.name, args);
     case 'range':
@@ -169,6 +179,37 @@ function correctPad(interp: Interpreter, args: CallArgs): Val {
     return { k: 'seq', items: [{ k: 'int', v: half - adjust }, { k: 'int', v: half }], list: false } as Val;
   });
   return { k: 'seq', items: pairs, list: false };
+}
+
+/**
+ * tensorflow_examples.models.pix2pix upsample(filters, size, norm_type, apply_dropout) and
+ * downsample(filters, size, norm_type, apply_norm), as that library builds them: a Sequential
+ * of a stride-2 'same' (transposed) convolution, a normalisation, optional dropout, an activation.
+ */
+function pix2pixBlock(interp: Interpreter, up: boolean, args: CallArgs, e: CallExpr): Val {
+  const a = args.positional;
+  const kw = (name: string, i: number): Val | undefined => args.keywords.get(name) ?? a[i];
+  const filters = kw('filters', 0) ?? unknown('filters not given');
+  const size = kw('size', 1) ?? unknown('size not given');
+  const norm = kw('norm_type', 2);
+  const flag = kw(up ? 'apply_dropout' : 'apply_norm', 3);
+  const call = (positional: Val[], keywords: [string, Val][] = []): CallArgs => ({ positional, keywords: new Map(keywords), keywordArgs: new Map(), syntax: [] });
+  const str = (v: string): Val => ({ k: 'str', v });
+  const entries: Val[] = [
+    {
+      k: 'layer',
+      layer: constructLayer(interp, up ? 'Conv2DTranspose' : 'Conv2D', call([filters, size], [['strides', { k: 'int', v: 2 }], ['padding', str('same')], ['use_bias', { k: 'bool', v: false }]]), e),
+    },
+  ];
+  const normalise = up ? true : flag === undefined ? true : truthy(flag);
+  if (normalise === undefined) return unknown('whether the block normalises is not known');
+  const normName = norm?.k === 'str' ? norm.v.toLowerCase() : norm === undefined ? 'batchnorm' : undefined;
+  if (normalise && normName === undefined) return unknown('norm_type is not known');
+  if (normalise && normName === 'batchnorm') entries.push({ k: 'layer', layer: constructLayer(interp, 'BatchNormalization', call([]), e) });
+  if (normalise && normName === 'instancenorm') entries.push({ k: 'layer', layer: constructLayer(interp, 'InstanceNormalization', call([]), e) });
+  if (up && flag !== undefined && truthy(flag) === true) entries.push({ k: 'layer', layer: constructLayer(interp, 'Dropout', call([{ k: 'float', v: 0.5 }]), e) });
+  entries.push({ k: 'layer', layer: constructLayer(interp, up ? 'ReLU' : 'LeakyReLU', call([]), e) });
+  return makeSequential(interp, call([{ k: 'seq', items: entries, list: true }]), e);
 }
 
 /** `repeat_elements(x, rep, axis)`: that axis times rep (no axis: flattened, times rep). */
