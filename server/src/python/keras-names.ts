@@ -32,7 +32,7 @@ export type KerasSymbol =
   | { kind: 'where' }
   /** keras.applications.imagenet_utils.correct_pad(inputs, kernel_size). */
   | { kind: 'correct-pad' }
-  /** K.repeat_elements / tf.repeat / keras.ops.repeat along one axis (attention U-Net gates). */
+  /** keras.backend.repeat_elements along one axis (attention U-Net gates); tf.repeat is an op. */
   | { kind: 'repeat' }
   /** tensorflow_examples' pix2pix.upsample/downsample: a Sequential block (TF segmentation tutorial). */
   | { kind: 'pix2pix-block'; up: boolean }
@@ -151,7 +151,7 @@ function resolveUncached(rawPath: readonly string[]): KerasSymbol {
     if (cmp && (path.includes('ops') || path.includes('backend'))) return { kind: 'compare', op: cmp };
     if (last === 'where' && path.includes('ops')) return { kind: 'where' };
     if (last === 'correct_pad' && path.includes('applications')) return { kind: 'correct-pad' };
-    if ((last === 'repeat_elements' && path.includes('backend')) || (last === 'repeat' && path.includes('ops'))) return { kind: 'repeat' };
+    if (last === 'repeat_elements' && path.includes('backend')) return { kind: 'repeat' };
     // keras.applications.<family>.preprocess_input scales or reorders channels in place.
     if (path.includes('applications') && last === 'preprocess_input') return { kind: 'elementwise' };
     if (path.includes('layers') || path.length === 2 || path.includes('models')) {
@@ -171,7 +171,6 @@ function resolveUncached(rawPath: readonly string[]): KerasSymbol {
     const cmp = COMPARE.get(last);
     if (cmp && (path.length === 2 || (path[0] === 'tensorflow' && path[1] === 'math' && path.length === 3))) return { kind: 'compare', op: cmp };
     if (path[0] === 'tensorflow' && name === 'where') return { kind: 'where' };
-    if (name === 'repeat') return { kind: 'repeat' };
     if (['zeros', 'ones', 'empty', 'random.normal', 'random.uniform', 'random.truncated_normal'].includes(name)) {
       return { kind: 'tensor-factory', shapeArg: 'first' };
     }
