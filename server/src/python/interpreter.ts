@@ -540,6 +540,10 @@ export class Interpreter {
         let result: boolean | undefined = true;
         for (let i = 0; i < e.ops.length && i + 1 < e.operands.length; i++) {
           const right = this.eval(e.operands[i + 1], scope);
+          // `x > 0` on a tensor is an elementwise boolean tensor of the broadcast shape.
+          if (e.ops.length === 1 && (left.k === 'tensor' || right.k === 'tensor') && !['is', 'is not', 'in', 'not in'].includes(e.ops[0])) {
+            return tensorArithmetic(left, right);
+          }
           const r = compareOp(e.ops[i], left, right);
           if (r === false) return { k: 'bool', v: false };
           if (r === undefined) result = undefined;
