@@ -6,6 +6,7 @@ import type { Expr, Stmt } from './ast';
 import type { CallArgs, Interpreter } from './interpreter';
 import { iterate } from './builtins';
 import { resolveSymbol } from './keras-names';
+import { applyModelLike } from './models';
 import type { Scope } from './scope';
 import { NONE, unknown, type ClassVal, type FuncVal, type Instance, type Tensor, type Val } from './values';
 
@@ -117,6 +118,11 @@ export function callInstance(interp: Interpreter, obj: Instance, args: CallArgs,
     interp.callFunction(build, withSelf(self, { positional: [shapeVal], keywords: new Map(), keywordArgs: new Map(), syntax: [] }));
   }
   const call = method(obj.cls, 'call');
+  const functional = obj.attrs.get('__functional__');
+  if (!call && functional?.k === 'model' && input?.k === 'tensor') {
+    // A subclass built with super().__init__(inputs, outputs): applied like that functional model.
+    return { k: 'tensor', t: applyModelLike(interp, functional, input.t, expression) };
+  }
   if (!call) return unknown(`${obj.cls.name} has no call() method the analysis can see`);
   obj.called = true;
   const out = interp.callFunction(call, withSelf(self, args));

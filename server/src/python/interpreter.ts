@@ -664,7 +664,20 @@ export class Interpreter {
   private evalCall(e: Extract<Expr, { t: 'call' }>, scope: Scope): Val {
     const fn = this.eval(e.fn, scope);
     const args = this.evalArgs(e.args, scope);
+    if (isSuperInit(e)) this.noteFunctionalInit(args, scope);
     return this.call(fn, args, e);
+  }
+
+  /**
+   * `super().__init__(inputs=..., outputs=...)` in a keras.Model subclass makes the instance a
+   * functional model: calling it gives those outputs (classes.ts callInstance).
+   */
+  private noteFunctionalInit(args: CallArgs, scope: Scope): void {
+    const self = scope.lookup('self');
+    if (self?.k !== 'instance' || self.obj.cls.keras !== 'model') return;
+    const inputs = args.keywords.get('inputs') ?? args.positional[0];
+    const outputs = args.keywords.get('outputs') ?? args.positional[1];
+    if (inputs && outputs) self.obj.attrs.set('__functional__', { k: 'model', model: { kind: 'functional', inputs, outputs } });
   }
 
   call(fn: Val, args: CallArgs, e: Extract<Expr, { t: 'call' }>): Val {
@@ -831,6 +844,11 @@ function literalTuple(e: Extract<Expr, { t: 'tuple' }>): Val | undefined {
 
 function copyInto(scope: Scope, from: Scope): void {
   for (const [k, v] of from.vars) scope.vars.set(k, v);
+}
+
+function isSuperInit(e: Extract<Expr, { t: 'call' }>): boolean {
+  const f = e.fn;
+  return f.t === 'attr' && f.name === '__init__' && f.obj.t === 'call' && f.obj.fn.t === 'name' && f.obj.fn.id === 'super';
 }
 
 function describeExpr(e: Expr): string {
