@@ -6,6 +6,7 @@ import { applyConvLstm, applyRecurrent, applyRnnCell, applyRnnLayer } from './re
 import { applyBidirectional, applyTimeDistributed, type ApplyFn } from './wrappers';
 import { applyDenseAttention, applyMultiHeadAttention } from './attention';
 import { applyDot, applyLambda } from './lambda-dot';
+import { applyEncoding, applyLookup, applyTextVectorization } from './preprocessing';
 
 export function dispatchExtra(ctx: LayerContext, name: string, inputs: (Shape | null)[], apply: ApplyFn): LayerResult | undefined {
   const x = inputs[0] ?? null;
@@ -16,6 +17,17 @@ export function dispatchExtra(ctx: LayerContext, name: string, inputs: (Shape | 
     case 'LSTM':
     case 'GRU':
       return applyRecurrent(ctx, name, x);
+    case 'TextVectorization':
+      return applyTextVectorization(ctx, x);
+    case 'StringLookup':
+    case 'IntegerLookup':
+      return applyLookup(ctx, x);
+    case 'CategoryEncoding':
+      return applyEncoding(ctx, x, 'num_tokens', 'multi_hot');
+    case 'Hashing':
+      return applyEncoding(ctx, x, 'num_bins', 'int');
+    case 'Discretization':
+      return applyEncoding(ctx, x, 'num_bins', 'int');
     case 'RNN':
       return applyRnnLayer(ctx, x);
     case 'SimpleRNNCell':
