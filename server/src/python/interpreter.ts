@@ -247,6 +247,7 @@ export class Interpreter {
         const closure = scope.isClass && scope.parent ? scope.parent : scope;
         const declared = declaredIn(this.directives, s.span.start, s.body[0]?.span.start ?? s.span.end);
         const fn: FuncVal = { name: s.name, params: s.params, defaults, body: s.body, closure, declared };
+        if (scope.isClass && this.decoratedAsProperty(s.span.start)) fn.property = true;
         scope.set(s.name, { k: 'func', fn });
         if (scope === this.module) this.moduleFunctions.set(s.name, fn);
         return 'normal';
@@ -504,8 +505,12 @@ export class Interpreter {
         }
         return { k: 'dict', entries };
       }
-      case 'attr':
-        return attributeOf(this.eval(e.obj, scope), e.name);
+      case 'attr': {
+        const v = attributeOf(this.eval(e.obj, scope), e.name);
+        // A @property is read by calling it on the instance.
+        if (v.k === 'bound' && v.fn.property) return this.callFunction(v.fn, argsOf([v.self]));
+        return v;
+      }
       case 'call':
         return this.evalCall(e, scope);
       case 'subscript': {
@@ -593,8 +598,10 @@ export class Interpreter {
     if (v !== undefined) return v;
     if (BUILTIN_NAMES.has(name)) return builtinNamespace(name);
     if (name === 'Ellipsis') return { k: 'ns', path: ['builtins', 'Ellipsis'] };
-    // A star import of keras.layers also brings the functional merges (concatenate, add, ...).
-    if (this.bareLayerNames && (canonicalLayerName(name) || functionalMergeName(name) || name === 'Input' || name === 'Sequential' || name === 'Model')) {
+    // A star import of keras.layers also brings the functional merges (concatenate, add, ...)
+    // and the Layer base class.
+    const starred = canonicalLayerName(name) || functionalMergeName(name) || ['Input', 'Sequential', 'Model', 'Layer'].includes(name);
+    if (this.bareLayerNames && starred) {
       return { k: 'ns', path: ['keras', 'layers', name] };
     }
     return unknown(`'${name}' is not defined in this file`);
@@ -706,6 +713,21 @@ export class Interpreter {
       default:
         return unknown(`calls ${fn.k}, which is not callable`);
     }
+  }
+
+  /**
+   * Whether the decorator lines right above a def (the syntax tree keeps no decorators) include
+   * `@property`.
+   */
+  private decoratedAsProperty(defStart: number): boolean {
+    const lines = this.text.slice(0, defStart).split('\n');
+    lines.pop(); // the def line's own indentation
+    for (let i = lines.length - 1; i >= 0; i--) {
+      const line = lines[i].trim();
+      if (!line.startsWith('@')) return false;
+      if (/^@(?:builtins\.)?property\s*(?:#.*)?$/.test(line)) return true;
+    }
+    return false;
   }
 
   callFunction(fn: FuncVal, args: CallArgs): Val {

@@ -107,6 +107,8 @@ export interface FuncVal {
   lambda?: import('./ast').Expr;
   /** Shapes declared for parameters with `# shapewise: x=(None, 128, 128, 3)` on the def line. */
   declared?: Map<string, SymbolicShape>;
+  /** Decorated with @property: reading the attribute calls it. */
+  property?: boolean;
 }
 
 /** A class defined in the file: Keras Model/Layer subclasses and plain Python classes. */
