@@ -142,6 +142,8 @@ function resolveUncached(rawPath: readonly string[]): KerasSymbol {
     if (last === 'image_data_format') return { kind: 'get-data-format' };
     if (last === 'load_data' && path.includes('datasets') && path.length >= 3) return { kind: 'dataset', name: path[path.length - 2] };
     if (last === 'arange' && path.includes('ops')) return { kind: 'range' };
+    // keras.random.normal(shape, ...) and friends: a tensor of the shape given.
+    if (path[1] === 'random' && path.length === 3 && ['normal', 'uniform', 'truncated_normal'].includes(last)) return { kind: 'tensor-factory', shapeArg: 'shape' };
     if ((last === 'zeros' || last === 'ones' || last === 'empty' || last === 'full') && path.includes('ops')) return { kind: 'tensor-factory', shapeArg: 'first' };
     if (last === 'Variable' && (path.length === 2 || path.includes('backend'))) return { kind: 'variable' };
     if ((path.includes('activations') || path.includes('ops') || path.includes('backend')) && ELEMENTWISE.has(last)) return { kind: 'elementwise' };
