@@ -37,7 +37,8 @@ export type KerasSymbol =
   /** tensorflow_examples' pix2pix.upsample/downsample: a Sequential block (TF segmentation tutorial). */
   | { kind: 'pix2pix-block'; up: boolean }
   /** A low-level op the engine knows (tf.nn.conv2d, tf.reshape, keras.ops.conv, ...). */
-  | { kind: 'op'; name: string }
+  /** `label`: how the report names it when that is not the op's own name (NumPy's functions). */
+  | { kind: 'op'; name: string; label?: string }
   /** A keras.applications model. */
   | { kind: 'backbone'; name: string }
   | { kind: 'module' }
@@ -130,7 +131,7 @@ function resolveUncached(rawPath: readonly string[]): KerasSymbol {
   const path = normaliseModulePath(rawPath);
   const last = path[path.length - 1];
   const op = path.length > 1 ? opName(rawPath, path) : undefined;
-  if (op) return { kind: 'op', name: op };
+  if (op) return path[0] === 'numpy' ? { kind: 'op', name: op, label: path.join('.') } : { kind: 'op', name: op };
   if (path[0] === 'keras') {
     if (path.includes('applications') && isBackbone(last)) return { kind: 'backbone', name: last };
     if (path.length === 1) return { kind: 'module' };

@@ -47,7 +47,7 @@ export function callKeras(interp: Interpreter, path: string[], args: CallArgs, e
       return { k: 'layer', layer };
     }
     case 'op':
-      return applyOpCall(interp, sym.name, args, e);
+      return applyOpCall(interp, sym.name, args, e, sym.label);
     case 'backbone':
       return makeBackbone(interp, sym.name, args, e);
     case 'sequential':

@@ -33,7 +33,8 @@ function numeric(shape: SymbolicShape | null): Shape | null {
   return shape ? eraseSymbols(shape) : null;
 }
 
-export function applyOpCall(interp: Interpreter, op: string, args: CallArgs, e: CallExpr): Val {
+/** `label`: the name reports use, when not the op's (numpy.reshape runs as keras.ops.reshape). */
+export function applyOpCall(interp: Interpreter, op: string, args: CallArgs, e: CallExpr, label = op): Val {
   interp.budget.tick(10);
   const params = opSignature(op);
   const bound = new Map<string, Val>();
@@ -64,7 +65,7 @@ export function applyOpCall(interp: Interpreter, op: string, args: CallArgs, e: 
   const rec = interp.recorder;
   rec.addLayer(
     {
-      className: op,
+      className: label,
       construct: expression,
       name: calleeNameRange(e),
       args: argReportsOf(args, params.map((p) => p.name)),
@@ -78,7 +79,7 @@ export function applyOpCall(interp: Interpreter, op: string, args: CallArgs, e: 
     inputs,
   );
   if (result.output === null && result.unknownReason) rec.addUnknown(expression, result.unknownReason);
-  const origin = rec.origin(op, expression);
+  const origin = rec.origin(label, expression);
   const tensorOf = (shape: Shape | null): Val => ({ k: 'tensor', t: { shape, origin, rankOrigin: origin, why: shape ? undefined : result.unknownReason } });
   // tf.stack of scalar sizes ([batch, 30, 30, 16]) is a shape tensor whose elements are known.
   const stacked = op === 'tf.stack' || op === 'keras.ops.stack' ? iterate(bound.get(op === 'tf.stack' ? 'values' : 'x') ?? NONE) : undefined;
