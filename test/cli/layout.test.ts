@@ -2,7 +2,9 @@
 // design/diagnostics.md shows it.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { formatJson, toJsonObject } from '../../server/src/cli/reporters/json';
 import { stringifyJson } from '../../server/src/cli/reporters/layout';
+import type { FileReport } from '../../server/src/cli/types';
 
 describe('stringifyJson', () => {
   it('holds exactly the data of JSON.stringify (undefined properties left out), for any value', () => {
@@ -62,5 +64,55 @@ describe('stringifyJson', () => {
     );
     expect(stringifyJson({})).toBe('{}\n');
     expect(stringifyJson({ a: undefined })).toBe('{}\n');
+  });
+});
+
+describe('formatJson', () => {
+  // Layers are written straight from their entries (the bulk of a report); the generic layout of
+  // the same data is the reference.
+  const dim = fc.oneof(fc.constant(null), fc.nat(5000), fc.constantFrom('H', 'ceil(W/2)', '2*ceil(H/4)'));
+  const place = { line: fc.nat(100_000), column: fc.nat(500) };
+  const layer = fc.record(
+    {
+      ...place,
+      cell: fc.nat(50),
+      cellLine: fc.nat(500),
+      layer: fc.constantFrom('Conv2D', 'numpy.expand_dims', 'Weird "quoted" \\ name', 'é日本'),
+      inputShape: fc.oneof(fc.constant(null), fc.array(dim, { maxLength: 5 })),
+      outputShape: fc.oneof(fc.constant(null), fc.array(dim, { maxLength: 5 })),
+      padding: fc.record({ mode: fc.constantFrom('same', 'valid', 'explicit', 'causal'), before: fc.array(dim, { maxLength: 3 }), after: fc.array(dim, { maxLength: 3 }) }),
+    },
+    { requiredKeys: ['line', 'column', 'layer', 'inputShape', 'outputShape'] },
+  );
+  const diagnostic = fc.record({
+    ...place,
+    endLine: fc.nat(100_000),
+    endColumn: fc.nat(500),
+    severity: fc.constantFrom('error', 'warning', 'information', 'hint'),
+    code: fc.constantFrom('shape-mismatch', 'same-stride-uneven'),
+    message: fc.string(),
+    related: fc.constant([]),
+  });
+  const report = fc.record(
+    {
+      path: fc.string(),
+      kind: fc.constantFrom('python', 'notebook'),
+      layers: fc.array(layer, { maxLength: 6 }),
+      diagnostics: fc.array(diagnostic, { maxLength: 3 }),
+      error: fc.string(),
+      notAnalysed: fc.string(),
+      stoppedEarly: fc.string(),
+    },
+    { requiredKeys: ['path', 'kind', 'layers', 'diagnostics'] },
+  );
+
+  it('writes exactly the generic layout of the same data, for any reports', () => {
+    fc.assert(
+      fc.property(fc.array(report, { maxLength: 4 }), (reports) => {
+        const typed = reports as FileReport[];
+        expect(formatJson(typed)).toBe(stringifyJson(toJsonObject(typed)));
+      }),
+      { numRuns: 1000 },
+    );
   });
 });

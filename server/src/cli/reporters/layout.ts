@@ -1,8 +1,8 @@
 // JSON laid out for people as well as machines: nested objects one key per line, but arrays of
 // numbers, strings and nulls (shapes, per-axis pads) and small objects deep in the tree (the
 // `padding` of a layer) on one line, as in design/diagnostics.md.
-// Written into one growing string (V8 joins appended pieces cheaply): a report of a 10,000-line
-// file has tens of thousands of objects, and building a string per object cost more than the analysis.
+// Written as pieces joined once at the end: a report of a 10,000-line file has tens of thousands
+// of objects, and building a string per object cost more than the analysis.
 
 type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue | undefined };
 
@@ -15,38 +15,57 @@ export function stringifyJson(value: unknown): string {
 
 /** `value` laid out as it would be inside a document, at this indentation and depth. */
 export function stringifyJsonAt(value: unknown, indent: string, depth: number): string {
-  const out = { s: '' };
+  const out: string[] = [];
   write(value as JsonValue, indent, depth, out);
-  return out.s;
+  return out.join('');
 }
 
 function isPrimitive(v: unknown): v is null | boolean | number | string {
   return v === null || typeof v !== 'object';
 }
 
-function write(v: JsonValue, indent: string, depth: number, out: { s: string }): void {
+/** JSON.stringify of a primitive, without its generic machinery for the common cases. */
+export function primitive(v: unknown): string {
+  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : 'null';
+  if (v === null || v === undefined) return 'null';
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  return JSON.stringify(v) ?? 'null';
+}
+
+/** Quoted keys: a report repeats the same few thousands of times. */
+const quotedKeys = new Map<string, string>();
+function quotedKey(k: string): string {
+  let q = quotedKeys.get(k);
+  if (q === undefined) {
+    q = `${JSON.stringify(k)}: `;
+    if (quotedKeys.size < 1000) quotedKeys.set(k, q);
+  }
+  return q;
+}
+
+function write(v: JsonValue, indent: string, depth: number, out: string[]): void {
   if (isPrimitive(v)) {
-    out.s += JSON.stringify(v) ?? 'null';
+    out.push(primitive(v));
     return;
   }
   if (Array.isArray(v)) {
     if (v.length === 0) {
-      out.s += '[]';
+      out.push('[]');
       return;
     }
     if (v.every(isPrimitive)) {
-      out.s += '[';
-      for (let i = 0; i < v.length; i++) out.s += (i > 0 ? ', ' : '') + (JSON.stringify(v[i]) ?? 'null');
-      out.s += ']';
+      out.push('[');
+      for (let i = 0; i < v.length; i++) out.push((i > 0 ? ', ' : '') + primitive(v[i]));
+      out.push(']');
       return;
     }
     const inner = indent + '  ';
-    out.s += '[\n';
+    out.push('[\n');
     for (let i = 0; i < v.length; i++) {
-      out.s += (i > 0 ? ',\n' : '') + inner;
+      out.push((i > 0 ? ',\n' : '') + inner);
       write(v[i], inner, depth + 1, out);
     }
-    out.s += `\n${indent}]`;
+    out.push(`\n${indent}]`);
     return;
   }
   const oneLine = depth >= INLINE_OBJECT_DEPTH;
@@ -55,12 +74,12 @@ function write(v: JsonValue, indent: string, depth: number, out: { s: string }):
   for (const k in v) {
     const x = v[k];
     if (x === undefined) continue;
-    if (oneLine) out.s += first ? '{ ' : ', ';
-    else out.s += (first ? '{\n' : ',\n') + inner;
+    if (oneLine) out.push(first ? '{ ' : ', ');
+    else out.push((first ? '{\n' : ',\n') + inner);
     first = false;
-    out.s += `${JSON.stringify(k)}: `;
+    out.push(quotedKey(k));
     write(x, oneLine ? '' : inner, depth + 1, out);
   }
-  if (first) out.s += '{}';
-  else out.s += oneLine ? ' }' : `\n${indent}}`;
+  if (first) out.push('{}');
+  else out.push(oneLine ? ' }' : `\n${indent}}`);
 }
