@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatJson, toJsonObject } from '../../server/src/cli/reporters/json';
 import { stringifyJson } from '../../server/src/cli/reporters/layout';
-import type { FileReport } from '../../server/src/cli/types';
+import type { FileReport, RelatedEntry } from '../../server/src/cli/types';
 
 describe('stringifyJson', () => {
   it('holds exactly the data of JSON.stringify (undefined properties left out), for any value', () => {
@@ -91,7 +91,7 @@ describe('formatJson', () => {
     severity: fc.constantFrom('error', 'warning', 'information', 'hint'),
     code: fc.constantFrom('shape-mismatch', 'same-stride-uneven'),
     message: fc.string(),
-    related: fc.constant([]),
+    related: fc.constant<RelatedEntry[]>([]),
   });
   const report = fc.record(
     {
