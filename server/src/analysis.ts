@@ -13,8 +13,15 @@ export type { AnalysisResult } from './analysis-types';
 
 /** Beyond this many characters a document is not analysed (the answer says so). */
 export const MAX_DOCUMENT_CHARS = 8_000_000;
-/** The parser gives up after this long on pathological input. */
-const PARSE_TIMEOUT_MS = 2_000;
+/**
+ * The parser gives up after this much work: tree-sitter reports progress after a fixed number
+ * of its operations, so a count of reports gives the same answer for the same text on every
+ * machine (a time limit made a 5 MB file analysed on a fast machine and not on a slow one).
+ * 50,000 reports is about 3.5 MB of ordinary Keras code, 1.4 s on a 2-core machine.
+ */
+const MAX_PARSE_PROGRESS_REPORTS = 50_000;
+/** And after this long whatever the count: a guard for a machine far slower than expected. */
+const PARSE_TIMEOUT_MS = 15_000;
 
 /**
  * Documents whose lowering is kept for the next edit (least recently analysed dropped first).
@@ -37,7 +44,8 @@ export class Analyzer {
     // setTimeoutMicros is broken in web-tree-sitter 0.25 (BigInt conversion); a progress
     // callback that returns true cancels the parse instead.
     const deadline = performance.now() + PARSE_TIMEOUT_MS;
-    const progressCallback = (() => performance.now() > deadline) as unknown as () => void;
+    let reports = 0;
+    const progressCallback = (() => ++reports > MAX_PARSE_PROGRESS_REPORTS || performance.now() > deadline) as unknown as () => void;
     let tree: Tree | null = null;
     try {
       tree = this.parser.parse(text, oldTree ?? null, { progressCallback });
