@@ -96,15 +96,16 @@ export function section(title) {
   console.log(`\n== ${title}`);
 }
 
-let bundled;
-/** Builds bench-entry.ts once per run; returns the path of the bundle. */
-export async function benchEntry() {
-  if (bundled) return bundled;
-  const out = path.join(cacheDir, 'bundle');
+/**
+ * Bundles a TypeScript entry (under test/bench/) into `out/NAME.js` as esbuild.mjs bundles dist/,
+ * with the two wasm files next to it; returns the bundle's path.
+ */
+export async function bundleEntry(entry, out, name) {
   mkdirSync(out, { recursive: true });
+  const outfile = path.join(out, `${name}.js`);
   await esbuild.build({
-    entryPoints: [path.join(here, 'bench-entry.ts')],
-    outfile: path.join(out, 'bench-entry.js'),
+    entryPoints: [path.join(here, entry)],
+    outfile,
     bundle: true,
     platform: 'node',
     format: 'cjs',
@@ -117,7 +118,13 @@ export async function benchEntry() {
     const from = require.resolve(wasm);
     copyFileSync(from, path.join(out, path.basename(from)));
   }
-  bundled = path.join(out, 'bench-entry.js');
+  return outfile;
+}
+
+let bundled;
+/** Builds bench-entry.ts once per run; returns the path of the bundle. */
+export async function benchEntry() {
+  bundled ??= await bundleEntry('bench-entry.ts', path.join(cacheDir, 'bundle'), 'bench-entry');
   return bundled;
 }
 

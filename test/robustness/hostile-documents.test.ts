@@ -4,6 +4,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Analyzer } from '../../server/src/analysis';
 import { defaultAnalysisConfig } from '../../server/src/config';
+import { randomText } from './support';
 
 let analyzer: Analyzer;
 beforeAll(async () => {
@@ -11,16 +12,6 @@ beforeAll(async () => {
 });
 
 const HEADER = 'import keras\nfrom keras import layers\n';
-
-function randomText(seed: number, length: number, alphabet: string): string {
-  let s = seed >>> 0;
-  let out = '';
-  for (let i = 0; i < length; i++) {
-    s = (s * 1103515245 + 12345) >>> 0;
-    out += alphabet[s % alphabet.length];
-  }
-  return out;
-}
 
 const cases: [string, () => string][] = [
   ['random bytes as text', () => HEADER + randomText(1, 20_000, 'abc()[]{}:=,.\'"#\\\n\t 0123456789keras')],

@@ -72,6 +72,20 @@ const MIN_EDITS = 5_000;
 const WHOLE: Range = { start: { line: 0, character: 0 }, end: { line: 1_000_000, character: 0 } };
 
 /** Replays one counterexample (the path fast-check printed) instead of the whole run. */
+/** Throws, with the command that replays it and the shrunk sequence, when a fuzz run failed. */
+function failWithReplay<T>(out: fc.RunDetails<[T]>, what: string, pathVariable: string, testName: string, describe: (seq: T) => string): void {
+  if (!out.failed) return;
+  const shrunk = out.counterexample?.[0];
+  const message = [
+    `${what} failed (seed ${out.seed}, replay path "${out.counterexamplePath}", after ${out.numRuns} runs and ${out.numShrinks} shrinks).`,
+    `Replay: SHAPEWISE_FUZZ_SEED=${SEED} ${pathVariable}="${out.counterexamplePath}" npx vitest run test/robustness/protocol-fuzz.test.ts -t ${testName}`,
+    `Shrunk sequence:\n${shrunk ? describe(shrunk) : '(none)'}`,
+    `Error: ${out.errorInstance instanceof Error ? out.errorInstance.message : String(out.errorInstance)}`,
+  ].join('\n');
+  console.error(message);
+  throw new Error(message);
+}
+
 function replay(variable: string): { path?: string } {
   const path = process.env[variable];
   return path ? { path } : {};
@@ -949,17 +963,7 @@ describe('random edit sequences over the protocol', () => {
       { seed: SEED, numRuns: RUNS, endOnFailure: false, interruptAfterTimeLimit: 150_000, ...replay('SHAPEWISE_FUZZ_PATH') },
     );
     const seconds = ((performance.now() - t0) / 1000).toFixed(1);
-    if (out.failed) {
-      const shrunk = out.counterexample?.[0] as Sequence | undefined;
-      const message = [
-        `Protocol fuzzing failed (seed ${out.seed}, replay path "${out.counterexamplePath}", after ${out.numRuns} runs and ${out.numShrinks} shrinks).`,
-        `Replay: SHAPEWISE_FUZZ_SEED=${SEED} SHAPEWISE_FUZZ_PATH="${out.counterexamplePath}" npx vitest run test/robustness/protocol-fuzz.test.ts -t sequences`,
-        `Shrunk sequence:\n${shrunk ? describeSequence(shrunk) : '(none)'}`,
-        `Error: ${out.errorInstance instanceof Error ? out.errorInstance.message : String(out.errorInstance)}`,
-      ].join('\n');
-      console.error(message);
-      throw new Error(message);
-    }
+    failWithReplay(out, 'Protocol fuzzing', 'SHAPEWISE_FUZZ_PATH', 'sequences', describeSequence);
     console.log(
       `protocol fuzz: ${totals.edits.toLocaleString('en-US')} edits over ${totals.sequences} sequences, ${totals.requests.toLocaleString('en-US')} requests checked, ` +
         `${totals.publishes.toLocaleString('en-US')} publishes checked, in ${seconds} s (seed ${SEED})`,
@@ -976,17 +980,7 @@ describe('random edit sequences over the protocol', () => {
       { seed: SEED + 1, numRuns: NB_RUNS, endOnFailure: false, interruptAfterTimeLimit: 90_000, ...replay('SHAPEWISE_FUZZ_NOTEBOOK_PATH') },
     );
     const seconds = ((performance.now() - t0) / 1000).toFixed(1);
-    if (out.failed) {
-      const shrunk = out.counterexample?.[0] as NbSequence | undefined;
-      const message = [
-        `Notebook fuzzing failed (seed ${out.seed}, replay path "${out.counterexamplePath}", after ${out.numRuns} runs and ${out.numShrinks} shrinks).`,
-        `Replay: SHAPEWISE_FUZZ_SEED=${SEED} SHAPEWISE_FUZZ_NOTEBOOK_PATH="${out.counterexamplePath}" npx vitest run test/robustness/protocol-fuzz.test.ts -t notebook`,
-        `Shrunk sequence:\n${shrunk ? describeNotebookSequence(shrunk) : '(none)'}`,
-        `Error: ${out.errorInstance instanceof Error ? out.errorInstance.message : String(out.errorInstance)}`,
-      ].join('\n');
-      console.error(message);
-      throw new Error(message);
-    }
+    failWithReplay(out, 'Notebook fuzzing', 'SHAPEWISE_FUZZ_NOTEBOOK_PATH', 'notebook', describeNotebookSequence);
     console.log(
       `notebook fuzz: ${totals.notebookEdits.toLocaleString('en-US')} cell edits and structure changes over ${totals.notebookSequences} notebooks, in ${seconds} s (seed ${SEED + 1})`,
     );

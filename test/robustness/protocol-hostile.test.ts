@@ -31,7 +31,7 @@ import { Analyzer, MAX_DOCUMENT_CHARS } from '../../server/src/analysis';
 import { TestClient, hintSummary } from '../lsp/harness';
 // @ts-expect-error plain JavaScript module without type declarations
 import { generateKerasFile } from '../bench/generate.mjs';
-import { Oracle, inBounds, lineStarts, lspPosition, stripData, within } from './support';
+import { Oracle, inBounds, lineStarts, lspPosition, randomBytes, randomText, stripData, within } from './support';
 
 const generate = generateKerasFile as (lines: number, seed?: number) => string;
 const HEADER = 'import keras\nfrom keras import layers\n';
@@ -41,26 +41,6 @@ const SMALL = HEADER + 'inp = keras.Input((65, 65, 3))\nx = layers.Conv2D(8, 3, 
 const SMALL_HINTS = ['2:30 → (None, 65, 65, 3)', '3:55 → (None, 33, 33, 8)'];
 /** A realistic document opened after each hostile one. */
 const AFTER = generate(120, 11);
-
-function randomText(seed: number, length: number, alphabet: string): string {
-  let s = seed >>> 0;
-  let out = '';
-  for (let i = 0; i < length; i++) {
-    s = (s * 1103515245 + 12345) >>> 0;
-    out += alphabet[s % alphabet.length];
-  }
-  return out;
-}
-
-function randomBytes(seed: number, length: number): Buffer {
-  let s = seed >>> 0;
-  const b = Buffer.alloc(length);
-  for (let i = 0; i < length; i++) {
-    s = (s * 1103515245 + 12345) >>> 0;
-    b[i] = s >>> 24;
-  }
-  return b;
-}
 
 /** About `chars` characters of realistic Keras code (generated files one after the other). */
 function realistic(chars: number): string {

@@ -200,6 +200,30 @@ export function renameUri<T>(value: T, from: string, to: string): T {
   return JSON.parse(JSON.stringify(value).split(JSON.stringify(from).slice(1, -1)).join(JSON.stringify(to).slice(1, -1))) as T;
 }
 
+// ------------------------------------------------------------------------------ seeded noise
+
+/** `length` characters drawn from `alphabet` by a linear congruential generator (same seed, same text). */
+export function randomText(seed: number, length: number, alphabet: string): string {
+  let s = seed >>> 0;
+  let out = '';
+  for (let i = 0; i < length; i++) {
+    s = (s * 1103515245 + 12345) >>> 0;
+    out += alphabet[s % alphabet.length];
+  }
+  return out;
+}
+
+/** `length` bytes from the same generator (its high byte). */
+export function randomBytes(seed: number, length: number): Buffer {
+  let s = seed >>> 0;
+  const b = Buffer.alloc(length);
+  for (let i = 0; i < length; i++) {
+    s = (s * 1103515245 + 12345) >>> 0;
+    b[i] = s >>> 24;
+  }
+  return b;
+}
+
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -5,7 +5,7 @@
 // Same rules as LineIndex (lines end at \n, \r\n or a lone \r); LineIndex stays the converter
 // for everything else, built once after the changes.
 import type { Point } from 'web-tree-sitter';
-import type { Position } from '../text/line-index';
+import { lineContaining, type Position } from '../text/line-index';
 
 export class EditableLines {
   private starts: number[];
@@ -90,15 +90,7 @@ export class EditableLines {
   }
 
   private lineOf(offset: number): number {
-    const o = Math.max(0, Math.min(offset, this._text.length));
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid] <= o) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
+    return lineContaining(this.starts, Math.max(0, Math.min(offset, this._text.length)));
   }
 
   /** Pushes every p in [from, to] (p ≥ 1) that starts a line of the current text, in order. */

@@ -9,6 +9,18 @@ export interface Position {
   character: number;
 }
 
+/** The line whose start is the last at or before `offset`, in ascending line starts (the first is 0). */
+export function lineContaining(starts: readonly number[], offset: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
 export class LineIndex {
   /** Offset of the first character of each line. Lines end at \n, \r\n or a lone \r. */
   private readonly starts: number[];
@@ -45,14 +57,8 @@ export class LineIndex {
 
   positionAt(offset: number): Position {
     const o = Math.max(0, Math.min(offset, this.text.length));
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid] <= o) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo, character: o - this.starts[lo] };
+    const line = lineContaining(this.starts, o);
+    return { line, character: o - this.starts[line] };
   }
 
   offsetAt(pos: Position): number {

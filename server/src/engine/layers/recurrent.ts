@@ -79,6 +79,18 @@ function noteRuntimeNeeds(ctx: LayerContext, x: Shape, f: RnnFlags): void {
 }
 
 /** Output and state shapes from the per-step output shape `step` = (batch, *features). */
+/** The (batch, timesteps, features) input, its step and runtime notes; null (reported) at another rank. */
+function sequenceInput(ctx: LayerContext, input: Shape | null, f: RnnFlags): Shape | null {
+  const x = inputOrUnknown(ctx, input, 3);
+  if (input !== null) ctx.step(inputStep(x));
+  if (!checkRank(ctx.layer, x, 3, ctx.sink, '(batch, timesteps, features)')) {
+    ctx.unknown(`${ctx.layer} cannot take a rank-${x.length} input`);
+    return null;
+  }
+  noteRuntimeNeeds(ctx, x, f);
+  return x;
+}
+
 function rnnOutputs(batch: Dim, time: Dim, feature: Dim[], f: RnnFlags, states: number): (Shape | null)[] | null {
   if (f.returnSequences === null || f.returnState === null) return null;
   const out: Shape = f.returnSequences ? [batch, time, ...feature] : [batch, ...feature];
@@ -95,13 +107,8 @@ export function applyRecurrent(ctx: LayerContext, kind: RecurrentKind, input: Sh
     `${ctx.layer}: units=${fmt(units)}, return_sequences=${flagText(f.returnSequences)}, return_state=${flagText(f.returnState)}` +
       `${f.goBackwards ? ', go_backwards=True (reverses the time order, not the shape)' : ''}.`,
   );
-  const x = inputOrUnknown(ctx, input, 3);
-  if (input !== null) ctx.step(inputStep(x));
-  if (!checkRank(ctx.layer, x, 3, ctx.sink, '(batch, timesteps, features)')) {
-    ctx.unknown(`${ctx.layer} cannot take a rank-${x.length} input`);
-    return ctx.finish(null);
-  }
-  noteRuntimeNeeds(ctx, x, f);
+  const x = sequenceInput(ctx, input, f);
+  if (!x) return ctx.finish(null);
   if (units === null) ctx.unknown('units is not known');
   const outs = rnnOutputs(x[0] ?? null, x[1] ?? null, [units], f, STATES[kind]);
   if (outs === null) {
@@ -154,13 +161,8 @@ export function applyRnnLayer(ctx: LayerContext, input: Shape | null): LayerResu
     `RNN over ${cells ? cells.map((c) => c.className).join(', ') : 'a cell the analysis cannot see'}: output size ${fmt(units)}, ` +
       `return_sequences=${flagText(f.returnSequences)}, return_state=${flagText(f.returnState)}.`,
   );
-  const x = inputOrUnknown(ctx, input, 3);
-  if (input !== null) ctx.step(inputStep(x));
-  if (!checkRank(ctx.layer, x, 3, ctx.sink, '(batch, timesteps, features)')) {
-    ctx.unknown(`${ctx.layer} cannot take a rank-${x.length} input`);
-    return ctx.finish(null);
-  }
-  noteRuntimeNeeds(ctx, x, f);
+  const x = sequenceInput(ctx, input, f);
+  if (!x) return ctx.finish(null);
   if (units === null) ctx.unknown('the output size of the cell is not known');
   // States of several cells come back nested per cell: only a single cell's are followed.
   const states = cells?.length === 1 && last ? CELL_STATES[last.className] : undefined;
