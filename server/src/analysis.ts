@@ -3,10 +3,11 @@
 import type { Parser, Tree } from 'web-tree-sitter';
 import type { AnalysisResult, DiagnosticReport } from './analysis-types';
 import type { AnalysisConfig } from './config';
-import { analyzeModule } from './python/analyze-module';
-import { LoweringCache } from './python/fast-lower';
+import { analyzeLowered, analyzeModule, mentionsKeras } from './python/analyze-module';
+import { LoweringCache } from './python/lowering-cache';
 import { createPythonParser } from './python/parser';
 import { recoverFromErrors } from './python/recover';
+import { lowerText } from './python/text-lower';
 import { applySuppressions } from './suppressions';
 
 export type { AnalysisResult } from './analysis-types';
@@ -20,6 +21,11 @@ export const MAX_DOCUMENT_CHARS = 8_000_000;
  * 50,000 reports is about 3.5 MB of ordinary Keras code, 1.4 s on a 2-core machine.
  */
 const MAX_PARSE_PROGRESS_REPORTS = 50_000;
+/**
+ * Texts up to this size may be read without tree-sitter (text-lower.ts, about 25,000 lines).
+ * Larger ones go to the parser, whose work bound decides whether they are analysed at all.
+ */
+const MAX_TEXT_PATH_CHARS = 1_000_000;
 /** And after this long whatever the count: a guard for a machine far slower than expected. */
 const PARSE_TIMEOUT_MS = 15_000;
 
@@ -60,6 +66,8 @@ export class Analyzer {
 
   analyzeText(text: string, config: AnalysisConfig): AnalysisResult {
     if (text.length > MAX_DOCUMENT_CHARS) return notAnalysed(`the file has ${text.length} characters, over the limit of ${MAX_DOCUMENT_CHARS}`);
+    const direct = this.analyzeWithoutTree(text, config);
+    if (direct) return direct;
     const tree = this.parse(text);
     if (!tree) return notAnalysed('the parser gave up on this file (too deeply nested or too large)');
     try {
@@ -67,6 +75,19 @@ export class Analyzer {
     } finally {
       tree.delete();
     }
+  }
+
+  /**
+   * The analysis read from the text alone, without parsing (text-lower.ts): the same result as
+   * parsing and analysing the tree, for the files that reader can vouch for (error-free code in
+   * the usual syntax); undefined for the others, which the caller parses.
+   */
+  analyzeWithoutTree(text: string, config: AnalysisConfig, documentKey?: string): AnalysisResult | undefined {
+    if (text.length > MAX_TEXT_PATH_CHARS) return undefined;
+    // A file that never names Keras is not analysed, whatever its syntax.
+    const module = mentionsKeras(text) ? lowerText(text, this.loweringCache(documentKey)) : { body: [], comments: [] };
+    if (!module) return undefined;
+    return this.finish(analyzeLowered(() => module, text, { defaultDataFormat: config.dataFormat }), text, config);
   }
 
   /**
@@ -82,6 +103,11 @@ export class Analyzer {
     } finally {
       if (recovered.tree !== tree) recovered.tree.delete();
     }
+    return this.finish(raw, text, config);
+  }
+
+  /** Severities from the settings, `off` dropped, suppression comments applied. */
+  private finish(raw: AnalysisResult, text: string, config: AnalysisConfig): AnalysisResult {
     const diagnostics: DiagnosticReport[] = [];
     for (const d of raw.diagnostics) {
       const severity = config.severity[d.code];

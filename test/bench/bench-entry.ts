@@ -7,9 +7,10 @@
 //                         workers, startMs (process start to the first file handed out: module
 //                         load, workers started, parsers loaded) and parseMs (first file handed out
 //                         to the last parsed).
-//   analyze-edits JSON    in-process analysis after each benchmark edit, no protocol: the kept tree
-//                         is edited, parsed incrementally (Analyzer.parse) and analysed
-//                         (Analyzer.analyzeTree), as the server's Analyses.compute does. JSON:
+//   analyze-edits JSON    in-process analysis after each benchmark edit, no protocol, as the
+//                         server's Analyses.compute does: the text alone when it can be read so
+//                         (Analyzer.analyzeWithoutTree), else the kept (edited) tree is parsed
+//                         incrementally (Analyzer.parse) and analysed (Analyzer.analyzeTree). JSON:
 //                         { subjects: [{ name, text }], rounds, budgetMs }. Prints one JSON line.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -121,7 +122,7 @@ async function analyzeEdits(spec: { subjects: { name: string; text: string }[]; 
     }
     // The document key keeps the lowering between edits, as the server does (Analyses.compute).
     analyzer.analyzeTree(tree, text, config, name); // warm-up
-    const samples: { kind: string; parseMs: number; analyzeMs: number }[] = [];
+    const samples: { kind: string; parseMs: number; analyzeMs: number; fromText: boolean }[] = [];
     const deadline = performance.now() + spec.budgetMs;
     for (let round = 0; round < spec.rounds && (round === 0 || performance.now() < deadline); round++) {
       for (const pair of pairs) {
@@ -129,15 +130,22 @@ async function analyzeEdits(spec: { subjects: { name: string; text: string }[]; 
           const lines = new LineIndex(text);
           tree.edit(editFor(text, lines, edit.offset, edit.oldEnd, edit.inserted));
           text = applyEdit(text, edit) as string;
+          // As Analyses.compute: the text alone when it can be read so, else the kept tree is
+          // parsed again (incrementally) and analysed.
           const t0 = performance.now();
-          const next: Tree | null = analyzer.parse(text, tree);
+          if (analyzer.analyzeWithoutTree(text, config, name)) {
+            samples.push({ kind: edit.kind, parseMs: 0, analyzeMs: performance.now() - t0, fromText: true });
+            continue;
+          }
           const t1 = performance.now();
+          const next: Tree | null = analyzer.parse(text, tree);
+          const t2 = performance.now();
           if (!next) throw new Error(`the parser gave up on ${name}`);
           tree.delete();
           tree = next;
           analyzer.analyzeTree(tree, text, config, name);
-          const t2 = performance.now();
-          samples.push({ kind: edit.kind, parseMs: t1 - t0, analyzeMs: t2 - t1 });
+          const t3 = performance.now();
+          samples.push({ kind: edit.kind, parseMs: t2 - t1, analyzeMs: t1 - t0 + (t3 - t2), fromText: false });
         }
       }
     }
@@ -145,6 +153,7 @@ async function analyzeEdits(spec: { subjects: { name: string; text: string }[]; 
     out.push({
       name,
       samples: samples.length,
+      fromText: samples.filter((s) => s.fromText).length,
       fullParseMs: median(fullParse),
       parseMs: median(samples.map((s) => s.parseMs)),
       analyzeMs: median(samples.map((s) => s.analyzeMs)),

@@ -5,7 +5,8 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Parser } from 'web-tree-sitter';
-import { LoweringCache, lowerTree } from '../../server/src/python/fast-lower';
+import { lowerTree } from '../../server/src/python/fast-lower';
+import { LoweringCache } from '../../server/src/python/lowering-cache';
 import { createPythonParser } from '../../server/src/python/parser';
 
 const root = path.join(__dirname, '..', '..');

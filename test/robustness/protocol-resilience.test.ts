@@ -280,11 +280,25 @@ describe('an internal error in one document', () => {
     }
   }
 
+  /**
+   * Replaces what both ways into the analysis return (the text read alone, or a parsed tree):
+   * `change` gets the real result and the text, and returns or throws instead.
+   */
+  function injectIntoAnalysis(change: (result: AnalysisResult | undefined, text: string) => AnalysisResult | undefined): void {
+    const withoutTree = Analyzer.prototype.analyzeWithoutTree;
+    const withTree = Analyzer.prototype.analyzeTree;
+    vi.spyOn(Analyzer.prototype, 'analyzeWithoutTree').mockImplementation(function (this: Analyzer, text, ...rest) {
+      const result = withoutTree.call(this, text, ...rest);
+      return result && change(result, text);
+    });
+    vi.spyOn(Analyzer.prototype, 'analyzeTree').mockImplementation(function (this: Analyzer, tree, text, ...rest): AnalysisResult {
+      return change(withTree.call(this, tree, text, ...rest), text) as AnalysisResult;
+    });
+  }
+
   it('the analysis reports an internal error (what the front end does with an exception)', async () => {
-    const original = Analyzer.prototype.analyzeTree;
     await scenario(() => {
-      vi.spyOn(Analyzer.prototype, 'analyzeTree').mockImplementation(function (this: Analyzer, tree, text, ...rest): AnalysisResult {
-        const result = original.call(this, tree, text, ...rest);
+      injectIntoAnalysis((result, text) => {
         if (!text.includes(MARKER)) return result;
         return { layers: [], diagnostics: [], unknowns: [], internalError: 'TypeError: injected failure\n    at Interpreter.run (interpreter.ts:1:1)' };
       });
@@ -292,18 +306,22 @@ describe('an internal error in one document', () => {
   });
 
   it('the analysis throws past the façade', async () => {
-    const original = Analyzer.prototype.analyzeTree;
     await scenario(() => {
-      vi.spyOn(Analyzer.prototype, 'analyzeTree').mockImplementation(function (this: Analyzer, tree, text, ...rest): AnalysisResult {
+      injectIntoAnalysis((result, text) => {
         if (text.includes(MARKER)) throw new RangeError('injected failure');
-        return original.call(this, tree, text, ...rest);
+        return result;
       });
     }, 'analysis');
   });
 
   it('the parser throws', async () => {
     const original = Analyzer.prototype.parse;
+    const withoutTree = Analyzer.prototype.analyzeWithoutTree;
     await scenario(() => {
+      // The document goes to the parser (as a file the text path leaves to it would).
+      vi.spyOn(Analyzer.prototype, 'analyzeWithoutTree').mockImplementation(function (this: Analyzer, text, ...rest) {
+        return text.includes(MARKER) ? undefined : withoutTree.call(this, text, ...rest);
+      });
       vi.spyOn(Analyzer.prototype, 'parse').mockImplementation(function (this: Analyzer, text, ...rest) {
         if (text.includes(MARKER)) throw new Error('injected failure in the parser');
         return original.call(this, text, ...rest);
@@ -313,11 +331,9 @@ describe('an internal error in one document', () => {
 
   it('a result the features choke on: the request is answered, the error logged once with the position', async () => {
     const client = await TestClient.start();
-    const original = Analyzer.prototype.analyzeTree;
     try {
-      vi.spyOn(Analyzer.prototype, 'analyzeTree').mockImplementation(function (this: Analyzer, tree, text, ...rest): AnalysisResult {
-        const result = original.call(this, tree, text, ...rest);
-        if (!text.includes(MARKER)) return result;
+      injectIntoAnalysis((result, text) => {
+        if (!text.includes(MARKER) || !result) return result;
         // A layer report without its ranges: hovers and hints cannot place it.
         return { ...result, layers: result.layers.map((l) => ({ ...l, construct: undefined as never, result: undefined as never })) };
       });

@@ -66,6 +66,14 @@ export class Analyses {
       this.trees.delete(unit.key);
       return this.notAnalysed(unit, `the file has ${text.length} characters, over the limit of ${MAX_DOCUMENT_CHARS}`);
     }
+    // Most files are read without a parse; the kept tree (if any) goes on receiving the edits.
+    let direct: AnalysisResult | undefined;
+    try {
+      direct = this.analyzer.analyzeWithoutTree(text, settings.analysis, unit.key);
+    } catch (e) {
+      return this.failed(unit, 'analysis', e, settings.analysis);
+    }
+    if (direct) return this.noted(unit, direct, settings.analysis);
     let tree: Tree | null;
     try {
       tree = this.analyzer.parse(text, this.trees.get(unit.key));
@@ -86,9 +94,14 @@ export class Analyses {
       this.trees.delete(unit.key);
       return this.failed(unit, 'analysis', e, settings.analysis);
     }
+    return this.noted(unit, result, settings.analysis);
+  }
+
+  /** Logs (once) an internal error or an early stop in the result; returns the result. */
+  private noted(unit: AnalysisUnit, result: AnalysisResult, config: AnalysisConfig): AnalysisResult {
     if (result.internalError) {
       const summary = result.internalError.split(/\r?\n/, 1)[0];
-      this.reportInternalError(unit, 'analysis', summary, result.internalError, settings.analysis);
+      this.reportInternalError(unit, 'analysis', summary, result.internalError, config);
     }
     if (result.stoppedEarly) {
       const key = `stopped:${result.stoppedEarly.replace(/\d+/g, 'N')}`;

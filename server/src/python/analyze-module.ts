@@ -3,18 +3,28 @@ import type { Node } from 'web-tree-sitter';
 import type { AnalysisResult } from '../analysis-types';
 import type { EngineOptions } from '../engine/types';
 import type { Module } from './ast';
-import { lowerTree, type LoweringCache } from './fast-lower';
+import { lowerTree } from './fast-lower';
+import type { LoweringCache } from './lowering-cache';
 import { Interpreter } from './interpreter';
 import { Recorder } from './recorder';
 
 /** `cache`: the lowering of this document's previous version, reused where the text is unchanged. */
 export function analyzeModule(root: Node, text: string, options: EngineOptions, cache?: LoweringCache): AnalysisResult {
-  // Every way of reaching Keras names it somewhere (imports, tf.keras); skip other files cheaply.
-  if (!text.includes('keras')) return { layers: [], diagnostics: [], unknowns: [] };
+  // Equal to lowerModule(copyTree(root), text), several times faster (fast-lower.ts).
+  return analyzeLowered(() => lowerTree(root, text, undefined, cache), text, options);
+}
+
+/** Every way of reaching Keras names it somewhere (imports, tf.keras): other files are skipped cheaply. */
+export function mentionsKeras(text: string): boolean {
+  return text.includes('keras');
+}
+
+/** The analysis of a module lowered by `lower` (from the tree, or from the text alone). */
+export function analyzeLowered(lower: () => Module, text: string, options: EngineOptions): AnalysisResult {
+  if (!mentionsKeras(text)) return { layers: [], diagnostics: [], unknowns: [] };
   const recorder = new Recorder(text);
   try {
-    // Equal to lowerModule(copyTree(root), text), several times faster (fast-lower.ts).
-    const module = lowerTree(root, text, undefined, cache);
+    const module = lower();
     const interp = new Interpreter(recorder, options);
     interp.run(module, text);
     if (recorder.hasDiagnostic('shape-mismatch')) nameSizesThatWork(module, text, options, recorder);

@@ -776,12 +776,16 @@ export class ExprParser {
     return out;
   }
 
-  /** A type annotation: only its extent matters. */
+  /**
+   * A type annotation: only its extent matters. tree-sitter-python reads annotations with a
+   * grammar of its own (generic, union and member types) and fails on some expressions there
+   * (`x: f[a]()`): only the usual shapes of types are read here.
+   */
   protected parseType(): void {
     if (this.isOp('*')) {
       this.advance();
       this.expectName();
-    } else this.parseExpression();
+    } else if (!isPlainType(this.parseExpression())) miss('unusual annotation');
   }
 
   /** `yield`, `yield x, y`, `yield from x`: lower.ts does not model generators. */
@@ -971,5 +975,25 @@ export class ExprParser {
 
   protected checkParams(params: Param[], depth: number): void {
     for (const p of params) this.checkDepth(p.default, depth);
+  }
+}
+
+/** Names (`...` included), dotted names, `X[...]` of such, `None`, strings and `A | B`. */
+function isPlainType(e: Expr): boolean {
+  switch (e.t) {
+    case 'name':
+    case 'none':
+    case 'str':
+      return true;
+    case 'attr':
+      return isPlainType(e.obj);
+    case 'subscript':
+      return isPlainType(e.obj) && (e.index.t === 'tuple' || e.index.t === 'list' ? e.index.items.every(isPlainType) : isPlainType(e.index) || e.index.t === 'int');
+    case 'list':
+      return e.items.every(isPlainType);
+    case 'binary':
+      return e.op === '|' && isPlainType(e.left) && isPlainType(e.right);
+    default:
+      return false;
   }
 }

@@ -9,6 +9,7 @@ import type { Language, Node, TreeCursor } from 'web-tree-sitter';
 import type { Expr, Module, Span, Stmt } from './ast';
 import { lowerModule } from './lower';
 import { StatementParser, type ClassHeader, type DefHeader } from './stmt-parser';
+import { takeCached, type CachedStatement, type LoweringCache } from './lowering-cache';
 import { copyTree, type SyntaxNode } from './syntax';
 import { FastPathMiss, miss } from './tokenize';
 
@@ -107,21 +108,6 @@ export interface FastLowerStats {
 }
 
 /** Lowers the module below `root` (normally the tree's root node), equal to lowerModule(copyTree(root), text). */
-/**
- * Top-level statements lowered for an earlier version of one document, by their text: after an
- * edit, the statements whose text did not change are reused (their spans shifted in place when
- * the edit moved them) instead of being read and parsed again. One cache per document.
- */
-export class LoweringCache {
-  entries = new Map<string, CachedStatement[]>();
-}
-
-interface CachedStatement {
-  start: number;
-  stmts: Stmt[];
-  comments: Span[];
-}
-
 export function lowerTree(root: Node, text: string, stats?: FastLowerStats, cache?: LoweringCache): Module {
   // A root that is not a module (an ERROR around everything) is left to lower.ts whole.
   if (root.type !== 'module') {
@@ -545,42 +531,5 @@ class Walker {
     for (const s of m.body) out.push(s);
     for (const s of m.comments) this.comments.push(s);
     this.stats?.fallbacks.push({ start: copy.start, end: copy.end, reason });
-  }
-}
-
-/** A cached statement with this text, moved to `start` (its spans shifted in place). */
-function takeCached(entries: Map<string, CachedStatement[]>, key: string, start: number): CachedStatement | undefined {
-  const list = entries.get(key);
-  if (!list || list.length === 0) return undefined;
-  // Prefer the one that did not move; any other is shifted.
-  let i = list.findIndex((e) => e.start === start);
-  if (i < 0) i = 0;
-  const entry = list.splice(i, 1)[0];
-  if (entry.start !== start) {
-    const delta = start - entry.start;
-    const seen = new Set<object>();
-    for (const st of entry.stmts) shiftSpans(st, delta, seen);
-    for (const c of entry.comments) shiftSpans(c, delta, seen);
-    entry.start = start;
-  }
-  return entry;
-}
-
-/** Adds `delta` to every span (an object with numeric start and end) below `node`, once each. */
-function shiftSpans(node: unknown, delta: number, seen: Set<object>): void {
-  if (node === null || typeof node !== 'object' || seen.has(node)) return;
-  seen.add(node);
-  if (Array.isArray(node)) {
-    for (const item of node) shiftSpans(item, delta, seen);
-    return;
-  }
-  const o = node as Record<string, unknown>;
-  if (typeof o.start === 'number' && typeof o.end === 'number') {
-    o.start = (o.start as number) + delta;
-    o.end = (o.end as number) + delta;
-  }
-  for (const k in o) {
-    const v = o[k];
-    if (v !== null && typeof v === 'object') shiftSpans(v, delta, seen);
   }
 }

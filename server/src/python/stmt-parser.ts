@@ -184,7 +184,7 @@ export class StatementParser extends ExprParser {
   }
 
   /** `[async] def name[T](params) [-> T]:`, `limit` being where the body starts. */
-  defHeader(text: string, start: number, limit: number): DefHeader {
+  defHeader(text: string, start: number, limit: number, strict = false): DefHeader {
     this.startStatement(text, start, limit);
     if (this.isKw('async')) this.advance();
     this.expectKw('def');
@@ -194,7 +194,13 @@ export class StatementParser extends ExprParser {
     this.expectOp('(');
     const params = this.parseParams(')', false);
     this.expectOp(')');
-    this.skipRest(); // the return annotation is not lowered
+    if (strict) {
+      if (this.isOp('->')) {
+        this.advance();
+        this.parseType();
+      }
+      this.endHeader();
+    } else this.skipRest(); // the return annotation is not lowered (tree-sitter checked it)
     this.checkParams(params, 0);
     return { name, nameSpan, params };
   }
@@ -280,6 +286,94 @@ export class StatementParser extends ExprParser {
       if (this.isOp(close)) break;
     }
     return items;
+  }
+
+  // ---- strict forms for text-lower.ts, which has no tree-sitter check before it -------------
+
+  /**
+   * A simple statement lowered as its span alone (`pass`, `raise`, `assert`, `del`, `global`,
+   * `nonlocal`, `from __future__ import`), checked to be well formed; `break` and `continue` too.
+   */
+  otherStatement(text: string, start: number, end: number): 'break' | 'continue' | 'other' {
+    this.startStatement(text, start, end);
+    const word = this.lex.value;
+    if (word === 'from') {
+      this.fromImportStatement(text, start, end);
+      return 'other';
+    }
+    this.advance();
+    switch (word) {
+      case 'pass':
+        break;
+      case 'break':
+      case 'continue':
+        this.expectEnd();
+        return word;
+      case 'raise':
+        if (this.lex.kind !== T_END) {
+          this.parseExpression();
+          if (this.isKw('from')) {
+            this.advance();
+            this.parseExpression();
+          }
+        }
+        break;
+      case 'assert':
+        this.parseExpression();
+        if (this.isOp(',')) {
+          this.advance();
+          this.parseExpression();
+        }
+        break;
+      case 'del':
+        this.parseExprList();
+        break;
+      case 'global':
+      case 'nonlocal':
+        this.expectName();
+        while (this.isOp(',')) {
+          this.advance();
+          this.expectName();
+        }
+        break;
+      default:
+        miss(`statement ${word}`);
+    }
+    this.expectEnd();
+    return 'other';
+  }
+
+  /** `@expression` lines (blank lines and comments between them) up to the definition. */
+  decorators(text: string, start: number, limit: number): void {
+    this.startStatement(text, start, limit);
+    while (this.lex.kind !== T_END) {
+      this.expectOp('@');
+      this.parseExpression();
+      if (this.lex.kind !== T_NEWLINE) miss('text after a decorator');
+      while (this.lex.kind === T_NEWLINE) this.advance();
+    }
+  }
+
+  /** `else:`, `try:`, `finally:` up to the block. */
+  keywordHeader(text: string, start: number, limit: number, keyword: string): void {
+    this.startStatement(text, start, limit);
+    this.expectKw(keyword);
+    this.endHeader();
+  }
+
+  /** `except:`, `except E:`, `except E as e:` up to the block (`except*` and `except E, e:` are left to tree-sitter). */
+  exceptHeader(text: string, start: number, limit: number): void {
+    this.startStatement(text, start, limit);
+    this.expectKw('except');
+    if (!this.isOp(':')) {
+      if (this.isOp('*')) miss('except*');
+      this.parseExpression();
+      if (this.isKw('as')) {
+        this.advance();
+        this.expectName();
+      }
+    }
+    this.endHeader();
   }
 
   /** `[T, U]` type parameters: skipped. */

@@ -1,0 +1,94 @@
+// Where a module's top-level statements start, found by a quick character scan (no tokens):
+// lines that begin at column 0 with code, outside brackets, strings and line continuations,
+// except the clauses that continue a statement (`else`, `elif`, `except`, `finally`) and the
+// definition under a decorator. The scan only proposes boundaries: text-lower.ts parses each
+// segment strictly, so a wrong guess (an f-string nesting quotes, say) costs speed, not
+// correctness: a segment that does not parse on its own sends the file to tree-sitter.
+
+const CLAUSES = ['else', 'elif', 'except', 'finally'];
+
+export function segmentStarts(text: string): number[] {
+  const starts = [0];
+  const n = text.length;
+  let depth = 0;
+  let lineStart = true;
+  let afterDecorator = false;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (lineStart) {
+      lineStart = false;
+      if (depth === 0 && isCodeStart(c)) {
+        if (i > 0 && !afterDecorator && !startsClause(text, i)) starts.push(i);
+        afterDecorator = c === 64; // @
+      }
+    }
+    switch (c) {
+      case 10: // \n
+        lineStart = true;
+        i++;
+        break;
+      case 35: // # to the end of the line
+        while (i < n && text.charCodeAt(i) !== 10) i++;
+        break;
+      case 92: // \ continues the line when a line break follows
+        if (text.charCodeAt(i + 1) === 10) i += 2;
+        else if (text.charCodeAt(i + 1) === 13 && text.charCodeAt(i + 2) === 10) i += 3;
+        else i++;
+        break;
+      case 34: // "
+      case 39: // '
+        i = stringEnd(text, i, c);
+        break;
+      case 40: case 91: case 123: // ( [ {
+        depth++;
+        i++;
+        break;
+      case 41: case 93: case 125: // ) ] }
+        if (depth > 0) depth--;
+        i++;
+        break;
+      default:
+        i++;
+    }
+  }
+  return starts;
+}
+
+function isCodeStart(c: number): boolean {
+  return c !== 32 && c !== 9 && c !== 10 && c !== 13 && c !== 12 && c !== 35;
+}
+
+function startsClause(text: string, i: number): boolean {
+  for (const w of CLAUSES) {
+    if (text.startsWith(w, i)) {
+      const after = text.charCodeAt(i + w.length);
+      if (!(after === 95 || (after >= 48 && after <= 57) || ((after | 0x20) >= 97 && (after | 0x20) <= 122) || after >= 128)) return true;
+    }
+  }
+  return false;
+}
+
+/** The end of the string literal whose quote is at `i` (a backslash escapes the next character). */
+function stringEnd(text: string, i: number, quote: number): number {
+  const n = text.length;
+  if (text.charCodeAt(i + 1) === quote && text.charCodeAt(i + 2) === quote) {
+    let j = i + 3;
+    while (j < n) {
+      const c = text.charCodeAt(j);
+      if (c === 92) j += 2;
+      else if (c === quote && text.charCodeAt(j + 1) === quote && text.charCodeAt(j + 2) === quote) return j + 3;
+      else j++;
+    }
+    return n;
+  }
+  let j = i + 1;
+  while (j < n) {
+    const c = text.charCodeAt(j);
+    if (c === 92) j += 2;
+    else if (c === quote) return j + 1;
+    else if (c === 10) return j; // unterminated: the line break ends it
+    else j++;
+  }
+  return n;
+}
