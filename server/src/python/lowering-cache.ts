@@ -30,29 +30,45 @@ export function takeCached(entries: Map<string, CachedStatement[]>, key: string,
   const entry = list.splice(i, 1)[0];
   if (entry.start !== start) {
     const delta = start - entry.start;
-    const seen = new Set<object>();
-    for (const st of entry.stmts) shiftSpans(st, delta, seen);
-    for (const c of entry.comments) shiftSpans(c, delta, seen);
+    for (const span of spansOf(entry)) {
+      span.start += delta;
+      span.end += delta;
+    }
     entry.start = start;
   }
   return entry;
 }
 
-/** Adds `delta` to every span (an object with numeric start and end) below `node`, once each. */
-function shiftSpans(node: unknown, delta: number, seen: Set<object>): void {
+/**
+ * Every span (an object with numeric start and end) below a cached statement, once each. Found
+ * by one walk the first time the statement moves and kept: an edit moves every statement after
+ * it, and a flat list is several times faster to shift than the tree.
+ */
+const spanLists = new WeakMap<CachedStatement, Span[]>();
+
+function spansOf(entry: CachedStatement): Span[] {
+  let spans = spanLists.get(entry);
+  if (!spans) {
+    spans = [];
+    const seen = new Set<object>();
+    for (const st of entry.stmts) collectSpans(st, seen, spans);
+    for (const c of entry.comments) collectSpans(c, seen, spans);
+    spanLists.set(entry, spans);
+  }
+  return spans;
+}
+
+function collectSpans(node: unknown, seen: Set<object>, out: Span[]): void {
   if (node === null || typeof node !== 'object' || seen.has(node)) return;
   seen.add(node);
   if (Array.isArray(node)) {
-    for (const item of node) shiftSpans(item, delta, seen);
+    for (const item of node) collectSpans(item, seen, out);
     return;
   }
   const o = node as Record<string, unknown>;
-  if (typeof o.start === 'number' && typeof o.end === 'number') {
-    o.start = (o.start as number) + delta;
-    o.end = (o.end as number) + delta;
-  }
+  if (typeof o.start === 'number' && typeof o.end === 'number') out.push(o as unknown as Span);
   for (const k in o) {
     const v = o[k];
-    if (v !== null && typeof v === 'object') shiftSpans(v, delta, seen);
+    if (v !== null && typeof v === 'object') collectSpans(v, seen, out);
   }
 }
