@@ -4,7 +4,7 @@
 import { parentPort } from 'node:worker_threads';
 import { Analyzer } from './analysis';
 import { checkFile } from './cli/check-file';
-import { formatJsonFile } from './cli/reporters/json';
+import { encodeJsonFile } from './cli/reporters/json';
 import type { FileReport } from './cli/types';
 import type { WorkerRequest, WorkerResponse } from './cli/parallel';
 
@@ -15,8 +15,10 @@ if (port) {
     analyzer.then(
       (a) => {
         const full = checkFile(req.absolute, a, req.config, req.display);
-        const report: FileReport = { ...full, layers: [], json: req.format === 'json' ? formatJsonFile(full) : undefined };
-        port.postMessage({ id: req.id, report } satisfies WorkerResponse);
+        const json = req.format === 'json' ? encodeJsonFile(full) : undefined;
+        const report: FileReport = { ...full, layers: [], json };
+        // The bytes are moved, not copied: the buffer is the report's own (not a pooled one).
+        port.postMessage({ id: req.id, report } satisfies WorkerResponse, json ? [json.buffer] : []);
       },
       (e: unknown) => {
         const error = `cannot load the Python parser: ${e instanceof Error ? e.message : String(e)}`;

@@ -2,7 +2,7 @@
 // design/diagnostics.md shows it.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatJson, toJsonObject } from '../../server/src/cli/reporters/json';
+import { encodeJsonFile, formatJson, formatJsonChunks, toJsonObject } from '../../server/src/cli/reporters/json';
 import { stringifyJson } from '../../server/src/cli/reporters/layout';
 import type { FileReport, RelatedEntry } from '../../server/src/cli/types';
 
@@ -113,6 +113,44 @@ describe('formatJson', () => {
         expect(formatJson(typed)).toBe(stringifyJson(toJsonObject(typed)));
       }),
       { numRuns: 1000 },
+    );
+  });
+
+  // As in an analysis: a layer's input is the previous layer's output array, pads are shared.
+  const sharing = fc.array(report, { maxLength: 4 }).map((reports) => {
+    for (const r of reports) {
+      r.layers.forEach((l, i) => {
+        const prev = r.layers[i - 1];
+        if (prev && l.line % 2 === 0) l.inputShape = prev.outputShape;
+        if (prev?.padding && l.padding && l.column % 2 === 0) l.padding.before = prev.padding.after;
+      });
+    }
+    return reports as FileReport[];
+  });
+
+  it('writes arrays shared between layers as the generic layout does', () => {
+    fc.assert(
+      fc.property(sharing, (reports) => {
+        expect(formatJson(reports)).toBe(stringifyJson(toJsonObject(reports)));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("joins the files the worker threads encode into exactly formatJson's text as UTF-8", () => {
+    const texts = fc.record({ path: fc.string({ unit: 'binary' }), message: fc.string({ unit: 'binary' }) });
+    fc.assert(
+      fc.property(sharing, fc.array(texts, { maxLength: 4 }), (reports, extra) => {
+        reports.forEach((r, i) => {
+          if (extra[i]) r.path = extra[i].path;
+          if (extra[i] && r.diagnostics[0]) r.diagnostics[0].message = extra[i].message;
+        });
+        const fromWorkers = reports.map((r) => ({ ...r, layers: [], json: encodeJsonFile(r) }));
+        const text = formatJson(reports);
+        expect(Buffer.concat(formatJsonChunks(fromWorkers)).equals(Buffer.from(text, 'utf8'))).toBe(true);
+        expect(formatJson(fromWorkers)).toBe(text);
+      }),
+      { numRuns: 500 },
     );
   });
 });

@@ -6,7 +6,7 @@ import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE_OR_UNREADABLE, parseArguments } from
 import { checkFile, isNotebookPath } from './check-file';
 import { collectFiles } from './collect';
 import { checkInWorkers, MIN_FILES_FOR_WORKERS } from './parallel';
-import { formatJson } from './reporters/json';
+import { formatJson, formatJsonChunks } from './reporters/json';
 import { formatSarif } from './reporters/sarif';
 import { formatText } from './reporters/text';
 import { TOOL_VERSION } from './rules';
@@ -14,7 +14,8 @@ import type { CheckOptions, FailOn, FileReport, SourceAnalyzer } from './types';
 
 export interface CliEnv {
   cwd: string;
-  stdout(text: string): void;
+  /** Text, or UTF-8 bytes: a JSON report whose files the worker threads wrote comes as bytes, in pieces. */
+  stdout(data: string | Uint8Array): void;
   stderr(text: string): void;
   /** Called once per run; the result is used for every file. */
   createAnalyzer(): Promise<SourceAnalyzer & { dispose?(): void }>;
@@ -67,7 +68,8 @@ export async function runCheck(options: CheckOptions, env: CliEnv): Promise<numb
     else if (r.notAnalysed !== undefined) env.stderr(`shapewise: note: ${r.path} was not analysed: ${r.notAnalysed}\n`);
     if (r.stoppedEarly !== undefined) env.stderr(`shapewise: note: ${r.path}: the analysis stopped part-way: ${r.stoppedEarly}\n`);
   }
-  env.stdout(format(reports, options, env.cwd));
+  if (options.format === 'json' && reports.some((r) => r.json)) for (const chunk of formatJsonChunks(reports)) env.stdout(chunk);
+  else env.stdout(format(reports, options, env.cwd));
   return exitStatus(reports, options.failOn);
 }
 

@@ -71,10 +71,10 @@ export interface FileReport {
   /** Set when the analysis stopped part-way (its work bound); the results so far are kept. */
   stoppedEarly?: string;
   /**
-   * From a worker thread: the file's JSON object already written (formatJsonFile), its `layers`
-   * then left empty; only the JSON report shows layers.
+   * From a worker thread: the file's JSON object already written (formatJsonFile) and encoded
+   * as UTF-8, its `layers` then left empty; only the JSON report shows layers.
    */
-  json?: string;
+  json?: Uint8Array;
 }
 
 export interface CheckOptions {

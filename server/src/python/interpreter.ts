@@ -818,32 +818,55 @@ function builtinNamespace(name: string): Val {
   return v;
 }
 
-// Literals are immutable values: one Val per literal node, shared by every evaluation (and so
-// are their engine forms, see toPyValue), which spares the garbage collector a lot of work.
+// Literals are immutable values: one Val per literal value, shared by every evaluation of every
+// node that writes it (and so are their engine forms, see toPyValue), which spares the garbage
+// collector a lot of work. Looked up by value in Maps: a WeakMap by node cost several times more.
+const INTERNED_MAX = 4096;
+const intLiterals = new Map<number, Val>();
+const floatLiterals = new Map<number, Val>();
+/** Short texts only: a docstring is evaluated once and would only be kept alive here. */
+const strLiterals = new Map<string, Val>();
+const STR_INTERNED_MAX_LENGTH = 64;
+const TRUE: Val = { k: 'bool', v: true };
+const FALSE: Val = { k: 'bool', v: false };
+// Literals the Maps do not keep (tuples, long texts, unknowns: mergeVals tells those apart by
+// identity) stay one Val per node.
 const literals = new WeakMap<Expr, Val>();
 
-function literalVal(e: Extract<Expr, { t: 'int' | 'float' | 'str' | 'bool' | 'none' }>): Val {
+function perNode(e: Expr, make: () => Val): Val {
   let v = literals.get(e);
+  if (v === undefined) literals.set(e, (v = make()));
+  return v;
+}
+
+function interned<K>(map: Map<K, Val>, key: K, make: () => Val): Val {
+  let v = map.get(key);
   if (v === undefined) {
-    switch (e.t) {
-      case 'int':
-        v = Number.isNaN(e.value) ? unknown('integer literal') : { k: 'int', v: e.value };
-        break;
-      case 'float':
-        v = { k: 'float', v: e.value };
-        break;
-      case 'str':
-        v = e.value === null ? unknown('formatted string') : { k: 'str', v: e.value };
-        break;
-      case 'bool':
-        v = { k: 'bool', v: e.value };
-        break;
-      default:
-        v = NONE;
-    }
-    literals.set(e, v);
+    if (map.size >= INTERNED_MAX) map.clear();
+    map.set(key, (v = make()));
   }
   return v;
+}
+
+function literalVal(e: Extract<Expr, { t: 'int' | 'float' | 'str' | 'bool' | 'none' }>): Val {
+  switch (e.t) {
+    case 'int':
+      if (Number.isNaN(e.value)) return perNode(e, () => unknown('integer literal'));
+      // A Map does not tell -0 from 0: -0 (if a lowering ever folds one) keeps a Val per node.
+      return Object.is(e.value, -0) ? perNode(e, () => ({ k: 'int', v: e.value })) : interned(intLiterals, e.value, () => ({ k: 'int', v: e.value }));
+    case 'float':
+      return Object.is(e.value, -0) ? perNode(e, () => ({ k: 'float', v: e.value })) : interned(floatLiterals, e.value, () => ({ k: 'float', v: e.value }));
+    case 'str': {
+      const text = e.value;
+      if (text === null) return perNode(e, () => unknown('formatted string'));
+      if (text.length <= STR_INTERNED_MAX_LENGTH) return interned(strLiterals, text, () => ({ k: 'str', v: text }));
+      return perNode(e, () => ({ k: 'str', v: text }));
+    }
+    case 'bool':
+      return e.value ? TRUE : FALSE;
+    default:
+      return NONE;
+  }
 }
 
 /** A tuple written with literals only, `(3, 3)`: immutable, so shared like a literal. */

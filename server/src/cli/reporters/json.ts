@@ -1,8 +1,11 @@
 // JSON: exactly the contract of design/diagnostics.md, plus, only where they apply, `error` on a
 // file that could not be checked, `notAnalysed` on one that was read but not analysed, and
 // `stoppedEarly` on one whose analysis stopped part-way.
-import type { FileReport, LayerEntry, Place } from '../types';
-import { primitive, stringifyJson, stringifyJsonAt } from './layout';
+import type { FileReport, LayerEntry } from '../types';
+import { diagnosticsJson, encodeJsonFile, FILE_INDENT, fileHead, formatJsonFile } from './json-file';
+import { stringifyJson } from './layout';
+
+export { encodeJsonFile, formatJsonFile };
 
 export const JSON_FORMAT_VERSION = 1;
 
@@ -17,87 +20,29 @@ function fileJson(r: FileReport): Record<string, unknown> {
   return file;
 }
 
-function fileHead(r: FileReport): Record<string, unknown> {
-  const file: Record<string, unknown> = { path: r.path };
-  if (r.error !== undefined) file.error = r.error;
-  if (r.notAnalysed !== undefined) file.notAnalysed = r.notAnalysed;
-  if (r.stoppedEarly !== undefined) file.stoppedEarly = r.stoppedEarly;
-  return file;
-}
-
-function diagnosticsJson(r: FileReport): Record<string, unknown>[] {
-  return r.diagnostics.map((d) => ({
-    line: d.line,
-    column: d.column,
-    endLine: d.endLine,
-    endColumn: d.endColumn,
-    ...cellJson(d),
-    severity: d.severity,
-    code: d.code,
-    message: d.message,
-  }));
-}
-
-/** Where a file's object sits in the document: inside `files`, two levels down. */
-const FILE_INDENT = '    ';
-const FILE_DEPTH = 2;
-
-/**
- * One file's object exactly as formatJson writes it. The checker's worker threads make it, so
- * that a file's layers never cross to the main thread (cloning them cost more than the analysis).
- */
-export function formatJsonFile(report: FileReport): string {
-  // The layout of stringifyJsonAt(fileJson(report), FILE_INDENT, FILE_DEPTH), with the layers
-  // (nearly all of a report) written straight from their entries: no object per layer.
-  const inner = FILE_INDENT + '  ';
-  const out: string[] = ['{\n'];
-  for (const [k, v] of Object.entries(fileHead(report))) out.push(`${inner}${JSON.stringify(k)}: ${stringifyJsonAt(v, inner, FILE_DEPTH + 1)},\n`);
-  out.push(`${inner}"layers": `);
-  writeLayers(report.layers, inner, out);
-  out.push(`,\n${inner}"diagnostics": ${stringifyJsonAt(diagnosticsJson(report), inner, FILE_DEPTH + 1)}\n${FILE_INDENT}}`);
-  return out.join('');
-}
-
-/** The `layers` array as the generic layout writes layerJson's objects (one key per line). */
-function writeLayers(layers: readonly LayerEntry[], indent: string, out: string[]): void {
-  if (layers.length === 0) {
-    out.push('[]');
-    return;
-  }
-  const item = indent + '  ';
-  const key = `,\n${item}  `;
-  out.push('[\n');
-  layers.forEach((l, i) => {
-    out.push(`${i > 0 ? ',\n' : ''}${item}{\n${item}  "line": ${primitive(l.line)}${key}"column": ${primitive(l.column)}`);
-    if (l.cell !== undefined) out.push(`${key}"cell": ${primitive(l.cell)}`);
-    if (l.cellLine !== undefined) out.push(`${key}"cellLine": ${primitive(l.cellLine)}`);
-    out.push(`${key}"layer": ${primitive(l.layer)}${key}"inputShape": ${flatArray(l.inputShape)}${key}"outputShape": ${flatArray(l.outputShape)}`);
-    const p = l.padding;
-    if (p) out.push(`${key}"padding": { "mode": ${primitive(p.mode)}, "before": ${flatArray(p.before)}, "after": ${flatArray(p.after)} }`);
-    out.push(`\n${item}}`);
-  });
-  out.push(`\n${indent}]`);
-}
-
-/** An array of numbers, strings and nulls on one line, or null. */
-function flatArray(a: readonly unknown[] | null): string {
-  if (a === null) return 'null';
-  let s = '[';
-  for (let i = 0; i < a.length; i++) s += (i > 0 ? ', ' : '') + primitive(a[i]);
-  return s + ']';
-}
-
 export function formatJson(reports: readonly FileReport[]): string {
   if (reports.length === 0) return stringifyJson(toJsonObject(reports));
-  const files = reports.map((r) => FILE_INDENT + (r.json ?? formatJsonFile(r))).join(',\n');
+  const files = reports.map((r) => FILE_INDENT + (r.json ? new TextDecoder().decode(r.json) : formatJsonFile(r))).join(',\n');
   return `{\n  "version": ${JSON_FORMAT_VERSION},\n  "files": [\n${files}\n  ]\n}\n`;
 }
 
-function cellJson(p: Place): Record<string, number> {
-  const o: Record<string, number> = {};
-  if (p.cell !== undefined) o.cell = p.cell;
-  if (p.cellLine !== undefined) o.cellLine = p.cellLine;
-  return o;
+/**
+ * formatJson's document as UTF-8, in pieces to write one after the other: the workers encode
+ * their files, so a large report is neither joined nor encoded again on the main thread.
+ */
+export function formatJsonChunks(reports: readonly FileReport[]): Uint8Array[] {
+  const encoder = new TextEncoder();
+  if (reports.length === 0) return [encoder.encode(formatJson(reports))];
+  // Each piece is whole JSON text (strings escaped, no lone surrogate): their encodings join
+  // to the encoding of the joined text.
+  const chunks: Uint8Array[] = [encoder.encode(`{\n  "version": ${JSON_FORMAT_VERSION},\n  "files": [\n`)];
+  const between = encoder.encode(`,\n${FILE_INDENT}`);
+  reports.forEach((r, i) => {
+    chunks.push(i === 0 ? encoder.encode(FILE_INDENT) : between);
+    chunks.push(r.json ?? encodeJsonFile(r));
+  });
+  chunks.push(encoder.encode('\n  ]\n}\n'));
+  return chunks;
 }
 
 function layerJson(l: LayerEntry): Record<string, unknown> {
