@@ -145,13 +145,16 @@ describe("tree-sitter-python's block and comment rules", () => {
     'the trailing comment of the last statement in a block': 'if a:\n    b = 1  # c\nx = 2\n',
     'elif chains': 'if a:\n    x = 1\nelif b:\n    x = 2\nelif c: x = 3\nelse:\n    x = 4\n',
     'print and exec calls': 'print(x)\nexec(y)\n',
-    'soft keywords as names': 'match = 3\nmatch.group(1)\ntype(x)\ntype = 2\n',
+    'soft keywords as names': 'match = 3\nmatch.group(1)\ny = type(x)\ntype = 2\n',
     'CRLF line breaks': 'if a:\r\n    b = 1  # c\r\n    # d\r\nx = 2\r\n',
     'non-ASCII text in strings, names and comments': "é = 'ü'  # 日本\ndef f(ß):\n    return '😀'\n",
     'with, class bases, returns and annotations': 'with open(f) as g, h:\n    pass\nclass A(B, metaclass=M):\n    x: int = 3\n    def f(self, a: int = 1) -> Dict[str, int]:\n        return a\n',
     'semicolons': 'a = 1; b = 2\nc = 3;\nif a: b = 1; c = 2;  # e\n',
     'async definitions, loops and withs': 'async def f():\n    async for x in y:\n        pass\n    async with a as b: pass\n@d\nasync def g(): pass\n',
     'other statements': 'def f():\n    global g\n    del a[0], b\n    assert x, "m"\n    raise E from e\n    raise\nfrom __future__ import annotations\n',
+    'comments between a decorator and its definition in a block, at or beyond its indentation': 'if a:\n    @d\n    # c\n        # d\n    @e\n    def f(): pass\n',
+    'annotations tree-sitter reads as types': 'def f(x: a.b[c][d], y: [a[b][c]], z: a[b].c, w: \'a\'[b][c]) -> a[b[c]]: pass\nv: Dict[str, List[int]] = {}\n',
+    'type as a name and called in an expression': 'x = type(y)\ntype.x = 1\ntype = 2\nif type(x) == y: pass\n',
   };
   for (const [name, text] of Object.entries(cases)) {
     it(name, () => {
@@ -172,12 +175,47 @@ describe("tree-sitter-python's block and comment rules", () => {
     'try without except': 'try:\n    a\nb = 1\n',
     'a NUL character': 'a = 1\0\n',
     'a lone carriage return': 'a = 1\rb = 2\n',
+    'a vertical tab (an error there before a line break)': 'x = 1\v\ny = 2\n',
+    // tree-sitter-python takes a comment indented less than the decorator for a dedent.
+    'a comment indented less than a decorator in a block': 'if a:\n    @d\n  # c\n    def f(): pass\n',
+    'a comment at column 0 after a decorator in a block': 'if a:\n    @d\n    # c\n# d\n    @e\n    def f(): pass\n',
+    // Its type grammar reads `a[b]` as a generic type, which takes no subscript after it.
+    'a subscript of a generic type in a parameter annotation': 'def f(x: a[b][c]): pass\n',
+    'a subscript of a member of a generic type in an annotation': 'x: a[b].c[d] = 1\n',
+    'a subscript of a generic type in a return annotation': 'def f() -> a[1][c]: pass\n',
+    'a subscript of a generic type inside a generic type': 'def f(x: a[b, c[d][e]]): pass\n',
+    // `type (x).y = 1` is a type alias statement there, and it looks for the `=` on the next lines.
+    'an assignment to an attribute of type(...)': 'type(x).y = 1\n',
+    'an assignment to a subscript of type(...)': 'type(x)[0] = 1\n',
+    'a statement type(...) and a line starting with ( after it': 'type(x)\n(y) = 1\n',
+    'a statement type(...) and a line starting with ( after a blank line': 'if a:\n    type(x)\n\n    (y) = 1\n',
   };
   for (const [name, text] of Object.entries(givesUp)) {
     it(`gives up on ${name}`, () => {
       expect(agree(text)).toBeNull();
     });
   }
+});
+
+describe('deep nesting gives up through the depth checks, never a stack overflow', () => {
+  const nestedIfs = (n: number): string => Array.from({ length: n }, (_, i) => `${' '.repeat(i)}if x:\n`).join('') + `${' '.repeat(n)}pass\n`;
+  const cases: Record<string, string> = {
+    '1,000 nested blocks': nestedIfs(1000),
+    'a chain of 30,000 powers': `x = ${'2 ** '.repeat(30_000)}1\n`,
+    '2,000 nested f-strings': `x = ${'f"{'.repeat(2000)}1${'}"'.repeat(2000)}\n`,
+    '50,000 nested parentheses': `x = ${'('.repeat(50_000)}1${')'.repeat(50_000)}\n`,
+  };
+  for (const [name, text] of Object.entries(cases)) {
+    it(name, () => {
+      const stats: TextLowerStats = {};
+      expect(lowerText(text, undefined, stats)).toBeNull();
+      expect(stats.reason).toMatch(/nested too deeply/);
+    });
+  }
+
+  it('reads blocks nested as deeply as real code goes', () => {
+    expect(agree(nestedIfs(40))).not.toBeNull();
+  });
 });
 
 describe('segments reused between versions of a document', () => {

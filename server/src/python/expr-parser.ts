@@ -345,8 +345,11 @@ export class ExprParser {
   private parsePower(start: number, first?: Expr): Expr {
     const base = first ?? this.parsePrimary();
     if (!this.isOp('**')) return base;
+    // `a ** b ** c` nests to the right: counted like brackets (a long chain would overflow the stack).
+    this.enter();
     this.advance();
     const right = this.parseUnary();
+    this.nest--;
     return { t: 'binary', op: '**', left: base, right, span: this.span(start) };
   }
 
@@ -978,22 +981,34 @@ export class ExprParser {
   }
 }
 
-/** Names (`...` included), dotted names, `X[...]` of such, `None`, strings and `A | B`. */
-function isPlainType(e: Expr): boolean {
+/**
+ * Names (`...` included), dotted names, `X[...]` of such, `None`, strings and `A | B`. In a list
+ * (`Callable[[A, B], C]`) tree-sitter-python reads expressions, not types (`inList`).
+ */
+function isPlainType(e: Expr, inList = false): boolean {
   switch (e.t) {
     case 'name':
     case 'none':
     case 'str':
       return true;
     case 'attr':
-      return isPlainType(e.obj);
+      return isPlainType(e.obj, inList);
     case 'subscript':
-      return isPlainType(e.obj) && (e.index.t === 'tuple' || e.index.t === 'list' ? e.index.items.every(isPlainType) : isPlainType(e.index) || e.index.t === 'int');
+      // tree-sitter-python reads `name[...]` in a type as a generic type, which takes no
+      // subscript after it, nor after a member of it: `a[b][c]` and `a[b].c[d]` are errors there.
+      if (!inList && isGenericType(e.obj)) return false;
+      return isPlainType(e.obj, inList) && (e.index.t === 'tuple' || e.index.t === 'list' ? e.index.items.every((i) => isPlainType(i, inList || e.index.t === 'list')) : isPlainType(e.index, inList) || e.index.t === 'int');
     case 'list':
-      return e.items.every(isPlainType);
+      return e.items.every((i) => isPlainType(i, true));
     case 'binary':
-      return e.op === '|' && isPlainType(e.left) && isPlainType(e.right);
+      return e.op === '|' && isPlainType(e.left, inList) && isPlainType(e.right, inList);
     default:
       return false;
   }
+}
+
+/** `name[...]`, or a member of it (`name[...].a.b`). */
+function isGenericType(e: Expr): boolean {
+  while (e.t === 'attr') e = e.obj;
+  return e.t === 'subscript' && e.obj.t === 'name';
 }

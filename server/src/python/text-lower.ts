@@ -72,9 +72,10 @@ function hasLineBreak(text: string, from: number, to: number): boolean {
 
 /**
  * tree-sitter ends the text at NUL, takes a lone `\r` for a line break and treats the invisible
- * blanks (BOM, word joiner, zero-width space) its own way: such texts are left to it.
+ * blanks (BOM, word joiner, zero-width space) and the vertical tab (an error before a line
+ * break: `x = 1\v`) its own way: such texts are left to it.
  */
-const UNSUPPORTED = /[\0\uFEFF\u2060\u200B]|\r(?!\n)/;
+const UNSUPPORTED = /[\0\v\uFEFF\u2060\u200B]|\r(?!\n)/;
 
 function hasUnsupportedCharacters(text: string): boolean {
   return UNSUPPORTED.test(text);
@@ -109,6 +110,9 @@ interface CommentLine {
 
 type Item = Line | CommentLine;
 
+/** Blocks nested deeper than this are left to tree-sitter (no real file comes near). */
+const MAX_BLOCK_DEPTH = 100;
+
 const COMPOUND = new Set(['if', 'for', 'while', 'with', 'try', 'def', 'class']);
 const CLAUSE = new Set(['elif', 'else', 'except', 'finally']);
 const ASSIGNING = new Set(['=', '.', '+=', '-=', '*=', '/=', '@=', '//=', '%=', '**=', '>>=', '<<=', '&=', '^=', '|=']);
@@ -120,12 +124,15 @@ class SegmentReader {
   private readonly parser = new StatementParser();
   private items: Item[] = [];
   private i = 0;
+  /** Blocks open around the current line. */
+  private depth = 0;
 
   constructor(private readonly text: string) {}
 
   segment(start: number, end: number): { stmts: Stmt[]; comments: Span[] } {
     this.items = this.scan(start, end);
     this.i = 0;
+    this.depth = 0;
     const comments = this.lex.comments.map((c) => ({ start: c.start, end: c.end }));
     const stmts: Stmt[] = [];
     this.block(0, stmts);
@@ -317,6 +324,9 @@ class SegmentReader {
       const second = peek.kind;
       if ((first === 'print' || first === 'exec') && !(second === T_OP && ASSIGNING.has(peek.value)) && !this.isWholeCall(start, end)) miss(`${first} statement`);
       if (first === 'type' && !(second === T_OP && (peek.value === '=' || peek.value === '.' || peek.value === '('))) miss('type statement');
+      // tree-sitter-python may read `type(x)...` as a type alias, `type (x).y = 1`, and goes on
+      // looking for its `=` on the next lines: `type(x)`, then `(y) = 1` is one alias there.
+      if (first === 'type' && second === T_OP && peek.value === '(') miss('type statement');
       // A match statement is `match subject:` and a block: no such line without a colon.
       if ((first === 'match' || first === 'case') && colon) miss(`${first} statement`);
     }
@@ -347,7 +357,11 @@ class SegmentReader {
       if (next < 0 || this.lineAt(next).indent <= header.indent) miss('expected an indented block');
       this.i = next;
       const blockStart = this.lineAt(next).start;
-      return { blockStart, stmts, end: this.block(this.lineAt(next).indent, stmts) };
+      // Our recursion is a few frames per block: deep nesting is left to tree-sitter.
+      if (++this.depth > MAX_BLOCK_DEPTH) miss('blocks nested too deeply');
+      const end = this.block(this.lineAt(next).indent, stmts);
+      this.depth--;
+      return { blockStart, stmts, end };
     }
     if (header.colon < 0 || header.afterColon < 0 || header.lambdaBeforeColon) miss('header without a colon');
     this.simpleStatements(header, header.afterColon, stmts);
@@ -470,6 +484,9 @@ class SegmentReader {
       this.i++;
       const next = this.nextCode();
       if (next < 0) miss('decorator without a definition');
+      // tree-sitter-python takes a comment line indented less than the decorator for a dedent
+      // (`    @d`, `# c`, `    def f(): ...` inside a block is an error there).
+      for (let j = this.i; j < next; j++) if (this.items[j].indent < first.indent) miss('a comment indented less than its decorator');
       this.i = next;
     }
     const def = this.lineAt(this.i);

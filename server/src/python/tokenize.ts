@@ -107,6 +107,9 @@ function isPrefixLetter(c: number): boolean {
   }
 }
 
+/** f-strings nested deeper than this (in each other or in format specs) are left to the tree. */
+const MAX_INTERPOLATION_NEST = 50;
+
 export class Lexer {
   text = '';
   pos = 0;
@@ -137,6 +140,8 @@ export class Lexer {
   isFloat = false;
   /** Tokens read since reset (an expression cannot nest deeper than its token count). */
   tokens = 0;
+  /** f-string interpolations open around the current position (each is a few stack frames). */
+  private interpolations = 0;
 
   reset(text: string, start: number, limit: number, depth: number): void {
     this.text = text;
@@ -145,6 +150,7 @@ export class Lexer {
     this.depth = depth;
     if (this.comments.length > 0) this.comments.length = 0;
     this.tokens = 0;
+    this.interpolations = 0;
     this.next();
   }
 
@@ -539,6 +545,7 @@ export class Lexer {
    * lexer (so nested strings and brackets are skipped correctly); its text is parsed later.
    */
   private scanInterpolation(open: number): StringPiece {
+    if (++this.interpolations > MAX_INTERPOLATION_NEST) miss('f-strings nested too deeply');
     const text = this.text;
     const saved = { pos: this.pos, depth: this.depth, kind: this.kind, start: this.start, end: this.end, value: this.value, keyword: this.keyword, str: this.str };
     this.pos = open + 1;
@@ -584,6 +591,7 @@ export class Lexer {
       exprEnd = this.end;
     }
     Object.assign(this, saved);
+    this.interpolations--;
     return { interp: true, start: open, end, exprStart, exprEnd, formatted, nested };
   }
 
