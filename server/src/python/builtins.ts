@@ -206,7 +206,7 @@ export function callBuiltin(interp: Interpreter, name: string, args: CallArgs): 
       if (!fn || !items || fn.k !== 'func') return unknown('map()');
       return {
         k: 'seq',
-        items: items.map((it) => interp.callFunction(fn.fn, { positional: [it], keywords: new Map(), keywordArgs: new Map(), syntax: [] })),
+        items: items.map((it) => interp.callFunction(fn.fn, { positional: [it], keywords: new Map(), syntax: [] })),
         list: true,
       };
     }

@@ -115,7 +115,7 @@ export function callInstance(interp: Interpreter, obj: Instance, args: CallArgs,
       : several
         ? { k: 'seq', items: several.map((i) => tupleOf((i as Extract<Val, { k: 'tensor' }>).t.shape as SymbolicShape)), list: true }
         : unknown('input shape not known');
-    interp.callFunction(build, withSelf(self, { positional: [shapeVal], keywords: new Map(), keywordArgs: new Map(), syntax: [] }));
+    interp.callFunction(build, withSelf(self, { positional: [shapeVal], keywords: new Map(), syntax: [] }));
   }
   const call = method(obj.cls, 'call');
   const functional = obj.attrs.get('__functional__');
@@ -143,7 +143,7 @@ export function callKerasMethod(interp: Interpreter, obj: Instance, name: string
     // structure of shapes to one of symbolic tensors).
     if (shapeVal?.k === 'seq' && shapeVal.items.length > 0 && shapeVal.items.every((i) => i.k === 'seq')) {
       const xs: Val = { k: 'seq', items: shapeVal.items.map((i): Val => ({ k: 'tensor', t: { shape: dimsOf(i) } })), list: true };
-      callInstance(interp, obj, { positional: [xs], keywords: new Map(), keywordArgs: new Map(), syntax: [] }, e.span, e.span);
+      callInstance(interp, obj, { positional: [xs], keywords: new Map(), syntax: [] }, e.span, e.span);
       return NONE;
     }
     buildInstance(interp, obj, shapeVal ? dimsOf(shapeVal) : null, e.span);
@@ -166,5 +166,5 @@ export function callKerasMethod(interp: Interpreter, obj: Instance, name: string
 /** `model.build((None, 32, 32, 3))` on a subclassed model runs call() on that shape. */
 export function buildInstance(interp: Interpreter, obj: Instance, shape: Shape | null, at: SourceRange): Val {
   const x: Val = { k: 'tensor', t: shape ? { shape } : { shape: null, why: 'built with a shape the analysis cannot see' } };
-  return callInstance(interp, obj, { positional: [x], keywords: new Map(), keywordArgs: new Map(), syntax: [] }, at, at);
+  return callInstance(interp, obj, { positional: [x], keywords: new Map(), syntax: [] }, at, at);
 }

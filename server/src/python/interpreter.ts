@@ -30,7 +30,6 @@ interface Frame {
 export interface CallArgs {
   positional: Val[];
   keywords: Map<string, Val>;
-  keywordArgs: Map<string, Arg>;
   /** Set when `*xs` / `**kw` hid arguments the analysis cannot see. */
   opaque?: string;
   syntax: Arg[];
@@ -38,8 +37,11 @@ export interface CallArgs {
 
 /** Arguments for a call the interpreter makes itself (build(), call() with declared shapes). */
 export function argsOf(positional: Val[]): CallArgs {
-  return { positional, keywords: new Map(), keywordArgs: new Map(), syntax: [] };
+  return { positional, keywords: new Map(), syntax: [] };
 }
+
+/** The keywords of every call written without one: never written to (see evalArgs). */
+const NO_KEYWORDS: ReadonlyMap<string, Val> = new Map();
 
 const BUILTIN_NAMES = new Set([
   'range', 'len', 'int', 'float', 'str', 'bool', 'tuple', 'list', 'dict', 'min', 'max', 'abs', 'round',
@@ -85,7 +87,7 @@ export class Interpreter {
     symbolizeLiterals = false,
   ) {
     this.sizes = new InputSizes(symbolizeLiterals);
-    this.keras = { options: { ...options }, sequentials: [], constructed: new Set(), namedLayers: new Map() };
+    this.keras = { options: { ...options }, sequentials: [], constructed: [], namedLayers: new Map() };
     this.module.set('__name__', { k: 'str', v: '__main__' });
   }
 
@@ -453,9 +455,18 @@ export class Interpreter {
 
   eval(e: Expr, scope: Scope): Val {
     this.budget.tick();
+    // The commonest kinds first: a switch on strings tests its cases in order.
     switch (e.t) {
       case 'name':
         return this.lookup(e.id, scope);
+      case 'call':
+        return this.evalCall(e, scope);
+      case 'attr': {
+        const v = attributeOf(this.eval(e.obj, scope), e.name);
+        // A @property is read by calling it on the instance.
+        if (v.k === 'bound' && v.fn.property) return this.callFunction(v.fn, argsOf([v.self]));
+        return v;
+      }
       case 'int':
       case 'float':
       case 'str':
@@ -505,14 +516,6 @@ export class Interpreter {
         }
         return { k: 'dict', entries };
       }
-      case 'attr': {
-        const v = attributeOf(this.eval(e.obj, scope), e.name);
-        // A @property is read by calling it on the instance.
-        if (v.k === 'bound' && v.fn.property) return this.callFunction(v.fn, argsOf([v.self]));
-        return v;
-      }
-      case 'call':
-        return this.evalCall(e, scope);
       case 'subscript': {
         const obj = this.eval(e.obj, scope);
         const index = this.eval(e.index, scope);
@@ -647,25 +650,28 @@ export class Interpreter {
   // ---------------------------------------------------------------- calls
 
   evalArgs(args: Arg[], scope: Scope): CallArgs {
-    const out: CallArgs = { positional: [], keywords: new Map(), keywordArgs: new Map(), syntax: args };
+    const positional: Val[] = [];
+    // Most calls pass no keyword: they share one empty Map (nothing writes to a call's keywords;
+    // the callers that change them copy first).
+    let keywords: Map<string, Val> | undefined;
+    let opaque: string | undefined;
     for (const a of args) {
       const v = this.eval(a.value, scope);
       if (a.star === '*') {
         const items = iterate(v);
         if (items) {
-          out.positional.push(...items);
-        } else out.opaque = `*${describeExpr(a.value)} hides some arguments`;
+          positional.push(...items);
+        } else opaque = `*${describeExpr(a.value)} hides some arguments`;
       } else if (a.star === '**') {
-        if (v.k === 'dict') for (const [k, kv] of v.entries) out.keywords.set(k, kv);
-        else out.opaque = `**${describeExpr(a.value)} hides some arguments`;
+        if (v.k === 'dict') for (const [k, kv] of v.entries) (keywords ??= new Map()).set(k, kv);
+        else opaque = `**${describeExpr(a.value)} hides some arguments`;
       } else if (a.name !== undefined) {
-        out.keywords.set(a.name, v);
-        out.keywordArgs.set(a.name, a);
+        (keywords ??= new Map()).set(a.name, v);
       } else {
-        out.positional.push(v);
+        positional.push(v);
       }
     }
-    return out;
+    return { positional, keywords: keywords ?? (NO_KEYWORDS as Map<string, Val>), opaque, syntax: args };
   }
 
   private evalCall(e: Extract<Expr, { t: 'call' }>, scope: Scope): Val {
@@ -738,18 +744,25 @@ export class Interpreter {
     const params = fn.params;
     let pi = 0;
     const positional = args.positional;
-    const kw = new Map(args.keywords);
+    // The keywords left for **kwargs: a copy to take the named ones out of, made only when the
+    // function has **kwargs; otherwise the call's own Map is read and the names taken listed.
+    let kw: Map<string, Val> | undefined = args.keywords;
+    if (kw.size === 0) kw = undefined;
+    else if (params.some((p) => p.kind === 'kwargs')) kw = new Map(kw);
+    const copied = kw !== undefined && kw !== args.keywords;
+    let taken: string[] | undefined;
     for (const p of params) {
       if (p.kind === 'varargs') {
         scope.set(p.name, { k: 'seq', items: positional.slice(pi), list: false });
         pi = positional.length;
       } else if (p.kind === 'kwargs') {
-        scope.set(p.name, args.opaque ? unknown(args.opaque) : { k: 'dict', entries: kw });
+        scope.set(p.name, args.opaque ? unknown(args.opaque) : { k: 'dict', entries: kw ?? new Map() });
       } else if (pi < positional.length) {
         scope.set(p.name, positional[pi++]);
-      } else if (kw.has(p.name)) {
+      } else if (kw?.has(p.name) && (taken === undefined || !taken.includes(p.name))) {
         scope.set(p.name, kw.get(p.name) as Val);
-        kw.delete(p.name);
+        if (copied) kw.delete(p.name);
+        else (taken ??= []).push(p.name);
       } else if (fn.defaults.has(p.name)) {
         scope.set(p.name, args.opaque ? unknown(args.opaque) : (fn.defaults.get(p.name) as Val));
       } else {
@@ -796,7 +809,6 @@ function partialArgs(bound: CallArgs, args: CallArgs): CallArgs {
   return {
     positional: [...bound.positional, ...args.positional],
     keywords: new Map([...bound.keywords, ...args.keywords]),
-    keywordArgs: new Map([...bound.keywordArgs, ...args.keywordArgs]),
     opaque: bound.opaque ?? args.opaque,
     syntax: [
       ...positionalSyntax(bound),
@@ -839,11 +851,21 @@ function perNode(e: Expr, make: () => Val): Val {
   return v;
 }
 
-function interned<K>(map: Map<K, Val>, key: K, make: () => Val): Val {
-  let v = map.get(key);
+// One function per key type, and no closure made per evaluation.
+function internedNumber(map: Map<number, Val>, k: 'int' | 'float', value: number): Val {
+  let v = map.get(value);
   if (v === undefined) {
     if (map.size >= INTERNED_MAX) map.clear();
-    map.set(key, (v = make()));
+    map.set(value, (v = k === 'int' ? { k: 'int', v: value } : { k: 'float', v: value }));
+  }
+  return v;
+}
+
+function internedStr(text: string): Val {
+  let v = strLiterals.get(text);
+  if (v === undefined) {
+    if (strLiterals.size >= INTERNED_MAX) strLiterals.clear();
+    strLiterals.set(text, (v = { k: 'str', v: text }));
   }
   return v;
 }
@@ -853,13 +875,13 @@ function literalVal(e: Extract<Expr, { t: 'int' | 'float' | 'str' | 'bool' | 'no
     case 'int':
       if (Number.isNaN(e.value)) return perNode(e, () => unknown('integer literal'));
       // A Map does not tell -0 from 0: -0 (if a lowering ever folds one) keeps a Val per node.
-      return Object.is(e.value, -0) ? perNode(e, () => ({ k: 'int', v: e.value })) : interned(intLiterals, e.value, () => ({ k: 'int', v: e.value }));
+      return Object.is(e.value, -0) ? perNode(e, () => ({ k: 'int', v: e.value })) : internedNumber(intLiterals, 'int', e.value);
     case 'float':
-      return Object.is(e.value, -0) ? perNode(e, () => ({ k: 'float', v: e.value })) : interned(floatLiterals, e.value, () => ({ k: 'float', v: e.value }));
+      return Object.is(e.value, -0) ? perNode(e, () => ({ k: 'float', v: e.value })) : internedNumber(floatLiterals, 'float', e.value);
     case 'str': {
       const text = e.value;
       if (text === null) return perNode(e, () => unknown('formatted string'));
-      if (text.length <= STR_INTERNED_MAX_LENGTH) return interned(strLiterals, text, () => ({ k: 'str', v: text }));
+      if (text.length <= STR_INTERNED_MAX_LENGTH) return internedStr(text);
       return perNode(e, () => ({ k: 'str', v: text }));
     }
     case 'bool':

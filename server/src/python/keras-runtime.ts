@@ -18,7 +18,7 @@ export interface KerasState {
   options: EngineOptions;
   sequentials: SequentialModel[];
   /** Layers built so far; the ones never applied get their argument checks at the end. */
-  constructed: Set<LayerObj>;
+  constructed: LayerObj[];
   /** Layers built with `name=...`, for `model.get_layer(name)`. */
   namedLayers: Map<string, LayerObj>;
 }
@@ -71,7 +71,7 @@ export function callKeras(interp: Interpreter, path: string[], args: CallArgs, e
       rest.keywords = new Map(args.keywords);
       rest.keywords.delete('inputs');
       const layer = constructLayer(interp, sym.className, rest, e);
-      return applyLayerCall(interp, layer, { positional: inputs ? [inputs] : [], keywords: new Map(), keywordArgs: new Map(), syntax: [] }, e.span, 'merge-function');
+      return applyLayerCall(interp, layer, { positional: inputs ? [inputs] : [], keywords: new Map(), syntax: [] }, e.span, 'merge-function');
     }
     case 'int-shape': {
       const t = args.positional[0];
@@ -193,7 +193,7 @@ function pix2pixBlock(interp: Interpreter, up: boolean, args: CallArgs, e: CallE
   const size = kw('size', 1) ?? unknown('size not given');
   const norm = kw('norm_type', 2);
   const flag = kw(up ? 'apply_dropout' : 'apply_norm', 3);
-  const call = (positional: Val[], keywords: [string, Val][] = []): CallArgs => ({ positional, keywords: new Map(keywords), keywordArgs: new Map(), syntax: [] });
+  const call = (positional: Val[], keywords: [string, Val][] = []): CallArgs => ({ positional, keywords: new Map(keywords), syntax: [] });
   const str = (v: string): Val => ({ k: 'str', v });
   const entries: Val[] = [
     {
@@ -347,14 +347,15 @@ export function shapeTuple(t: Tensor): Val {
 
 // ---------------------------------------------------------------- attributes
 
-/** `layers.Conv2D` is evaluated at every call: one object per name, reused. */
-const children = new WeakMap<object, Map<string, Val>>();
-
+/**
+ * `layers.Conv2D` is evaluated at every call: one object per name, reused, kept on the parent
+ * (a WeakMap by parent cost more than the rest of the lookup).
+ */
 function childNamespace(parent: Extract<Val, { k: 'ns' }>, name: string): Val {
-  let m = children.get(parent);
+  let m = parent.children;
   if (!m) {
     m = new Map();
-    children.set(parent, m);
+    parent.children = m;
   }
   let v = m.get(name);
   if (!v) {

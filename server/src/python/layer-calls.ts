@@ -1,6 +1,6 @@
 // Building Keras layer objects from a constructor call, and applying them to tensors through
 // the engine: argument mapping, wrapped layers, call-time arguments, several inputs or outputs.
-import type { ApplicationKind, ArgReport, SourceRange } from '../analysis-types';
+import type { ApplicationKind, ArgReport, LayerReport, SourceRange } from '../analysis-types';
 import { layerCallSignature, layerInputKind, layerSignature } from '../engine/index';
 import type { LayerCall, LayerResult, PyValue, SymbolicDim, SymbolicShape } from '../engine/types';
 import type { Expr } from './ast';
@@ -8,7 +8,7 @@ import { iterate } from './builtins';
 import { applyLayerCached } from './engine-cache';
 import type { CallArgs, Interpreter } from './interpreter';
 import { applyModelLike } from './models';
-import { describe, toPyValue, type LayerObj, type Tensor, type Val } from './values';
+import { describe, toPyValue, type LayerObj, type Origin, type Tensor, type Val } from './values';
 
 type CallExpr = Extract<Expr, { t: 'call' }>;
 
@@ -41,20 +41,28 @@ export function constructLayer(interp: Interpreter, className: string, args: Cal
   interp.budget.tick(20);
   const signature = layerSignature(className);
   const engineArgs: Record<string, PyValue> = {};
-  const nested: Record<string, ArgReport[]> = {};
-  const bind = (name: string, v: Val): void => {
+  let nested: Record<string, ArgReport[]> | undefined;
+  const positional = args.positional;
+  for (let i = 0; i < positional.length; i++) {
+    const name = signature[i];
+    if (!name) continue;
+    const v = positional[i];
     engineArgs[name] = toPyValue(v);
     // A layer passed in (TimeDistributed(Conv2D(...))) is applied through its wrapper.
     if (v.k === 'layer') {
       v.layer.wrapped = true;
-      nested[name] = v.layer.argReports;
+      (nested ??= {})[name] = v.layer.argReports;
     }
-  };
-  args.positional.forEach((v, i) => {
-    const name = signature[i];
-    if (name) bind(name, v);
-  });
-  for (const [name, v] of args.keywords) bind(name, v);
+  }
+  if (args.keywords.size > 0) {
+    for (const [name, v] of args.keywords) {
+      engineArgs[name] = toPyValue(v);
+      if (v.k === 'layer') {
+        v.layer.wrapped = true;
+        (nested ??= {})[name] = v.layer.argReports;
+      }
+    }
+  }
   if (args.opaque) for (const name of signature) engineArgs[name] ??= { kind: 'unknown', reason: args.opaque };
   if (engineArgs.shape === undefined && engineArgs.input_shape !== undefined && layerInputKind(className) === 'none') {
     engineArgs.shape = engineArgs.input_shape;
@@ -65,7 +73,7 @@ export function constructLayer(interp: Interpreter, className: string, args: Cal
     className,
     args: engineArgs,
     argReports: argReportsOf(args, signature),
-    nested: Object.keys(nested).length > 0 ? nested : undefined,
+    nested,
     inputShapeHint: inputShapeHint(args, signature),
     construct: e.span,
     name: calleeNameRange(e),
@@ -80,13 +88,16 @@ export function constructLayer(interp: Interpreter, className: string, args: Cal
     const fn = args.positional[0] ?? args.keywords.get('function');
     if (fn) layer.lambda = { fn, arguments: args.positional[3] ?? args.keywords.get('arguments') };
   }
-  interp.keras.constructed.add(layer);
+  // Each layer object is new: a list keeps them in order without a Set's hashing.
+  interp.keras.constructed.push(layer);
   if (layer.layerName) interp.keras.namedLayers.set(layer.layerName, layer);
   return layer;
 }
 
 /** `input_shape=` / `batch_input_shape=` / `input_dim=` on a Sequential's first layer. */
 function inputShapeHint(args: CallArgs, signature: readonly string[]): SymbolicShape | null | undefined {
+  // Every form is a keyword.
+  if (args.keywords.size === 0) return undefined;
   const dimsOf = (v: Val): SymbolicShape | null => {
     const items = iterate(v);
     return items ? items.map((d) => (d.k === 'int' ? d.v : null)) : null;
@@ -119,7 +130,18 @@ export function toTensor(v: Val | undefined): Tensor {
  */
 export function applyLayerCall(interp: Interpreter, layer: LayerObj, args: CallArgs, expression: SourceRange, application: ApplicationKind): Val {
   const kind = layerInputKind(layer.className);
-  const sig = layerCallSignature(layer.className);
+  const sig = callSignature(layer.className);
+  // `layer(x)`, nearly every application: x is the first tensor and nothing else is bound.
+  if (args.keywords.size === 0 && args.positional.length === 1 && sig.params[0] === sig.firstTensor) {
+    const v = args.positional[0];
+    let inputs: Tensor[];
+    if (kind === 'list') {
+      const items = iterate(v);
+      inputs = items ? items.map(toTensor) : [toTensor(v)];
+    } else if (kind === 'multi') inputs = sig.tensors.length === 0 || v.k === 'none' ? [] : [toTensor(v)];
+    else inputs = [toTensor(v.k === 'seq' && v.items.length === 1 ? v.items[0] : v)];
+    return record(interp, layer, inputs, expression, application, undefined, v);
+  }
   const bound = new Map<string, Val>();
   args.positional.forEach((v, i) => {
     const name = sig.params[i];
@@ -127,7 +149,7 @@ export function applyLayerCall(interp: Interpreter, layer: LayerObj, args: CallA
   });
   for (const [k, v] of args.keywords) if (!bound.has(k)) bound.set(k, v);
   // Keras accepts `inputs=` for the first tensor parameter whatever its name.
-  const firstTensor = sig.tensors[0] ?? 'inputs';
+  const firstTensor = sig.firstTensor;
   if (!bound.has(firstTensor) && bound.has('inputs')) bound.set(firstTensor, bound.get('inputs') as Val);
   let inputs: Tensor[];
   if (kind === 'list') {
@@ -151,6 +173,25 @@ export function applyLayerCall(interp: Interpreter, layer: LayerObj, args: CallA
     callArgs[name] = toPyValue(v);
   }
   return record(interp, layer, inputs, expression, application, Object.keys(callArgs).length > 0 ? callArgs : undefined, bound.get(firstTensor));
+}
+
+interface CallSignature {
+  params: readonly string[];
+  tensors: readonly string[];
+  /** Keras accepts `inputs=` for the first tensor parameter whatever its name. */
+  firstTensor: string;
+}
+
+/** layerCallSignature per class, made once (it is asked for at every application). */
+const callSignatures = new Map<string, CallSignature>();
+function callSignature(className: string): CallSignature {
+  let sig = callSignatures.get(className);
+  if (sig === undefined) {
+    const { params, tensors } = layerCallSignature(className);
+    sig = { params, tensors, firstTensor: tensors[0] ?? 'inputs' };
+    if (callSignatures.size < 2000) callSignatures.set(className, sig);
+  }
+  return sig;
 }
 
 /** A Sequential entry: the layer on the previous entry's output. */
@@ -190,7 +231,7 @@ function traceLambda(interp: Interpreter, layer: LayerObj, input: Val | undefine
   if (declared !== undefined && declared.kind !== 'none') return undefined;
   const extra = layer.lambda?.arguments;
   const keywords = new Map<string, Val>(extra?.k === 'dict' ? extra.entries : []);
-  const args: CallArgs = { positional: [input], keywords, keywordArgs: new Map(), syntax: [] };
+  const args: CallArgs = { positional: [input], keywords, syntax: [] };
   const out = fn.k === 'func' ? interp.callFunction(fn.fn, args) : interp.callFunction(fn.fn, { ...args, positional: [fn.self, input] });
   return out.k === 'tensor' && out.t.shape ? out.t.shape : undefined;
 }
@@ -214,6 +255,17 @@ export function unlessSpeculative<R extends { findings: LayerResult['findings'] 
   return { ...result, findings: result.findings.filter((f) => !SHAPE_ERRORS.has(f.code)) };
 }
 
+/** An output of a layer application: where it comes from, where its rank was set, why unknown. */
+function outputTensor(shape: SymbolicShape | null, origin: Origin, first: Tensor | undefined, unknownInput: Tensor | undefined, result: LayerResult<SymbolicDim>): Tensor {
+  const rankChanged = !first || !first.shape || !shape || first.shape.length !== shape.length;
+  return {
+    shape,
+    origin,
+    rankOrigin: rankChanged ? origin : first.rankOrigin,
+    why: shape === null ? (unknownInput?.why ?? result.unknownReason ?? 'not determined') : undefined,
+  };
+}
+
 /** One application through the engine, reported; returns the output tensor (or a tuple of them). */
 export function record(
   interp: Interpreter,
@@ -225,7 +277,12 @@ export function record(
   lambdaInput?: Val,
 ): Val {
   interp.budget.tick(10);
-  const shapes = inputs.map((t) => t.shape);
+  const shapes: (SymbolicShape | null)[] = [];
+  let unknownInput: Tensor | undefined;
+  for (const t of inputs) {
+    shapes.push(t.shape);
+    if (unknownInput === undefined && t.shape === null) unknownInput = t;
+  }
   const call: LayerCall = callArgs ? { className: layer.className, args: layer.args, callArgs } : { className: layer.className, args: layer.args };
   let result = unlessSpeculative(interp, withoutShapeOnError(applyLayerCached(call, shapes, interp.keras.options)));
   const traced = result.output === null && !result.findings.length ? (traceLambda(interp, layer, lambdaInput) ?? timeDistributedModel(interp, layer, inputs, expression)) : undefined;
@@ -239,7 +296,10 @@ export function record(
   }
   if (application === 'input' && result.output) result = interp.symbolizeInput(result, expression);
   const rec = interp.recorder;
-  const index = rec.addLayer(
+  const inputOrigins: LayerReport['inputOrigins'] = [];
+  for (const t of inputs) inputOrigins.push(t.origin);
+  // The report in its final form (Recorder.addLayer would copy it once more to add the origins).
+  const index = rec.addLayerReport(
     {
       className: layer.className,
       construct: layer.construct,
@@ -251,29 +311,20 @@ export function record(
       inputs: shapes,
       result,
       applicationIndex: layer.applications++,
+      inputOrigins,
     },
     inputs,
     layer.nested,
   );
   if (result.constraints) interp.noteConstraints(result.constraints, index, layer.className, expression);
-  const unknownInput = inputs.find((t) => t.shape === null);
   if (unknownInput) rec.addUnknown(expression, `input shape unknown: ${unknownInput.why ?? 'not determined by the code'}`);
   else if (result.output === null && result.unknownReason) rec.addUnknown(expression, result.unknownReason);
   const origin = rec.origin(layer.className, expression);
   const first = inputs[0];
-  const tensorOf = (shape: SymbolicShape | null): Tensor => {
-    const rankChanged = !first || !first.shape || !shape || first.shape.length !== shape.length;
-    return {
-      shape,
-      origin,
-      rankOrigin: rankChanged ? origin : first.rankOrigin,
-      why: shape === null ? (unknownInput?.why ?? result.unknownReason ?? 'not determined') : undefined,
-    };
-  };
-  const out = tensorOf(result.output);
+  const out = outputTensor(result.output, origin, first, unknownInput, result);
   layer.lastOutput = out;
   if (result.outputs && result.outputs.length > 1) {
-    return { k: 'seq', items: result.outputs.map((s, i) => ({ k: 'tensor', t: i === 0 ? out : tensorOf(s) }) as Val), list: true };
+    return { k: 'seq', items: result.outputs.map((s, i) => ({ k: 'tensor', t: i === 0 ? out : outputTensor(s, origin, first, unknownInput, result) }) as Val), list: true };
   }
   return { k: 'tensor', t: out };
 }

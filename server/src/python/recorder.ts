@@ -8,12 +8,21 @@ import type { Origin, Tensor } from './values';
 
 export class Recorder {
   readonly layers: LayerReport[] = [];
-  private readonly diagnostics: (DiagnosticReport & { vague?: boolean })[] = [];
+  private readonly diagnostics: DiagnosticReport[] = [];
+  /**
+   * Per diagnostic (same index), whether it was made without knowing the input; kept apart so
+   * result() can hand out the diagnostics themselves instead of copies without the flag.
+   */
+  private readonly vague: boolean[] = [];
   private readonly diagnosticKeys = new Set<string>();
-  /** Messages already reported, by `start:end:code`. */
-  private readonly messagesAt = new Map<string, string[]>();
+  /**
+   * Messages already reported, by start offset, then end and code: numbers and a short scan, not
+   * a key text built and hashed per finding.
+   */
+  private readonly messagesAt = new Map<number, { end: number; code: string; messages: string[] }[]>();
   private readonly unknowns: UnknownReport[] = [];
-  private readonly unknownKeys = new Set<string>();
+  /** Reasons already noted, by start offset, then end (see messagesAt). */
+  private readonly unknownsAt = new Map<number, { end: number; reason: string }[]>();
   /** Shared with the origins, which outlive the recorder in the results (not its bookkeeping). */
   private readonly lineSource: LineSource;
 
@@ -38,22 +47,31 @@ export class Recorder {
    * so a finding about the wrapped layer lands on its own argument.
    */
   addLayer(report: Omit<LayerReport, 'inputOrigins'>, inputs: (Tensor | undefined)[], nested?: Record<string, ArgReport[]>): number {
-    const index = this.layers.length;
     const origins: LayerReport['inputOrigins'] = [];
     for (const t of inputs) origins.push(t?.origin);
-    this.layers.push({
-      className: report.className,
-      construct: report.construct,
-      name: report.name,
-      args: report.args,
-      application: report.application,
-      expression: report.expression,
-      hintAt: report.hintAt,
-      inputs: report.inputs,
-      result: report.result,
-      applicationIndex: report.applicationIndex,
-      inputOrigins: origins,
-    });
+    return this.addLayerReport(
+      {
+        className: report.className,
+        construct: report.construct,
+        name: report.name,
+        args: report.args,
+        application: report.application,
+        expression: report.expression,
+        hintAt: report.hintAt,
+        inputs: report.inputs,
+        result: report.result,
+        applicationIndex: report.applicationIndex,
+        inputOrigins: origins,
+      },
+      inputs,
+      nested,
+    );
+  }
+
+  /** addLayer for a report already complete (its inputOrigins those of `inputs`), kept as given. */
+  addLayerReport(report: LayerReport, inputs: (Tensor | undefined)[], nested?: Record<string, ArgReport[]>): number {
+    const index = this.layers.length;
+    this.layers.push(report);
     for (const f of report.result.findings) this.addFinding(f, index, report, inputs, nested);
     return index;
   }
@@ -64,6 +82,7 @@ export class Recorder {
     if (this.diagnosticKeys.has(key)) return;
     this.diagnosticKeys.add(key);
     this.diagnostics.push({ ...range, code, severity: DEFAULT_SEVERITY[code], message, related, layer });
+    this.vague.push(false);
   }
 
   /** Appends a sentence to the diagnostics of one layer application with this code. */
@@ -84,9 +103,12 @@ export class Recorder {
 
   addUnknown(range: SourceRange, reason: string): void {
     // One note per place and reason: a helper applied twice may be unknown for two reasons.
-    const key = `${range.start}:${range.end}:${reason}`;
-    if (this.unknownKeys.has(key)) return;
-    this.unknownKeys.add(key);
+    const at = this.unknownsAt.get(range.start);
+    if (at === undefined) this.unknownsAt.set(range.start, [{ end: range.end, reason }]);
+    else {
+      for (const u of at) if (u.end === range.end && u.reason === reason) return;
+      at.push({ end: range.end, reason });
+    }
     this.unknowns.push({ ...range, reason });
   }
 
@@ -118,16 +140,18 @@ export class Recorder {
       }
     }
     // Deduplicated by place and code first (cheap), then by message among the few that share them.
-    const key = `${range.start}:${range.end}:${f.code}`;
-    const same = this.messagesAt.get(key);
+    const at = this.messagesAt.get(range.start);
+    const same = at?.find((m) => m.end === range.end && m.code === f.code);
     if (same) {
-      if (same.includes(message)) return;
-      same.push(message);
-    } else this.messagesAt.set(key, [message]);
+      if (same.messages.includes(message)) return;
+      same.messages.push(message);
+    } else if (at) at.push({ end: range.end, code: f.code, messages: [message] });
+    else this.messagesAt.set(range.start, [{ end: range.end, code: f.code, messages: [message] }]);
     // A finding made without knowing the input (e.g. "n → n·2") says less than the same code
     // with numbers at the same place; result() drops it when such a one exists.
     const vague = inputs.some((t) => !t || t.shape === null || hasOpenDim(t.shape));
-    this.diagnostics.push({ start: range.start, end: range.end, code: f.code, severity: DEFAULT_SEVERITY[f.code], message, related, layer, vague });
+    this.diagnostics.push({ start: range.start, end: range.end, code: f.code, severity: DEFAULT_SEVERITY[f.code], message, related, layer });
+    this.vague.push(vague);
   }
 
   /** same-* and argument findings go on the argument when written, else on the layer. */
@@ -150,11 +174,24 @@ export class Recorder {
   }
 
   result(): AnalysisResult {
-    const precise = new Set(this.diagnostics.filter((d) => !d.vague).map((d) => `${d.start}:${d.end}:${d.code}`));
-    const diagnostics: DiagnosticReport[] = this.diagnostics
-      .filter((d) => !d.vague || !precise.has(`${d.start}:${d.end}:${d.code}`))
-      .map(({ vague: _vague, ...d }) => d)
-      .sort((a, b) => a.start - b.start || a.end - b.end);
+    const all = this.diagnostics;
+    const vague = this.vague;
+    let diagnostics: DiagnosticReport[];
+    if (!vague.includes(true)) diagnostics = all.slice();
+    else {
+      // Keys only where a vague one starts: most diagnostics share no place with a vague one.
+      const vagueStarts = new Set<number>();
+      for (let i = 0; i < all.length; i++) if (vague[i]) vagueStarts.add(all[i].start);
+      const precise = new Set<string>();
+      for (let i = 0; i < all.length; i++) if (!vague[i] && vagueStarts.has(all[i].start)) precise.add(`${all[i].start}:${all[i].end}:${all[i].code}`);
+      diagnostics = [];
+      for (let i = 0; i < all.length; i++) {
+        const d = all[i];
+        if (!vague[i] || !precise.has(`${d.start}:${d.end}:${d.code}`)) diagnostics.push(d);
+      }
+    }
+    // The recorder is done with: its diagnostics are the result's (called once per recorder).
+    diagnostics.sort((a, b) => a.start - b.start || a.end - b.end);
     return { layers: this.layers, diagnostics, unknowns: this.unknowns };
   }
 }

@@ -8,8 +8,8 @@ export class Scope {
   constructor(
     readonly parent: Scope | undefined,
     vars?: Map<string, Val>,
-    /** Names declared `global` in this function scope. */
-    readonly globals: Set<string> = new Set(),
+    /** Names declared `global` in this function scope (none: no Set made per call). */
+    readonly globals?: Set<string>,
     /** A class body: its names are attributes, not visible to the methods defined in it. */
     readonly isClass = false,
   ) {
@@ -25,7 +25,7 @@ export class Scope {
   }
 
   set(name: string, v: Val): void {
-    if (this.globals.has(name)) {
+    if (this.globals !== undefined && this.globals.has(name)) {
       let root: Scope = this;
       while (root.parent) root = root.parent;
       root.vars.set(name, v);

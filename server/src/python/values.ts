@@ -148,7 +148,7 @@ export type Val =
   | { k: 'model'; model: ModelObj }
   | { k: 'func'; fn: FuncVal }
   /** A module or a name inside one: ['keras', 'layers', 'Conv2D'], ['numpy'], ... */
-  | { k: 'ns'; path: string[] }
+  | { k: 'ns'; path: string[]; /** Attributes read so far, one Val per name (keras-runtime childNamespace). */ children?: Map<string, Val> }
   /** A bound method of a value (list.append, model.add, ...). */
   | { k: 'method'; self: Val; name: string }
   | { k: 'class'; cls: ClassVal }
@@ -179,10 +179,52 @@ export function tuple(items: Val[]): Val {
 /** Engine forms of immutable values (constants, tuples), made once per value. */
 const pyValues = new WeakMap<Val, PyValue>();
 
+/**
+ * Scalars' engine forms by value: a computed number (`base * 2 ** d`) is a new Val at every
+ * evaluation, which a WeakMap by Val never finds again (and every entry is GC work).
+ */
+const SCALARS_MAX = 4096;
+const pyInts = new Map<number, PyValue>();
+const pyFloats = new Map<number, PyValue>();
+const pyStrs = new Map<string, PyValue>();
+const PY_TRUE: PyValue = { kind: 'bool', value: true };
+const PY_FALSE: PyValue = { kind: 'bool', value: false };
+
+function scalar<K>(map: Map<K, PyValue>, key: K, make: (key: K) => PyValue): PyValue {
+  let p = map.get(key);
+  if (p === undefined) {
+    if (map.size >= SCALARS_MAX) map.clear();
+    map.set(key, (p = make(key)));
+  }
+  return p;
+}
+
+const makeInt = (value: number): PyValue => ({ kind: 'int', value });
+const makeFloat = (value: number): PyValue => ({ kind: 'float', value });
+const makeStr = (value: string): PyValue => ({ kind: 'str', value });
+
 /** Converts to the engine's constant vocabulary; tensors and objects become unknown. */
 export function toPyValue(v: Val, depth = 0): PyValue {
-  const immutable = v.k === 'int' || v.k === 'float' || v.k === 'str' || v.k === 'bool' || (v.k === 'seq' && !v.list);
-  if (!immutable) return convert(v, depth);
+  switch (v.k) {
+    case 'bool':
+      return v.v ? PY_TRUE : PY_FALSE;
+    // A Map does not tell -0 from 0: -0 goes by Val, as before.
+    case 'int':
+      if (!Object.is(v.v, -0)) return scalar(pyInts, v.v, makeInt);
+      break;
+    case 'float':
+      if (!Object.is(v.v, -0)) return scalar(pyFloats, v.v, makeFloat);
+      break;
+    case 'str':
+      // Short texts only (a long one would only be kept alive here).
+      if (v.v.length <= 64) return scalar(pyStrs, v.v, makeStr);
+      break;
+    case 'seq':
+      if (v.list) return convert(v, depth);
+      break;
+    default:
+      return convert(v, depth);
+  }
   let p = pyValues.get(v);
   if (p === undefined) {
     p = convert(v, depth);
