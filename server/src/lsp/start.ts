@@ -68,6 +68,9 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   // Internal errors and notes, once per document (until it is closed).
   const log = new OnceLog({ error: (m) => remote.error(m), info: (m) => remote.info(m) });
   let state: State | undefined;
+  // The parser's WebAssembly loads while the client's initialize request is still on its way.
+  const analyzerLoading = Analyzer.create();
+  analyzerLoading.catch(() => undefined); // reported when initialize awaits it
 
   connection.onInitialize(async (params: InitializeParams): Promise<InitializeResult> => {
     // A minimal client may send no capabilities at all.
@@ -79,7 +82,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       documentChanges: caps.workspace?.workspaceEdit?.documentChanges === true,
       lazyHintTooltips: caps.textDocument?.inlayHint?.resolveSupport?.properties?.includes('tooltip') === true,
     };
-    const analyzer = await Analyzer.create();
+    const analyzer = await analyzerLoading;
     const trees = new TreeCache(options.treeCacheSize ?? DEFAULT_TREE_CACHE_SIZE);
     const s: State = {
       analyzer,
