@@ -246,4 +246,14 @@ describe('segments reused between versions of a document', () => {
     expect(second?.body[1]).toBe(first?.body[1]);
     expect(second?.body[1].span.start).toBe(text.indexOf('def') + 6);
   });
+
+  it('keeps the segments of a version it could not read (an unclosed bracket while typing)', () => {
+    const cache = new LoweringCache();
+    const text = 'a = 1\n\ndef f(x):\n    return x\n\nb = f(2)\n';
+    const first = lowerText(text, cache);
+    expect(lowerText(`${text}c = (\n`, cache)).toBeNull();
+    const third = lowerText(`# new\n${text}`, cache);
+    expect(third?.body[1]).toBe(first?.body[1]);
+    expect(third).toStrictEqual(viaTree(`# new\n${text}`).module);
+  });
 });

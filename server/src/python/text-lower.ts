@@ -45,6 +45,15 @@ export function lowerText(text: string, cache?: LoweringCache, stats?: TextLower
   } catch (e) {
     // A bug here must not cost the user the analysis: tree-sitter's path is always there.
     if (stats) stats.reason = e instanceof FastPathMiss ? e.reason : e instanceof Error ? `${e.message}\n${e.stack ?? ''}` : String(e);
+    // Typing often leaves the text unreadable for a moment (an unclosed bracket): the segments
+    // read so far go back to the cache, so that the next readable version reuses them.
+    if (cache) {
+      for (const [key, entries] of next) {
+        const list = cache.textEntries.get(key);
+        if (list) list.push(...entries);
+        else cache.textEntries.set(key, entries);
+      }
+    }
     return null;
   }
   if (cache) cache.textEntries = next;
