@@ -3,7 +3,7 @@
 // expressions, same spans, same comments. Differential tests on every Python file in the
 // repository, on generated Keras files, on random programs (valid and broken), plus unit
 // tests of the tokenizer and of grammar corners where tree-sitter differs from CPython.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Parser } from 'web-tree-sitter';
@@ -17,9 +17,9 @@ import { FastPathMiss, Lexer, T_END, T_NAME, T_NUMBER, T_OP, T_STRING } from '..
 import { generateKerasFile } from '../bench/generate.mjs';
 import { fc, runs } from '../engine/fc-config';
 import { expressionText, mutatedProgramText, programText } from './python-gen';
+import { repositoryPythonFiles, repositoryRoot as root } from './repository-files';
 
 const generate = generateKerasFile as (lines: number, seed?: number) => string;
-const root = path.join(__dirname, '..', '..');
 
 let parser: Parser;
 beforeAll(async () => {
@@ -69,14 +69,8 @@ function firstExpr(text: string): Expr {
   throw new Error(`not an expression statement: ${s.t}`);
 }
 
-function pythonFiles(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .filter((f) => f.endsWith('.py'))
-    .map((f) => path.join(dir, f));
-}
-
 describe('fast lowering equals the tree copy on repository files', () => {
-  const files = [...pythonFiles(path.join(root, 'test', 'fixtures')), ...pythonFiles(path.join(root, 'examples'))];
+  const files = repositoryPythonFiles();
 
   it('finds the Python files', () => {
     expect(files.length).toBeGreaterThan(10);
@@ -156,7 +150,7 @@ describe('fast lowering equals the tree copy on random code', () => {
 
   it('repository and generated files with random edits, as while typing (1,500 runs)', () => {
     const corpus = [
-      ...[...pythonFiles(path.join(root, 'test', 'fixtures')), ...pythonFiles(path.join(root, 'examples'))].map((f) => readFileSync(f, 'utf8')),
+      ...repositoryPythonFiles().map((f) => readFileSync(f, 'utf8')),
       generate(150, 5),
     ];
     const edit = fc.tuple(fc.nat(), fc.nat({ max: 12 }), fc.constantFrom('insert', 'delete', 'cut'), fc.constantFrom('(', ')', '[', ']', '"', "'", ':', ',', '=', '\n', '    ', '#', '\\', 'f"{', 'lambda', '*', 'é'));

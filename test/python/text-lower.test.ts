@@ -3,7 +3,7 @@
 // analysis of a file must not depend on which path read it. Differential tests on every Python
 // file in the repository, generated Keras files, random programs (valid and broken) and random
 // edits of real files, plus the corners of tree-sitter-python's comment and block rules.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Parser } from 'web-tree-sitter';
@@ -16,9 +16,9 @@ import { lowerText, type TextLowerStats } from '../../server/src/python/text-low
 import { generateKerasFile } from '../bench/generate.mjs';
 import { fc, runs } from '../engine/fc-config';
 import { mutatedProgramText, programText } from './python-gen';
+import { repositoryPythonFiles, repositoryRoot as root } from './repository-files';
 
 const generate = generateKerasFile as (lines: number, seed?: number) => string;
-const root = path.join(__dirname, '..', '..');
 
 let parser: Parser;
 beforeAll(async () => {
@@ -51,14 +51,8 @@ function agree(text: string): Module | null {
   return fromText;
 }
 
-function pythonFiles(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .filter((f) => f.endsWith('.py'))
-    .map((f) => path.join(dir, f));
-}
-
 describe('the text path equals the tree path on repository files', () => {
-  const files = [...pythonFiles(path.join(root, 'test', 'fixtures')), ...pythonFiles(path.join(root, 'examples'))];
+  const files = repositoryPythonFiles();
   it('finds files to check', () => {
     expect(files.length).toBeGreaterThan(20);
   });
@@ -110,7 +104,7 @@ describe('the text path equals the tree path on generated and random programs', 
   });
 
   it('random edits of real files: a character or a line typed, deleted or duplicated anywhere', () => {
-    const files = [...pythonFiles(path.join(root, 'test', 'fixtures')), ...pythonFiles(path.join(root, 'examples'))].map((f) => readFileSync(f, 'utf8'));
+    const files = repositoryPythonFiles().map((f) => readFileSync(f, 'utf8'));
     const pieces = ['(', ')', '[', ']', ':', '#', '"', "'", '"""', '\\', '\n', '    ', '  ', '\t', 'else:', 'elif x:', 'except:', 'finally:', '@d\n', 'pass', '# c\n', ';', 'lambda: 0', 'def f():', 'if x:\n    ', 'match x:', 'print x', 'type X = int', 'async ', '\r\n'];
     fc.assert(
       fc.property(fc.nat({ max: files.length - 1 }), fc.array(fc.tuple(fc.nat(), fc.nat({ max: 40 }), fc.constantFrom(...pieces), fc.boolean()), { minLength: 1, maxLength: 3 }), (f, edits) => {

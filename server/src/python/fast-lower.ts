@@ -9,9 +9,9 @@ import type { Language, Node, TreeCursor } from 'web-tree-sitter';
 import type { Expr, Module, Span, Stmt } from './ast';
 import { lowerModule } from './lower';
 import { StatementParser, type ClassHeader, type DefHeader } from './stmt-parser';
-import { takeCached, type CachedStatement, type LoweringCache } from './lowering-cache';
+import { keepCached, takeCached, type CachedStatement, type LoweringCache } from './lowering-cache';
 import { copyTree, type SyntaxNode } from './syntax';
-import { FastPathMiss, miss } from './tokenize';
+import { FastPathMiss, miss, missReason } from './tokenize';
 
 /** copyTree's default depth limit: the slow path must cut the tree where copyTree(root) does. */
 const COPY_MAX_DEPTH = 2000;
@@ -119,7 +119,7 @@ export function lowerTree(root: Node, text: string, stats?: FastLowerStats, cach
     return new Walker(cursor, tablesFor(root.tree.language), text, stats).module(root.hasError, cache);
   } catch (e) {
     // A bug here must not cost the user the analysis: the old path is always right.
-    if (stats) stats.wholeFile = e instanceof FastPathMiss ? e.reason : e instanceof Error ? `${e.message}\n${e.stack ?? ''}` : String(e);
+    if (stats) stats.wholeFile = missReason(e);
     return lowerModule(copyTree(root), text);
   } finally {
     cursor.delete();
@@ -148,24 +148,18 @@ class Walker {
       do {
         const start = this.cursor.startIndex;
         const key = `${this.cursor.nodeTypeId}:${this.text.slice(start, this.cursor.endIndex)}`;
-        const reused = takeCached(cache.entries, key, start);
-        if (reused) {
-          body.push(...reused.stmts);
-          this.comments.push(...reused.comments);
+        let entry = takeCached(cache.entries, key, start);
+        if (entry) {
+          body.push(...entry.stmts);
+          this.comments.push(...entry.comments);
         } else {
           const stmts: Stmt[] = [];
           const commentsBefore = this.comments.length;
           this.statement(this.kind(), hasError, stmts);
           body.push(...stmts);
-          const entry: CachedStatement = { start, stmts, comments: this.comments.slice(commentsBefore) };
-          const list = next.get(key);
-          if (list) list.push(entry);
-          else next.set(key, [entry]);
-          continue;
+          entry = { start, stmts, comments: this.comments.slice(commentsBefore) };
         }
-        const list = next.get(key);
-        if (list) list.push(reused);
-        else next.set(key, [reused]);
+        keepCached(next, key, entry);
       } while (this.cursor.gotoNextSibling());
       this.up();
     }

@@ -20,6 +20,13 @@ export interface CachedStatement {
   comments: Span[];
 }
 
+/** Files `entry` under `key` (several statements may share a text). */
+export function keepCached(entries: Map<string, CachedStatement[]>, key: string, entry: CachedStatement): void {
+  const list = entries.get(key);
+  if (list) list.push(entry);
+  else entries.set(key, [entry]);
+}
+
 /** A cached statement with this text, moved to `start` (its spans shifted in place). */
 export function takeCached(entries: Map<string, CachedStatement[]>, key: string, start: number): CachedStatement | undefined {
   const list = entries.get(key);

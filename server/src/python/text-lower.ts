@@ -12,10 +12,10 @@
 // while the block goes on after it), which decides where a compound statement's span ends.
 // Segments are cached by their text like fast-lower's statements.
 import type { Expr, Module, Span, Stmt } from './ast';
-import { takeCached, type CachedStatement, type LoweringCache } from './lowering-cache';
+import { keepCached, takeCached, type CachedStatement, type LoweringCache } from './lowering-cache';
 import { segmentStarts } from './segments';
 import { StatementParser } from './stmt-parser';
-import { FastPathMiss, Lexer, miss, T_END, T_NAME, T_NEWLINE, T_OP } from './tokenize';
+import { Lexer, miss, missReason, T_END, T_NAME, T_NEWLINE, T_OP } from './tokenize';
 
 /** Why the text path gave way to tree-sitter, for tests and the benchmark. */
 export interface TextLowerStats {
@@ -38,22 +38,14 @@ export function lowerText(text: string, cache?: LoweringCache, stats?: TextLower
       if (!entry) entry = { start, ...reader.segment(start, end) };
       for (const s of entry.stmts) body.push(s);
       for (const c of entry.comments) comments.push(c);
-      const list = next.get(key);
-      if (list) list.push(entry);
-      else next.set(key, [entry]);
+      keepCached(next, key, entry);
     }
   } catch (e) {
     // A bug here must not cost the user the analysis: tree-sitter's path is always there.
-    if (stats) stats.reason = e instanceof FastPathMiss ? e.reason : e instanceof Error ? `${e.message}\n${e.stack ?? ''}` : String(e);
+    if (stats) stats.reason = missReason(e);
     // Typing often leaves the text unreadable for a moment (an unclosed bracket): the segments
     // read so far go back to the cache, so that the next readable version reuses them.
-    if (cache) {
-      for (const [key, entries] of next) {
-        const list = cache.textEntries.get(key);
-        if (list) list.push(...entries);
-        else cache.textEntries.set(key, entries);
-      }
-    }
+    if (cache) for (const [key, entries] of next) for (const entry of entries) keepCached(cache.textEntries, key, entry);
     return null;
   }
   if (cache) cache.textEntries = next;
@@ -98,7 +90,6 @@ interface Line {
   indent: number;
   /** The first token's text (names and operators; '' for strings and numbers); the keyword after `async`. */
   first: string;
-  async: boolean;
   /** The first `:` outside brackets, and where the token after it starts (-1: none). */
   colon: number;
   afterColon: number;
@@ -194,16 +185,15 @@ class SegmentReader {
           endsWithColon: false,
           semicolons: null,
           trailingComment: -1,
-          async: false,
         };
       } else if (hasLineBreak(text, line.end, lex.start) && this.columnOf(lex.start) < line.indent) {
         // A line inside brackets indented less than its statement: tree-sitter's scanner takes
         // it for a dedent and fails where a closing bracket cannot come next.
         miss('continuation line indented less than its statement');
-      } else if (line.first === 'async' && !line.async && kind === T_NAME) {
-        // `async def`, `async for`, `async with`: lowered as the statement without it (as lower.ts does).
+      } else if (line.first === 'async' && kind === T_NAME) {
+        // `async def`, `async for`, `async with`: lowered as the statement without it (as lower.ts
+        // does). The header's parser reads the `async` itself and rejects any other word.
         line.first = lex.value;
-        line.async = true;
       }
       const before = line.end;
       line.end = lex.end;
@@ -316,8 +306,7 @@ class SegmentReader {
       if (first === 'return') return void out.push(p.returnStatement(text, start, end));
       if (first === 'import') return void out.push(p.importStatement(text, start, end));
       if (OTHER.has(first)) {
-        const kind = p.otherStatement(text, start, end);
-        return void out.push(kind === 'other' ? { t: 'other', span: { start, end } } : { t: kind, span: { start, end } });
+        return void out.push({ t: p.otherStatement(text, start, end), span: { start, end } });
       }
       if (first === 'from') {
         peek.next();
@@ -332,10 +321,10 @@ class SegmentReader {
       peek.next();
       const second = peek.kind;
       if ((first === 'print' || first === 'exec') && !(second === T_OP && ASSIGNING.has(peek.value)) && !this.isWholeCall(start, end)) miss(`${first} statement`);
-      if (first === 'type' && !(second === T_OP && (peek.value === '=' || peek.value === '.' || peek.value === '('))) miss('type statement');
-      // tree-sitter-python may read `type(x)...` as a type alias, `type (x).y = 1`, and goes on
-      // looking for its `=` on the next lines: `type(x)`, then `(y) = 1` is one alias there.
-      if (first === 'type' && second === T_OP && peek.value === '(') miss('type statement');
+      // `type X = ...` is a type alias; tree-sitter-python may read `type(x)...` as one too
+      // (`type (x).y = 1`), and goes on looking for its `=` on the next lines: `type(x)`, then
+      // `(y) = 1` is one alias there. Only `type = ...` and `type.attr` are left to the text path.
+      if (first === 'type' && !(second === T_OP && (peek.value === '=' || peek.value === '.'))) miss('type statement');
       // A match statement is `match subject:` and a block: no such line without a colon.
       if ((first === 'match' || first === 'case') && colon) miss(`${first} statement`);
     }

@@ -15,6 +15,11 @@ export function miss(reason: string): never {
   throw new FastPathMiss(reason);
 }
 
+/** Why a fast path gave way: a miss's reason, or an unexpected exception in full (a bug). */
+export function missReason(e: unknown): string {
+  return e instanceof FastPathMiss ? e.reason : e instanceof Error ? `${e.message}\n${e.stack ?? ''}` : String(e);
+}
+
 export const T_END = 0;
 export const T_NEWLINE = 1;
 export const T_NAME = 2;

@@ -25,7 +25,6 @@ export function dispatchExtra(ctx: LayerContext, name: string, inputs: (Shape | 
     case 'CategoryEncoding':
       return applyEncoding(ctx, x, 'num_tokens', 'multi_hot');
     case 'Hashing':
-      return applyEncoding(ctx, x, 'num_bins', 'int');
     case 'Discretization':
       return applyEncoding(ctx, x, 'num_bins', 'int');
     case 'RNN':
