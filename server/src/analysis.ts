@@ -85,9 +85,10 @@ export class Analyzer {
   analyzeWithoutTree(text: string, config: AnalysisConfig, documentKey?: string): AnalysisResult | undefined {
     if (text.length > MAX_TEXT_PATH_CHARS) return undefined;
     // A file that never names Keras is not analysed, whatever its syntax.
-    const module = mentionsKeras(text) ? lowerText(text, this.loweringCache(documentKey)) : { body: [], comments: [] };
+    const cache = mentionsKeras(text) ? this.loweringCache(documentKey) : undefined;
+    const module = mentionsKeras(text) ? lowerText(text, cache) : { body: [], comments: [] };
     if (!module) return undefined;
-    return this.finish(analyzeLowered(() => module, text, { defaultDataFormat: config.dataFormat }), text, config);
+    return this.finish(analyzeLowered(() => module, text, { defaultDataFormat: config.dataFormat }, cache?.islands), text, config);
   }
 
   /**

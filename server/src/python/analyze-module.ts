@@ -6,12 +6,13 @@ import type { Module } from './ast';
 import { lowerTree } from './fast-lower';
 import type { LoweringCache } from './lowering-cache';
 import { Interpreter } from './interpreter';
+import { analyzeIncrementally, type IslandCache } from './incremental';
 import { Recorder } from './recorder';
 
 /** `cache`: the lowering of this document's previous version, reused where the text is unchanged. */
 export function analyzeModule(root: Node, text: string, options: EngineOptions, cache?: LoweringCache): AnalysisResult {
   // Equal to lowerModule(copyTree(root), text), several times faster (fast-lower.ts).
-  return analyzeLowered(() => lowerTree(root, text, undefined, cache), text, options);
+  return analyzeLowered(() => lowerTree(root, text, undefined, cache), text, options, cache?.islands);
 }
 
 /** Every way of reaching Keras names it somewhere (imports, tf.keras): other files are skipped cheaply. */
@@ -19,9 +20,30 @@ export function mentionsKeras(text: string): boolean {
   return text.includes('keras');
 }
 
-/** The analysis of a module lowered by `lower` (from the tree, or from the text alone). */
-export function analyzeLowered(lower: () => Module, text: string, options: EngineOptions): AnalysisResult {
+/**
+ * The analysis of a module lowered by `lower` (from the tree, or from the text alone).
+ * `islands`: the same document's previous analysis, reused where an edit cannot change it.
+ */
+export function analyzeLowered(lower: () => Module, text: string, options: EngineOptions, islands?: IslandCache): AnalysisResult {
   if (!mentionsKeras(text)) return { layers: [], diagnostics: [], unknowns: [] };
+  if (!islands) return analyzeWhole(lower, text, options);
+  let module: Module;
+  try {
+    module = lower();
+  } catch {
+    islands.runs.clear();
+    return analyzeWhole(lower, text, options);
+  }
+  try {
+    return analyzeIncrementally(module, text, options, islands, () => analyzeWhole(() => module, text, options));
+  } catch {
+    // An internal error: the whole run reports it (with its stack) as it always has.
+    islands.runs.clear();
+    return analyzeWhole(() => module, text, options);
+  }
+}
+
+function analyzeWhole(lower: () => Module, text: string, options: EngineOptions): AnalysisResult {
   const recorder = new Recorder(text);
   try {
     const module = lower();

@@ -18,6 +18,10 @@ export class Budget {
     readonly maxLoopIterations = 10_000,
   ) {}
 
+  get spent(): number {
+    return this.steps;
+  }
+
   tick(n = 1): void {
     this.steps += n;
     if (this.steps > this.maxSteps) throw new BudgetExceeded(`the analysis stopped after ${this.maxSteps.toLocaleString('en-US')} steps`);

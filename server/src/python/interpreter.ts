@@ -19,6 +19,7 @@ import { InputSizes } from './size-constraints';
 import { mergeVals, NONE, truthy, unknown, type FuncVal, type Instance, type Tensor, type Val } from './values';
 import { canonicalLayerName, functionalMergeName } from '../engine/index';
 import { indexTensor } from './tensor-index';
+import { builderMark, declaredCallMark, REPORT_MARK } from './marks';
 
 type Signal = 'normal' | 'return' | 'break' | 'continue';
 
@@ -76,6 +77,12 @@ export class Interpreter {
   private readonly moduleClasses = new Map<string, Extract<Val, { k: 'class' }>>();
   private directives: Directive[] = [];
   stoppedBecause: string | undefined;
+  /** The statement (see marks.ts) during which each module function and class was first defined. */
+  private readonly functionMarks = new Map<string, number>();
+  private readonly classMarks = new Map<string, number>();
+  /** Steps of the budget spent per mark (for the incremental analysis's bound on the whole run). */
+  readonly stepsByMark = new Map<number, number>();
+  private stepsAtMark = 0;
 
   /** Symbols for open Input sizes, and the conditions layers put on them. */
   readonly sizes: InputSizes;
@@ -87,24 +94,44 @@ export class Interpreter {
     symbolizeLiterals = false,
   ) {
     this.sizes = new InputSizes(symbolizeLiterals);
-    this.keras = { options: { ...options }, sequentials: [], constructed: [], namedLayers: new Map() };
+    this.keras = { options: { ...options }, sequentials: [], sequentialMarks: [], constructed: [], namedLayers: new Map() };
     this.module.set('__name__', { k: 'str', v: '__main__' });
   }
 
-  run(module: Module, text: string): void {
+  /**
+   * `topIndices`: for a run of some of a module's statements (incremental.ts), the index of each
+   * statement of `module` in the whole module, for the marks (marks.ts).
+   */
+  run(module: Module, text: string, topIndices?: readonly number[]): void {
     const frame: Frame = { returns: [] };
     this.directives = parseDirectives(text, module.comments);
     this.text = text;
     try {
-      this.execBlock(module.body, this.module, frame);
+      const body = module.body;
+      for (let i = 0; i < body.length; i++) {
+        this.setMark(topIndices ? topIndices[i] : i);
+        if (this.execStmt(body[i], this.module, frame) !== 'normal') break;
+      }
       this.runUncalledBuilders();
       this.runDeclaredCalls();
       finishModels(this);
+      this.setMark(REPORT_MARK);
       if (!this.sizes.literals) this.sizes.report(this.recorder);
     } catch (e) {
       if (e instanceof BudgetExceeded) this.stoppedBecause = e.why;
       else throw e;
+    } finally {
+      this.setMark(REPORT_MARK);
     }
+  }
+
+  /** What the recorder files the next reports under; counts the steps spent under the last mark. */
+  setMark(mark: number): void {
+    const steps = this.budget.spent;
+    const previous = this.recorder.mark;
+    this.stepsByMark.set(previous, (this.stepsByMark.get(previous) ?? 0) + steps - this.stepsAtMark);
+    this.stepsAtMark = steps;
+    this.recorder.mark = mark;
   }
 
   /**
@@ -113,9 +140,10 @@ export class Interpreter {
    * Functions with a parameter that has no default are left alone (nothing to go on).
    */
   private runUncalledBuilders(): void {
-    for (const fn of this.moduleFunctions.values()) {
+    for (const [name, fn] of this.moduleFunctions) {
       if (this.called.has(fn)) continue;
       if (!fn.params.every((p) => p.kind !== 'normal' || fn.defaults.has(p.name) || fn.declared?.has(p.name))) continue;
+      this.setMark(builderMark(this.functionMarks.get(name) ?? 0));
       this.callFunction(fn, argsOf([]));
     }
   }
@@ -126,9 +154,10 @@ export class Interpreter {
    * instance when its __init__ needs no arguments.
    */
   private runDeclaredCalls(): void {
-    for (const c of this.moduleClasses.values()) {
+    for (const [name, c] of this.moduleClasses) {
       const call = c.cls.attrs.get('call');
       if (!c.cls.keras || call?.k !== 'func' || !call.fn.declared) continue;
+      this.setMark(declaredCallMark(this.classMarks.get(name) ?? 0));
       let objs = this.instances.filter((o) => o.cls === c.cls);
       if (objs.length === 0) {
         const init = c.cls.attrs.get('__init__');
@@ -251,13 +280,19 @@ export class Interpreter {
         const fn: FuncVal = { name: s.name, params: s.params, defaults, body: s.body, closure, declared };
         if (scope.isClass && this.decoratedAsProperty(s.span.start)) fn.property = true;
         scope.set(s.name, { k: 'func', fn });
-        if (scope === this.module) this.moduleFunctions.set(s.name, fn);
+        if (scope === this.module) {
+          if (!this.moduleFunctions.has(s.name)) this.functionMarks.set(s.name, this.recorder.mark);
+          this.moduleFunctions.set(s.name, fn);
+        }
         return 'normal';
       }
       case 'class': {
         const v: Val = { k: 'class', cls: defineClass(this, s, scope) };
         scope.set(s.name, v);
-        if (scope === this.module) this.moduleClasses.set(s.name, v as Extract<Val, { k: 'class' }>);
+        if (scope === this.module) {
+          if (!this.moduleClasses.has(s.name)) this.classMarks.set(s.name, this.recorder.mark);
+          this.moduleClasses.set(s.name, v as Extract<Val, { k: 'class' }>);
+        }
         return 'normal';
       }
       case 'if':

@@ -17,6 +17,8 @@ import { describe, isNumber, NONE, numberOf, truthy, unknown, type LayerObj, typ
 export interface KerasState {
   options: EngineOptions;
   sequentials: SequentialModel[];
+  /** The recorder's mark when each Sequential was made (marks.ts). */
+  sequentialMarks: number[];
   /** Layers built so far; the ones never applied get their argument checks at the end. */
   constructed: LayerObj[];
   /** Layers built with `name=...`, for `model.get_layer(name)`. */

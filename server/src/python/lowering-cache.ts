@@ -1,6 +1,8 @@
 // What lowering keeps between versions of one document: the statements of the previous
 // version by their text, reused (spans shifted) where the text did not change.
 import type { Span, Stmt } from './ast';
+import { IslandCache } from './incremental';
+import type { ScannedText } from './segments';
 
 /**
  * Top-level statements lowered for an earlier version of one document, by their text: after an
@@ -12,6 +14,10 @@ export class LoweringCache {
   entries = new Map<string, CachedStatement[]>();
   /** Top-level segments lowered from the text alone (text-lower.ts). */
   textEntries = new Map<string, CachedStatement[]>();
+  /** The last text read from the text alone, and where its segments start (segments.ts). */
+  scanned?: ScannedText;
+  /** The reports of the last analysis, by island (incremental.ts). */
+  readonly islands = new IslandCache();
 }
 
 export interface CachedStatement {

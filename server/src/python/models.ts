@@ -8,6 +8,7 @@ import { iterate } from './builtins';
 import { callInstance } from './classes';
 import { applyLayerCached } from './engine-cache';
 import { argsOf, type CallArgs, type Interpreter } from './interpreter';
+import { pendingMark, UNAPPLIED_MARK } from './marks';
 import { applyInputLayer, applyLayerCall, applyLayerToTensor, argReportsOf, calleeNameRange, toTensor } from './layer-calls';
 import { describe, NONE, toPyValue, unknown, type BackboneModel, type FunctionalModel, type LayerObj, type ModelObj, type SequentialItem, type SequentialModel, type Tensor, type Val } from './values';
 
@@ -24,6 +25,7 @@ export function applyCallable(interp: Interpreter, fn: Extract<Val, { k: 'layer'
 export function makeSequential(interp: Interpreter, args: CallArgs, e: CallExpr): Val {
   const seq: SequentialModel = { kind: 'sequential', items: [], pending: [] };
   interp.keras.sequentials.push(seq);
+  interp.keras.sequentialMarks.push(interp.recorder.mark);
   const layersVal = args.positional[0] ?? args.keywords.get('layers');
   if (!layersVal || layersVal.k === 'none') return { k: 'model', model: seq };
   const items = iterate(layersVal);
@@ -334,14 +336,16 @@ function numeric(shape: SymbolicShape | null): (number | null)[] | null {
 
 /** At the end of the module: what never got an input, and layers never applied. */
 export function finishModels(interp: Interpreter): void {
-  for (const seq of interp.keras.sequentials) {
+  interp.keras.sequentials.forEach((seq, i) => {
+    if (seq.pending.length > 0) interp.setMark(pendingMark(interp.keras.sequentialMarks[i]));
     for (const entry of seq.pending) {
       interp.recorder.addUnknown(
         entry.expression,
         'the Sequential model has no input shape: start it with keras.Input(shape=...), give its first layer input_shape=..., or call model.build(...)',
       );
     }
-  }
+  });
+  interp.setMark(UNAPPLIED_MARK);
   for (const layer of interp.keras.constructed) {
     if (layer.applications > 0 || layer.wrapped) continue;
     const kind = layerInputKind(layer.className);

@@ -8,6 +8,11 @@ import type { Origin, Tensor } from './values';
 
 export class Recorder {
   readonly layers: LayerReport[] = [];
+  /** The part of the run reports are made in now (marks.ts), set by the interpreter. */
+  mark = 0;
+  /** The mark of each layer report and each unknown (same index). */
+  readonly layerMarks: number[] = [];
+  readonly unknownMarks: number[] = [];
   private readonly diagnostics: DiagnosticReport[] = [];
   /**
    * Per diagnostic (same index), whether it was made without knowing the input; kept apart so
@@ -72,6 +77,7 @@ export class Recorder {
   addLayerReport(report: LayerReport, inputs: (Tensor | undefined)[], nested?: Record<string, ArgReport[]>): number {
     const index = this.layers.length;
     this.layers.push(report);
+    this.layerMarks.push(this.mark);
     for (const f of report.result.findings) this.addFinding(f, index, report, inputs, nested);
     return index;
   }
@@ -110,6 +116,7 @@ export class Recorder {
       at.push({ end: range.end, reason });
     }
     this.unknowns.push({ ...range, reason });
+    this.unknownMarks.push(this.mark);
   }
 
   private addFinding(

@@ -35,6 +35,14 @@ export class InputSizes {
     return out;
   }
 
+  /** Where symbols were given and conditions noted (the incremental analysis runs those together). */
+  places(): SourceRange[] {
+    const out: SourceRange[] = [];
+    for (const o of this.owners.values()) out.push(o.range);
+    for (const n of this.noted) out.push(n.expression);
+    return out;
+  }
+
   note(constraints: readonly SizeConstraint[], layer: number, className: string, expression: SourceRange): void {
     for (const constraint of constraints) this.noted.push({ constraint, layer, className, expression });
   }

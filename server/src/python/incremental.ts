@@ -1,0 +1,393 @@
+// The analysis of a document's next version, running again only what an edit can affect. The
+// module's top-level statements fall into islands that cannot affect one another (islands.ts);
+// an island whose statements are all unchanged (the same statement objects, reused by the
+// lowering cache) and on the same lines keeps its reports from the previous version, moved to
+// the statements' new offsets. The other islands run together, in one interpreter run that
+// starts with the shared imports, and their reports are split among them by place. Sorting every
+// island's reports by mark (marks.ts) then gives exactly the whole module's run. Whatever this
+// cannot vouch for falls back to that whole run (`whole`): no islands (a star import, a
+// get_layer), a run that stopped at the work bound, a report outside its island, a shape
+// mismatch (whose "sizes that work" need the whole module run again).
+import type { AnalysisResult, DiagnosticReport, LayerReport, SourceRange, UnknownReport } from '../analysis-types';
+import type { EngineOptions } from '../engine/types';
+import { LineIndex } from '../text/line-index';
+import type { Module, Stmt } from './ast';
+import { Budget } from './budget';
+import { parseDirectives } from './directives';
+import { Interpreter } from './interpreter';
+import { partition, type Partition } from './islands';
+import { statementNames, type StatementNames } from './statement-names';
+import { statementOfMark } from './marks';
+import { Recorder } from './recorder';
+import { relocateDiagnostic, relocateLayer, relocateUnknown, Unplaceable, type Shift } from './relocate';
+
+/** The reports of one island as last run, at the offsets of the version they were made for. */
+interface IslandRun {
+  stmts: Stmt[];
+  starts: number[];
+  ends: number[];
+  lines: number[];
+  layers: LayerReport[];
+  layerMarks: number[];
+  /** `layer` indexes into this island's `layers`. */
+  diagnostics: DiagnosticReport[];
+  unknowns: UnknownReport[];
+  unknownMarks: number[];
+  /** Work-bound steps its statements took. */
+  steps: number;
+  /** It names input sizes (H, W): such islands run together, as the symbols' names depend on order. */
+  sizes: boolean;
+  /** Per statement: the offsets in the reports that lie in it, to move them with it (in place). */
+  ranges: SourceRange[][];
+  hints: LayerReport[][];
+}
+
+/** What one document keeps between versions. */
+export class IslandCache {
+  runs = new Map<string, IslandRun>();
+  /** What the runs depend on beyond their statements: the options, the prelude, the shape declarations. */
+  context = '';
+  /** The last partition and the statements it was made for. */
+  partition?: { body: Stmt[]; parts: Partition };
+  /** How the last analysis went, for tests and the benchmark. */
+  last: { islands: number; ran: number; fallback?: string } = { islands: 0, ran: 0 };
+}
+
+const MAX_STEPS = new Budget().maxSteps;
+
+/** Statement objects get an id the first time they are seen (an island's key lists them). */
+const statementIds = new WeakMap<Stmt, number>();
+let nextStatementId = 1;
+
+function idOf(s: Stmt): number {
+  let id = statementIds.get(s);
+  if (id === undefined) {
+    id = nextStatementId++;
+    statementIds.set(s, id);
+  }
+  return id;
+}
+
+export function analyzeIncrementally(module: Module, text: string, options: EngineOptions, cache: IslandCache, whole: () => AnalysisResult): AnalysisResult {
+  const fallback = (why: string, keep = false): AnalysisResult => {
+    if (!keep) cache.runs.clear();
+    cache.last = { islands: 0, ran: 0, fallback: why };
+    return whole();
+  };
+  const body = module.body;
+  const parts = partitionOf(body, cache);
+  if ('none' in parts) return fallback(parts.none);
+  const lineOf = statementLines(text, body);
+  // Every island's run starts with the prelude: another prelude, another run for all.
+  const prelude = parts.prelude.map((i) => idOf(body[i])).join(',');
+  const context = `${options.defaultDataFormat}\n${prelude}\n${directiveSignature(text, module)}`;
+  if (context !== cache.context) {
+    cache.runs.clear();
+    cache.context = context;
+  }
+
+  const keys = parts.islands.map((island) => island.map((i) => idOf(body[i])).join(','));
+  const runs: (IslandRun | undefined)[] = keys.map((key, n) => kept(cache.runs.get(key), parts.islands[n], body, lineOf));
+  let dirty: number[] = [];
+  runs.forEach((run, n) => {
+    if (!run) dirty.push(n);
+  });
+  let sharedSteps = 0;
+  if (dirty.length > 0) {
+    // Islands that name input sizes run with the others that do, in order, or the names differ.
+    if (runs.some((run) => run?.sizes)) {
+      runs.forEach((run, n) => {
+        if (run?.sizes) runs[n] = undefined;
+      });
+      dirty = [];
+      runs.forEach((run, n) => {
+        if (!run) dirty.push(n);
+      });
+    }
+    let fresh: { runs: Map<number, IslandRun>; sharedSteps: number } | string;
+    try {
+      fresh = runIslands(module, text, options, parts, dirty, lineOf);
+    } catch (e) {
+      if (!(e instanceof Unplaceable)) throw e;
+      fresh = e.message;
+    }
+    if (typeof fresh === 'string') return fallback(fresh);
+    for (const [n, run] of fresh.runs) runs[n] = run;
+    sharedSteps = fresh.sharedSteps;
+  }
+  const complete = runs as IslandRun[];
+  let steps = sharedSteps;
+  for (const run of complete) steps += run.steps;
+  if (steps > MAX_STEPS) return fallback('the work bound');
+
+  cache.runs = new Map(keys.map((key, n) => [key, complete[n]]));
+  cache.last = { islands: complete.length, ran: dirty.length };
+  const result = merge(complete);
+  if (result.diagnostics.some((d) => d.code === 'shape-mismatch')) return fallback('a shape mismatch', true);
+  return result;
+}
+
+/**
+ * The partition of `body`: the last one when the statements are the same, or differ only in
+ * statements whose names are the same (typing in a number or a string, the usual edit).
+ */
+function partitionOf(body: Stmt[], cache: IslandCache): Partition | { none: string } {
+  const last = cache.partition;
+  if (last && last.body.length === body.length) {
+    let same = true;
+    for (let i = 0; i < body.length && same; i++) same = body[i] === last.body[i] || sameNames(statementNames(body[i]), statementNames(last.body[i]));
+    if (same) {
+      last.body = body;
+      return last.parts;
+    }
+  }
+  const parts = partition(body);
+  cache.partition = 'none' in parts ? undefined : { body, parts };
+  return parts;
+}
+
+function sameNames(a: StatementNames, b: StatementNames): boolean {
+  return (
+    a.isImport === b.isImport &&
+    a.starImport === b.starImport &&
+    a.getLayer === b.getLayer &&
+    a.endsModule === b.endsModule &&
+    a.setsDataFormat === b.setsDataFormat &&
+    sameList(a.reads, b.reads) &&
+    sameList(a.deferred, b.deferred) &&
+    sameList(a.binds, b.binds) &&
+    sameList(a.definite, b.definite) &&
+    sameList(a.functions, b.functions) &&
+    sameList(a.classes, b.classes)
+  );
+}
+
+function sameList<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/** Line breaks inside each statement, kept per statement object (a reused statement has the same text). */
+const breaksInside = new WeakMap<Stmt, number>();
+
+/** The line of each statement's start, as LineIndex counts (\n, \r\n or a lone \r), without indexing every line. */
+function statementLines(text: string, body: Stmt[]): Int32Array {
+  const out = new Int32Array(body.length);
+  const cr = text.includes('\r');
+  let line = 0;
+  let at = 0;
+  body.forEach((s, i) => {
+    line += lineBreaks(text, at, s.span.start, cr);
+    out[i] = line;
+    let inside = breaksInside.get(s);
+    if (inside === undefined) {
+      inside = lineBreaks(text, s.span.start, s.span.end, cr);
+      breaksInside.set(s, inside);
+    }
+    line += inside;
+    at = s.span.end;
+  });
+  return out;
+}
+
+function lineBreaks(text: string, from: number, to: number, cr: boolean): number {
+  let n = 0;
+  for (let i = text.indexOf('\n', from); i !== -1 && i < to; i = text.indexOf('\n', i + 1)) n++;
+  if (cr) for (let i = text.indexOf('\r', from); i !== -1 && i < to; i = text.indexOf('\r', i + 1)) if (text.charCodeAt(i + 1) !== 10) n++;
+  return n;
+}
+
+/** The declarations in `# shapewise:` comments, with their lines: a change there runs everything. */
+function directiveSignature(text: string, module: Module): string {
+  if (!text.includes('shapewise')) return '';
+  const lines = new LineIndex(text);
+  return parseDirectives(text, module.comments)
+    .map((d) => `${lines.positionAt(d.at).line}:${[...d.shapes].map(([k, v]) => `${k}=${v.join(',')}`).join(';')}`)
+    .join('\n');
+}
+
+/**
+ * The island's previous run, moved to where its statements are now (its reports are shifted in
+ * place: they belong to the cache, and the results that shared them are out of date); undefined
+ * if it must run again.
+ */
+function kept(run: IslandRun | undefined, island: number[], body: Stmt[], lineOf: Int32Array): IslandRun | undefined {
+  if (!run) return undefined;
+  // Messages and labels name lines ("the if on line 12"): a statement on another line runs again.
+  for (let j = 0; j < island.length; j++) if (lineOf[island[j]] !== run.lines[j]) return undefined;
+  for (let j = 0; j < island.length; j++) {
+    const span = body[island[j]].span;
+    const by = span.start - run.starts[j];
+    if (by === 0) continue;
+    for (const r of run.ranges[j]) {
+      r.start += by;
+      r.end += by;
+    }
+    for (const l of run.hints[j]) l.hintAt += by;
+    run.starts[j] = span.start;
+    run.ends[j] = span.end;
+  }
+  return run;
+}
+
+/** The offsets in reports that move with statement j of an island (found once, when it runs). */
+function collectMovable(run: IslandRun): void {
+  const at = (offset: number): number => {
+    const j = lastAtOrBefore(run.starts, offset);
+    if (j < 0 || offset > run.ends[j]) throw new Unplaceable(`a report at offset ${offset} is outside its island`);
+    return j;
+  };
+  const add = (r: SourceRange): void => {
+    run.ranges[at(r.start)].push(r);
+  };
+  for (const l of run.layers) {
+    add(l.construct);
+    add(l.name);
+    for (const a of l.args) {
+      add(a.range);
+      add(a.valueRange);
+    }
+    add(l.expression);
+    run.hints[at(l.expression.start)].push(l);
+    for (const o of l.inputOrigins) if (o) add(o.range);
+  }
+  for (const d of run.diagnostics) {
+    add(d);
+    for (const r of d.related) add(r.range);
+  }
+  for (const u of run.unknowns) add(u);
+}
+
+/** A shift by statement: offsets inside statement j move by `by(j)`; others cannot be placed. */
+function islandShift(starts: number[], ends: number[], by: (j: number) => number): Shift {
+  return (offset) => {
+    const j = lastAtOrBefore(starts, offset);
+    return j >= 0 && offset <= ends[j] ? by(j) : undefined;
+  };
+}
+
+function lastAtOrBefore(sorted: readonly number[], value: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] <= value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo - 1;
+}
+
+/**
+ * Runs the shared imports and the statements of the `dirty` islands (in source order, in one
+ * interpreter run), and splits the reports among the islands by the statement they are in.
+ * A string says why it could not.
+ */
+function runIslands(
+  module: Module,
+  text: string,
+  options: EngineOptions,
+  parts: Partition,
+  dirty: number[],
+  lineOf: Int32Array,
+): { runs: Map<number, IslandRun>; sharedSteps: number } | string {
+  const body = module.body;
+  const members = [...parts.prelude];
+  for (const n of dirty) members.push(...parts.islands[n]);
+  members.sort((a, b) => a - b);
+  const recorder = new Recorder(text);
+  const interp = new Interpreter(recorder, options);
+  interp.run({ body: members.map((i) => body[i]), comments: module.comments }, text, members);
+  if (interp.stoppedBecause) return 'the work bound';
+  const result = recorder.result();
+
+  const runs = new Map<number, IslandRun>();
+  for (const n of dirty) {
+    const island = parts.islands[n];
+    const stmts = island.map((i) => body[i]);
+    runs.set(n, {
+      stmts,
+      starts: stmts.map((s) => s.span.start),
+      ends: stmts.map((s) => s.span.end),
+      lines: island.map((i) => lineOf[i]),
+      layers: [],
+      layerMarks: [],
+      diagnostics: [],
+      unknowns: [],
+      unknownMarks: [],
+      steps: 0,
+      sizes: false,
+      ranges: stmts.map(() => []),
+      hints: stmts.map(() => []),
+    });
+  }
+  const starts = body.map((s) => s.span.start);
+  /** The island holding `offset`, or a thrown Unplaceable. */
+  const islandAt = (offset: number): number => {
+    const i = lastAtOrBefore(starts, offset);
+    const n = i >= 0 && offset <= body[i].span.end ? parts.islandOf[i] : -1;
+    if (!runs.has(n)) throw new Unplaceable(`a report at offset ${offset} is outside the islands that ran`);
+    return n;
+  };
+  const runAt = (n: number): IslandRun => runs.get(n) as IslandRun;
+  // Copies that share no span with the statements (their spans move in place on the next edit).
+  const local = (run: IslandRun): Shift => islandShift(run.starts, run.ends, () => 0);
+
+  const layerAt: { n: number; index: number }[] = [];
+  result.layers.forEach((l, k) => {
+    const n = islandAt(l.construct.start);
+    const run = runAt(n);
+    layerAt.push({ n, index: run.layers.length });
+    run.layers.push(relocateLayer(l, local(run)));
+    run.layerMarks.push(recorder.layerMarks[k]);
+  });
+  for (const d of result.diagnostics) {
+    const n = islandAt(d.start);
+    const run = runAt(n);
+    let layer: number | undefined;
+    if (d.layer !== undefined) {
+      const at = layerAt[d.layer];
+      if (at.n !== n) throw new Unplaceable('a diagnostic about a layer of another island');
+      layer = at.index;
+    }
+    run.diagnostics.push(relocateDiagnostic(d, local(run), layer));
+  }
+  result.unknowns.forEach((u, k) => {
+    const run = runAt(islandAt(u.start));
+    run.unknowns.push(relocateUnknown(u, local(run)));
+    run.unknownMarks.push(recorder.unknownMarks[k]);
+  });
+  for (const place of interp.sizes.places()) runAt(islandAt(place.start)).sizes = true;
+  for (const run of runs.values()) collectMovable(run);
+  let sharedSteps = 0;
+  for (const [mark, steps] of interp.stepsByMark) {
+    const statement = statementOfMark(mark);
+    const run = statement >= 0 ? runs.get(parts.islandOf[statement]) : undefined;
+    if (run) run.steps += steps;
+    else sharedSteps += steps;
+  }
+  return { runs, sharedSteps };
+}
+
+/** The islands' reports in the order a run of the whole module makes them. */
+function merge(runs: IslandRun[]): AnalysisResult {
+  const order: { mark: number; n: number; index: number }[] = [];
+  runs.forEach((run, n) => run.layerMarks.forEach((mark, index) => order.push({ mark, n, index })));
+  order.sort((a, b) => a.mark - b.mark);
+  const globalIndex = runs.map((run) => new Array<number>(run.layers.length));
+  const layers: LayerReport[] = [];
+  for (const { n, index } of order) {
+    globalIndex[n][index] = layers.length;
+    layers.push(runs[n].layers[index]);
+  }
+  const diagnostics: DiagnosticReport[] = [];
+  runs.forEach((run, n) => {
+    for (const d of run.diagnostics) {
+      const layer = d.layer === undefined ? undefined : globalIndex[n][d.layer];
+      diagnostics.push(layer === d.layer ? d : { ...d, layer });
+    }
+  });
+  diagnostics.sort((a, b) => a.start - b.start || a.end - b.end);
+  const unknownOrder: { mark: number; u: UnknownReport }[] = [];
+  for (const run of runs) run.unknowns.forEach((u, k) => unknownOrder.push({ mark: run.unknownMarks[k], u }));
+  unknownOrder.sort((a, b) => a.mark - b.mark);
+  return { layers, diagnostics, unknowns: unknownOrder.map((x) => x.u) };
+}

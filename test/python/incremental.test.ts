@@ -1,0 +1,285 @@
+// The incremental analysis (python/incremental.ts, islands.ts) against the whole module's run:
+// after every edit, the analysis that reused the unchanged islands of the previous version must
+// equal a fresh analysis of the same text, report for report and in the same order. Random Keras
+// programs whose statements pass tensors, helpers, lists, classes and models to one another
+// through module names, random edits of them, edits of the repository's files and the
+// benchmark's generated files.
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Analyzer } from '../../server/src/analysis';
+import type { AnalysisResult } from '../../server/src/analysis-types';
+import { defaultAnalysisConfig } from '../../server/src/config';
+import { partition } from '../../server/src/python/islands';
+import { LoweringCache } from '../../server/src/python/lowering-cache';
+import { lowerText } from '../../server/src/python/text-lower';
+// @ts-expect-error plain JavaScript module without type declarations
+import { generateKerasFile } from '../bench/generate.mjs';
+// @ts-expect-error plain JavaScript module without type declarations
+import { applyEdit, editPairs } from '../bench/edits.mjs';
+import { fc, runs } from '../engine/fc-config';
+import { repositoryPythonFiles } from './repository-files';
+
+const generate = generateKerasFile as (lines: number, seed?: number) => string;
+const config = defaultAnalysisConfig();
+
+let analyzer: Analyzer;
+beforeAll(async () => {
+  analyzer = await Analyzer.create();
+});
+
+/** The result as plain data (an origin's label is a getter). */
+function plain(r: AnalysisResult): unknown {
+  return {
+    ...r,
+    layers: r.layers.map((l) => ({ ...l, inputOrigins: l.inputOrigins.map((o) => o && { range: { ...o.range }, label: o.label }) })),
+  };
+}
+
+/** What the server does with a version of a document: the text alone, else the tree (incrementally cached per key). */
+function analyzeVersion(text: string, key: string): AnalysisResult {
+  const direct = analyzer.analyzeWithoutTree(text, config, key);
+  if (direct) return direct;
+  const tree = analyzer.parse(text);
+  if (!tree) throw new Error('parse failed');
+  try {
+    return analyzer.analyzeTree(tree, text, config, key);
+  } finally {
+    tree.delete();
+  }
+}
+
+/** How the document's last analysis went (islands, how many ran, or why none). */
+function lastRun(key: string): { islands: number; ran: number; fallback?: string } {
+  return (analyzer as unknown as { loweringCaches: Map<string, LoweringCache> }).loweringCaches.get(key)?.islands.last ?? { islands: -1, ran: -1 };
+}
+
+/** Asserts the cached analysis of `text` equals a fresh one. */
+function agree(text: string, key: string): AnalysisResult {
+  const incremental = analyzeVersion(text, key);
+  const fresh = analyzer.analyzeText(text, config);
+  expect(plain(incremental)).toEqual(plain(fresh));
+  return incremental;
+}
+
+// Statements that hand values to one another through a few shared names.
+const STATEMENTS = [
+  'IMG = 65',
+  'IMG = 64',
+  'H = IMG // 2',
+  'inp = keras.Input(shape=(IMG, IMG, 3))',
+  'inp = keras.Input(shape=(None, None, 3))',
+  'inp = keras.Input(shape=(H, 33, 3))',
+  'x = inp',
+  'x = layers.Conv2D(8, 3, strides=2, padding="same")(x)',
+  'x = layers.Conv2D(4, 5, padding="valid")(inp)',
+  'y = layers.Conv2DTranspose(8, 2, strides=2, padding="same")(x)',
+  'y = layers.MaxPooling2D()(y)',
+  'z = layers.Concatenate()([x, y])',
+  'z = layers.Add()([inp, x])',
+  'def f(t, k=4):\n    return layers.Conv2D(k, 3, padding="same")(t)',
+  'def f(t):\n    return layers.ReLU()(t)',
+  'def g():\n    return f(inp)',
+  'def build(size=IMG):\n    t = keras.Input((size, size, 1))\n    u = layers.Conv2D(2, 3, strides=2, padding="same")(t)\n    return keras.Model(t, u)',
+  'def helper(t):\n    return layers.Conv2D(3, 3)(t)',
+  'x = f(x)',
+  'x = g()',
+  'net = build()',
+  'L = []',
+  'L.append(x)',
+  'x = L[0]',
+  'z = layers.Concatenate()(L + [x])',
+  'for i in range(2):\n    x = layers.Conv2D(4, 3, strides=2, padding="same")(x)',
+  'for d in [1, 2]:\n    L.append(layers.Conv2D(d, 1)(x))',
+  'if IMG > 64:\n    x = layers.ReLU()(x)\nelse:\n    y = x',
+  'while len(L) < 2:\n    L.append(inp)',
+  'seq = keras.Sequential([layers.Conv2D(8, 3), layers.Flatten()])',
+  'seq = keras.Sequential([layers.Input((IMG, IMG, 1)), layers.Conv2D(8, 3, strides=2, padding="same")])',
+  'seq.add(layers.Dense(3))',
+  'seq.build((None, IMG, IMG, 3))',
+  'class Blk(keras.layers.Layer):\n    def call(self, t):  # shapewise: t=(None, 32, 32, 3)\n        return layers.Conv2D(4, 3, strides=2, padding="same")(t)',
+  'class Net(keras.Model):\n    def __init__(self):\n        super().__init__()\n        self.c = layers.Conv2D(IMG, 3)\n    def call(self, t):\n        return self.c(t)',
+  'b = Blk()',
+  'x = b(x)',
+  'x = Net()(inp)',
+  'm = keras.Model(inp, x)',
+  'x = m(inp)',
+  'import numpy as np',
+  'from keras import layers as kl',
+  'x = kl.Conv2D(2, 2)(x)',
+  'x = layers.Lambda(lambda t: t * IMG)(x)',
+  'k = [IMG for _ in range(2)]',
+  'x = load()  # shapewise: x=(None, 16, 16, 3)',
+  'print(x.shape)',
+  'conv = layers.Conv2D(6, 3, strides=3, padding="same")',
+  'x = conv(x)',
+  'y = conv(inp)',
+  'unused = layers.Conv2D(0, 3)',
+  'if (w := IMG) > 10:\n    x = layers.Conv2D(w, 1)(x)',
+  'x = layers.Reshape((-1,))(x)',
+  'x = layers.Dense(IMG)(layers.Flatten()(x))',
+  'with ctx() as c:\n    x = layers.Conv2D(3, 3)(x)',
+  'try:\n    x = layers.Conv2D(3, 3, strides=2)(x)\nfinally:\n    pass',
+];
+// Rarer: they turn the islands off (or end the run) for the whole module.
+const RARE = ['from keras.layers import *', 'keras.config.set_image_data_format("channels_first")', 'x = m.get_layer("c").output', 'layer = net.get_layer("conv2d")', 'for q in range(1):\n    break'];
+
+const HEADER = 'import keras\nfrom keras import layers\n';
+const statement = fc.oneof({ weight: 30, arbitrary: fc.constantFrom(...STATEMENTS) }, { weight: 1, arbitrary: fc.constantFrom(...RARE) });
+const program = fc.array(statement, { minLength: 1, maxLength: 14 });
+
+type Edit = { at: number; kind: 'replace' | 'insert' | 'delete' | 'digit' | 'blank'; with: string };
+const edit: fc.Arbitrary<Edit> = fc.record({
+  at: fc.nat(),
+  kind: fc.constantFrom('replace', 'insert', 'delete', 'digit', 'blank'),
+  with: statement,
+});
+
+function textOf(stmts: string[]): string {
+  return HEADER + stmts.join('\n') + '\n';
+}
+
+/** Applies one edit to the statement list (a digit typed into a number, or a statement changed, added, removed). */
+function applyTo(stmts: string[], e: Edit): string[] {
+  const out = stmts.slice();
+  const i = e.at % Math.max(1, out.length);
+  switch (e.kind) {
+    case 'replace':
+      if (out.length > 0) out[i] = e.with;
+      break;
+    case 'insert':
+      out.splice(e.at % (out.length + 1), 0, e.with);
+      break;
+    case 'delete':
+      out.splice(i, 1);
+      break;
+    case 'digit': {
+      const s = out[i] ?? '';
+      const m = /\d/.exec(s);
+      if (m) out[i] = s.slice(0, m.index) + '1' + s.slice(m.index);
+      break;
+    }
+    case 'blank':
+      out.splice(e.at % (out.length + 1), 0, '# a comment');
+      break;
+  }
+  return out;
+}
+
+describe('the incremental analysis equals the whole module run', () => {
+  it('random Keras programs, edited statement by statement', () => {
+    let n = 0;
+    fc.assert(
+      fc.property(program, fc.array(edit, { minLength: 1, maxLength: 6 }), (stmts, edits) => {
+        const key = `program-${n++}`;
+        let current = stmts;
+        agree(textOf(current), key);
+        for (const e of edits) {
+          current = applyTo(current, e);
+          agree(textOf(current), key);
+        }
+        analyzer.forget(key);
+      }),
+      runs(400, 91),
+    );
+  });
+
+  it('random character edits of the repository files, syntax errors included', () => {
+    const files = repositoryPythonFiles().map((f) => readFileSync(f, 'utf8'));
+    const pieces = ['1', '(', ')', '\n', '    ', 'x', ',', '# c\n', '"', 'x = 1\n', ''];
+    let n = 0;
+    fc.assert(
+      fc.property(fc.nat({ max: files.length - 1 }), fc.array(fc.tuple(fc.nat(), fc.constantFrom(...pieces)), { minLength: 1, maxLength: 5 }), (f, edits) => {
+        const key = `file-${n++}`;
+        let text = files[f];
+        agree(text, key);
+        for (const [at, piece] of edits) {
+          const i = at % (text.length + 1);
+          text = piece === '' ? text.slice(0, i) + text.slice(i + 1) : text.slice(0, i) + piece + text.slice(i);
+          agree(text, key);
+        }
+        analyzer.forget(key);
+      }),
+      runs(250, 92),
+    );
+  });
+
+  it("the benchmark's edits of a generated file: one island runs per edit", () => {
+    let text = generate(1500, 3);
+    const key = 'generated';
+    agree(text, key);
+    const first = lastRun(key);
+    expect(first.fallback).toBeUndefined();
+    expect(first.islands).toBeGreaterThan(50);
+    expect(first.ran).toBe(first.islands);
+    for (const pair of editPairs(text) as { kind: string; apply: unknown; undo: unknown }[]) {
+      for (const e of [pair.apply, pair.undo]) {
+        text = applyEdit(text, e);
+        agree(text, key);
+        const last = lastRun(key);
+        if (pair.kind !== 'break') {
+          expect(last.fallback).toBeUndefined();
+          expect(last.ran).toBeLessThanOrEqual(2);
+        }
+      }
+    }
+  });
+
+  it('keeps reports of islands that moved (a line typed above them runs them again, a character does not)', () => {
+    const key = 'moved';
+    const base = 'import keras\nfrom keras import layers\na = keras.Input((65, 65, 3))\nb = layers.Conv2D(8, 3, strides=2, padding="same")(a)\nc = keras.Input((32, 32, 3))\nd = layers.Conv2D(8, 3, strides=2, padding="same")(c)\n';
+    agree(base, key);
+    expect(lastRun(key)).toMatchObject({ islands: 2, ran: 2 });
+    const typed = base.replace('(65, 65', '(651, 65');
+    const r = agree(typed, key);
+    expect(lastRun(key)).toMatchObject({ islands: 2, ran: 1 });
+    // The second island's reports moved one character and were kept.
+    expect(r.layers.at(-1)?.hintAt).toBe(typed.length - 1);
+    agree(`# a line\n${typed}`, key);
+    expect(lastRun(key)).toMatchObject({ islands: 2, ran: 2 });
+  });
+});
+
+describe('islands', () => {
+  const islandsOf = (text: string): number[][] | string => {
+    const module = lowerText(text);
+    if (!module) throw new Error('not read');
+    const p = partition(module.body);
+    return 'none' in p ? p.none : p.islands;
+  };
+
+  it('a name bound again starts a new island; a read joins the binding it sees', () => {
+    // 0,1 import (prelude); 2 x=; 3 y=f(x); 4 x= (new value); 5 z=g(x)
+    expect(islandsOf('import keras\nfrom keras import layers\nx = keras.Input((8, 8, 1))\ny = layers.ReLU()(x)\nx = keras.Input((4, 4, 1))\nz = layers.ReLU()(x)\n')).toEqual([
+      [2, 3],
+      [4, 5],
+    ]);
+  });
+
+  it('a function joins every binding of the names it reads, whenever it is called', () => {
+    expect(islandsOf('import keras\nS = 8\ndef f():\n    return keras.Input((S, S, 1))\nS = 4\nt = f()\n')).toEqual([[1, 2, 3, 4]]);
+  });
+
+  it("a function's own parameters and locals do not join anything", () => {
+    expect(islandsOf('import keras\nx = 1\ndef f(x):\n    y = x\n    return y\nz = 2\n')).toEqual([[1], [2], [3]]);
+  });
+
+  it('a loop binds only maybe: an earlier binding still reaches past it', () => {
+    expect(islandsOf('import keras\nx = 1\nfor i in []:\n    x = 2\ny = x\n')).toEqual([[1, 2, 3]]);
+  });
+
+  it('two definitions of one function are one island (the interpreter keeps the last by name)', () => {
+    expect(islandsOf('import keras\ndef f():\n    pass\na = 1\ndef f():\n    pass\n')).toEqual([[1, 3], [2]]);
+  });
+
+  it('an import read before it runs, or also bound by an assignment, is an ordinary statement', () => {
+    expect(islandsOf('x = np\nimport numpy as np\ny = np\n')).toEqual([[0], [1, 2]]);
+    expect(islandsOf('import numpy as np\ny = np\nnp = 2\nz = np\n')).toEqual([[0, 1], [2, 3]]);
+  });
+
+  it('none where names do not show how statements meet', () => {
+    expect(islandsOf('from keras.layers import *\nx = 1\n')).toBe('a star import');
+    expect(islandsOf('import keras\nm = keras.Model()\nl = m.get_layer("a")\n')).toBe('get_layer()');
+    expect(islandsOf('for i in []:\n    pass\nbreak\n')).toBe('a return, break or continue at module level');
+    expect(islandsOf('import keras\nkeras.config.set_image_data_format("channels_first")\n')).toBe('set_image_data_format()');
+  });
+});
