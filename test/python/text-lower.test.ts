@@ -11,6 +11,7 @@ import type { Module } from '../../server/src/python/ast';
 import { lowerTree } from '../../server/src/python/fast-lower';
 import { LoweringCache } from '../../server/src/python/lowering-cache';
 import { createPythonParser } from '../../server/src/python/parser';
+import { segmentStarts, segmentStartsAfterEdit, type ScannedText } from '../../server/src/python/segments';
 import { lowerText, type TextLowerStats } from '../../server/src/python/text-lower';
 // @ts-expect-error plain JavaScript module without type declarations
 import { generateKerasFile } from '../bench/generate.mjs';
@@ -229,6 +230,25 @@ describe('segments reused between versions of a document', () => {
         }
       }),
       runs(60, 84),
+    );
+  });
+
+  it('finds segment starts after an edit as a scan of the whole text does', () => {
+    const texts = [...repositoryPythonFiles().map((f) => readFileSync(f, 'utf8')), generate(300, 7)];
+    const pieces = ['1', '\n', ' ', '(', ')', '"', "'''", '#', '@d\n', 'else:\n', 'x = 1\n', '\\\n', ''];
+    fc.assert(
+      fc.property(fc.nat({ max: texts.length - 1 }), fc.array(fc.tuple(fc.nat(), fc.nat({ max: 30 }), fc.constantFrom(...pieces)), { minLength: 1, maxLength: 5 }), (f, edits) => {
+        let text = texts[f];
+        let before: ScannedText = { text, starts: segmentStarts(text) };
+        for (const [at, len, piece] of edits) {
+          const i = at % (text.length + 1);
+          text = text.slice(0, i) + piece + text.slice(piece === '' ? i + len : i);
+          const starts = segmentStartsAfterEdit(text, before);
+          expect(starts).toEqual(segmentStarts(text));
+          before = { text, starts };
+        }
+      }),
+      runs(1500, 85),
     );
   });
 

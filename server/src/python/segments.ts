@@ -9,17 +9,77 @@ const CLAUSES = ['else', 'elif', 'except', 'finally'];
 
 export function segmentStarts(text: string): number[] {
   const starts = [0];
+  scan(text, 0, starts);
+  return starts;
+}
+
+/** The segment starts of an earlier version of a text, to rescan only what an edit changed. */
+export interface ScannedText {
+  text: string;
+  starts: number[];
+}
+
+/**
+ * segmentStarts(text), rescanning only from the last start before the first changed character
+ * up to the first start after the change that was a start before it too: at a start the scan's
+ * state is always the same (outside brackets, at a line start, not under a decorator), so from
+ * there on the scan repeats the earlier one over the same text.
+ */
+export function segmentStartsAfterEdit(text: string, before: ScannedText | undefined): number[] {
+  if (!before) return segmentStarts(text);
+  const old = before.text;
+  const shortest = Math.min(old.length, text.length);
+  let prefix = 0;
+  while (prefix < shortest && old.charCodeAt(prefix) === text.charCodeAt(prefix)) prefix++;
+  let suffix = 0;
+  while (suffix < shortest - prefix && old.charCodeAt(old.length - 1 - suffix) === text.charCodeAt(text.length - 1 - suffix)) suffix++;
+  const delta = text.length - old.length;
+  // The last start before the first changed character (the one at it may no longer be a start).
+  const k = Math.max(0, lastAtOrBefore(before.starts, prefix - 1));
+  const starts = before.starts.slice(0, k + 1);
+  const changedEnd = text.length - suffix;
+  const synced = scan(text, starts[k], starts, (q) => q >= changedEnd && indexOf(before.starts, q - delta) >= 0);
+  if (synced !== undefined) {
+    for (let j = indexOf(before.starts, synced - delta) + 1; j < before.starts.length; j++) starts.push(before.starts[j] + delta);
+  }
+  return starts;
+}
+
+function lastAtOrBefore(sorted: number[], value: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] <= value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo - 1;
+}
+
+function indexOf(sorted: number[], value: number): number {
+  const j = lastAtOrBefore(sorted, value);
+  return j >= 0 && sorted[j] === value ? j : -1;
+}
+
+/**
+ * Scans from `from` (a segment start, or 0), pushing the starts after it onto `starts`; stops at
+ * the first start `stop` accepts (pushed, and returned).
+ */
+function scan(text: string, from: number, starts: number[], stop?: (start: number) => boolean): number | undefined {
   const n = text.length;
   let depth = 0;
   let lineStart = true;
   let afterDecorator = false;
-  let i = 0;
+  let i = from;
   while (i < n) {
     const c = text.charCodeAt(i);
     if (lineStart) {
       lineStart = false;
       if (depth === 0 && isCodeStart(c)) {
-        if (i > 0 && !afterDecorator && !startsClause(text, i)) starts.push(i);
+        if (i > from && !afterDecorator && !startsClause(text, i)) {
+          starts.push(i);
+          if (stop?.(i)) return i;
+        }
         afterDecorator = c === 64; // @
       }
     }
@@ -52,7 +112,7 @@ export function segmentStarts(text: string): number[] {
         i++;
     }
   }
-  return starts;
+  return undefined;
 }
 
 function isCodeStart(c: number): boolean {

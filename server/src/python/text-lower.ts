@@ -13,7 +13,7 @@
 // Segments are cached by their text like fast-lower's statements.
 import type { Expr, Module, Span, Stmt } from './ast';
 import { keepCached, takeCached, type CachedStatement, type LoweringCache } from './lowering-cache';
-import { segmentStarts } from './segments';
+import { segmentStarts, segmentStartsAfterEdit } from './segments';
 import { StatementParser } from './stmt-parser';
 import { Lexer, miss, missReason, T_END, T_NAME, T_NEWLINE, T_OP } from './tokenize';
 
@@ -23,7 +23,8 @@ export interface TextLowerStats {
 }
 
 export function lowerText(text: string, cache?: LoweringCache, stats?: TextLowerStats): Module | null {
-  const starts = segmentStarts(text);
+  const starts = cache ? segmentStartsAfterEdit(text, cache.scanned) : segmentStarts(text);
+  if (cache) cache.scanned = { text, starts };
   const next = new Map<string, CachedStatement[]>();
   const body: Stmt[] = [];
   const comments: Span[] = [];
