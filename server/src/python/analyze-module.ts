@@ -4,7 +4,7 @@ import type { AnalysisResult } from '../analysis-types';
 import type { EngineOptions } from '../engine/types';
 import type { Module } from './ast';
 import { lowerTree } from './fast-lower';
-import type { LoweringCache } from './lowering-cache';
+import { settle, type LoweringCache } from './lowering-cache';
 import { Interpreter } from './interpreter';
 import { analyzeIncrementally, type IslandCache } from './incremental';
 import { Recorder } from './recorder';
@@ -47,6 +47,7 @@ function analyzeWhole(lower: () => Module, text: string, options: EngineOptions)
   const recorder = new Recorder(text);
   try {
     const module = lower();
+    for (const s of module.body) settle(s);
     const interp = new Interpreter(recorder, options);
     interp.run(module, text);
     if (recorder.hasDiagnostic('shape-mismatch')) nameSizesThatWork(module, text, options, recorder);

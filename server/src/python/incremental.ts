@@ -10,7 +10,7 @@
 // mismatch (whose "sizes that work" need the whole module run again).
 import type { AnalysisResult, DiagnosticReport, LayerReport, SourceRange, UnknownReport } from '../analysis-types';
 import type { EngineOptions } from '../engine/types';
-import { LineIndex } from '../text/line-index';
+import { lineBreaksBetween, LineIndex } from '../text/line-index';
 import type { Module, Stmt } from './ast';
 import { Budget } from './budget';
 import { parseDirectives } from './directives';
@@ -18,6 +18,7 @@ import { Interpreter } from './interpreter';
 import { partition, type Partition } from './islands';
 import { statementNames, type StatementNames } from './statement-names';
 import { statementOfMark } from './marks';
+import { settle } from './lowering-cache';
 import { Recorder } from './recorder';
 import { relocateDiagnostic, relocateLayer, relocateUnknown, Unplaceable, type Shift } from './relocate';
 
@@ -169,31 +170,24 @@ function sameList<T>(a: readonly T[], b: readonly T[]): boolean {
 /** Line breaks inside each statement, kept per statement object (a reused statement has the same text). */
 const breaksInside = new WeakMap<Stmt, number>();
 
-/** The line of each statement's start, as LineIndex counts (\n, \r\n or a lone \r), without indexing every line. */
+/** The line of each statement's start, as LineIndex counts, without indexing every line. */
 function statementLines(text: string, body: Stmt[]): Int32Array {
   const out = new Int32Array(body.length);
   const cr = text.includes('\r');
   let line = 0;
   let at = 0;
   body.forEach((s, i) => {
-    line += lineBreaks(text, at, s.span.start, cr);
+    line += lineBreaksBetween(text, at, s.span.start, cr);
     out[i] = line;
     let inside = breaksInside.get(s);
     if (inside === undefined) {
-      inside = lineBreaks(text, s.span.start, s.span.end, cr);
+      inside = lineBreaksBetween(text, s.span.start, s.span.end, cr);
       breaksInside.set(s, inside);
     }
     line += inside;
     at = s.span.end;
   });
   return out;
-}
-
-function lineBreaks(text: string, from: number, to: number, cr: boolean): number {
-  let n = 0;
-  for (let i = text.indexOf('\n', from); i !== -1 && i < to; i = text.indexOf('\n', i + 1)) n++;
-  if (cr) for (let i = text.indexOf('\r', from); i !== -1 && i < to; i = text.indexOf('\r', i + 1)) if (text.charCodeAt(i + 1) !== 10) n++;
-  return n;
 }
 
 /** The declarations in `# shapewise:` comments, with their lines: a change there runs everything. */
@@ -293,7 +287,9 @@ function runIslands(
   const members = [...parts.prelude];
   for (const n of dirty) members.push(...parts.islands[n]);
   members.sort((a, b) => a - b);
-  const recorder = new Recorder(text);
+  for (const i of members) settle(body[i]);
+  // Line numbers (in messages and labels) are counted from the nearest statement start.
+  const recorder = new Recorder(text, { starts: body.map((s) => s.span.start), lines: lineOf });
   const interp = new Interpreter(recorder, options);
   interp.run({ body: members.map((i) => body[i]), comments: module.comments }, text, members);
   if (interp.stoppedBecause) return 'the work bound';

@@ -12,10 +12,8 @@ import type { ScannedText } from './segments';
 export class LoweringCache {
   /** Top-level statements lowered from the tree (fast-lower.ts). */
   entries = new Map<string, CachedStatement[]>();
-  /** Top-level segments lowered from the text alone (text-lower.ts). */
-  textEntries = new Map<string, CachedStatement[]>();
-  /** The last text read from the text alone, and where its segments start (segments.ts). */
-  scanned?: ScannedText;
+  /** The last text read from the text alone (text-lower.ts): its segments and their statements. */
+  text?: TextLowering;
   /** The reports of the last analysis, by island (incremental.ts). */
   readonly islands = new IslandCache();
 }
@@ -24,6 +22,67 @@ export interface CachedStatement {
   start: number;
   stmts: Stmt[];
   comments: Span[];
+  /** A move not yet applied below the statements' own spans (text path: see moveLazily). */
+  pending?: number;
+}
+
+/** A text read from the text alone, and per segment (same index as `starts`) its statements. */
+export interface TextLowering extends ScannedText {
+  entries: CachedStatement[];
+}
+
+/** The entry each statement of the text path belongs to. */
+const owners = new WeakMap<Stmt, CachedStatement>();
+
+export function own(entry: CachedStatement): void {
+  for (const s of entry.stmts) owners.set(s, entry);
+}
+
+/**
+ * Moves a cached entry by `delta`: its statements' own spans and its comments now, the spans
+ * below them when the statement is about to run (settle). After an edit most statements move
+ * and few run: the incremental analysis keeps the reports of the others.
+ */
+export function moveLazily(entry: CachedStatement, delta: number): void {
+  if (delta === 0) return;
+  for (const s of entry.stmts) {
+    s.span.start += delta;
+    s.span.end += delta;
+  }
+  for (const c of entry.comments) {
+    c.start += delta;
+    c.end += delta;
+  }
+  entry.start += delta;
+  entry.pending = (entry.pending ?? 0) + delta;
+}
+
+/** Applies the moves not yet applied below `s` (every consumer of spans below a statement calls this first). */
+export function settle(s: Stmt): void {
+  const entry = owners.get(s);
+  if (!entry?.pending) return;
+  const delta = entry.pending;
+  entry.pending = 0;
+  for (const span of innerSpansOf(entry)) {
+    span.start += delta;
+    span.end += delta;
+  }
+}
+
+const innerSpans = new WeakMap<CachedStatement, Span[]>();
+
+/** Every span below an entry's statements, once each, without the statements' own spans and the comments. */
+function innerSpansOf(entry: CachedStatement): Span[] {
+  let spans = innerSpans.get(entry);
+  if (!spans) {
+    spans = [];
+    const seen = new Set<object>();
+    for (const st of entry.stmts) seen.add(st.span);
+    for (const c of entry.comments) seen.add(c);
+    for (const st of entry.stmts) collectSpans(st, seen, spans);
+    innerSpans.set(entry, spans);
+  }
+  return spans;
 }
 
 /** Files `entry` under `key` (several statements may share a text). */

@@ -3,7 +3,7 @@
 import type { AnalysisResult, ArgReport, DiagnosticReport, LayerReport, RelatedReport, SourceRange, UnknownReport } from '../analysis-types';
 import { DEFAULT_SEVERITY } from '../config';
 import type { Finding, LayerResult, SymbolicShape } from '../engine/types';
-import { LineIndex } from '../text/line-index';
+import { lineBreaksBetween, lineContaining, lineEndAfter, LineIndex } from '../text/line-index';
 import type { Origin, Tensor } from './values';
 
 export class Recorder {
@@ -31,12 +31,12 @@ export class Recorder {
   /** Shared with the origins, which outlive the recorder in the results (not its bookkeeping). */
   private readonly lineSource: LineSource;
 
-  constructor(text: string) {
-    this.lineSource = new LineSource(text);
-  }
-
-  get lines(): LineIndex {
-    return this.lineSource.lines;
+  /** `anchors`: lines known already (statement starts), to count others from the nearest. */
+  constructor(
+    private readonly text: string,
+    anchors?: LineAnchors,
+  ) {
+    this.lineSource = new LineSource(text, anchors);
   }
 
   lineOf(offset: number): number {
@@ -176,8 +176,7 @@ export class Recorder {
     }
     if (f.code.startsWith('same-')) return { ...report.name };
     // The constructor call, cut at the end of its first line so multi-line calls stay readable.
-    const line = this.lines.positionAt(report.construct.start).line;
-    return { start: report.construct.start, end: Math.min(report.construct.end, this.lines.lineEnd(line)) };
+    return { start: report.construct.start, end: Math.min(report.construct.end, lineEndAfter(this.text, report.construct.start)) };
   }
 
   result(): AnalysisResult {
@@ -217,19 +216,34 @@ export function formatShape(shape: SymbolicShape | null): string {
 
 export type { LayerResult };
 
-/** The text's line index, made the first time a line number is needed. */
+/** Offsets whose (0-based) lines are known, ascending. */
+export interface LineAnchors {
+  starts: readonly number[];
+  lines: Int32Array;
+}
+
+/** Line numbers: counted from the nearest anchor before, else from the text's line index (made when first needed). */
 class LineSource {
   private index: LineIndex | undefined;
+  private cr: boolean | undefined;
 
-  constructor(private readonly text: string) {}
+  constructor(
+    private readonly text: string,
+    private readonly anchors?: LineAnchors,
+  ) {}
 
-  get lines(): LineIndex {
-    this.index ??= new LineIndex(this.text);
-    return this.index;
-  }
-
+  /** 1-based. */
   lineOf(offset: number): number {
-    return this.lines.positionAt(offset).line + 1;
+    const a = this.anchors;
+    if (a) {
+      const j = lineContaining(a.starts, offset);
+      if (a.starts[j] <= offset) {
+        this.cr ??= this.text.includes('\r');
+        return a.lines[j] + lineBreaksBetween(this.text, a.starts[j], offset, this.cr) + 1;
+      }
+    }
+    this.index ??= new LineIndex(this.text);
+    return this.index.positionAt(offset).line + 1;
   }
 }
 

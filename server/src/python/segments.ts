@@ -19,20 +19,27 @@ export interface ScannedText {
   starts: number[];
 }
 
+/** segmentStarts of a text after an edit, and where the edit is. */
+export interface Rescan {
+  starts: number[];
+  /** Characters before the first change, the same in both texts. */
+  prefix: number;
+  /** Where the unchanged rest begins in the new text. */
+  changedEnd: number;
+  /** New length minus old length. */
+  delta: number;
+}
+
 /**
  * segmentStarts(text), rescanning only from the last start before the first changed character
  * up to the first start after the change that was a start before it too: at a start the scan's
  * state is always the same (outside brackets, at a line start, not under a decorator), so from
  * there on the scan repeats the earlier one over the same text.
  */
-export function segmentStartsAfterEdit(text: string, before: ScannedText | undefined): number[] {
-  if (!before) return segmentStarts(text);
+export function rescan(text: string, before: ScannedText): Rescan {
   const old = before.text;
-  const shortest = Math.min(old.length, text.length);
-  let prefix = 0;
-  while (prefix < shortest && old.charCodeAt(prefix) === text.charCodeAt(prefix)) prefix++;
-  let suffix = 0;
-  while (suffix < shortest - prefix && old.charCodeAt(old.length - 1 - suffix) === text.charCodeAt(text.length - 1 - suffix)) suffix++;
+  const prefix = commonPrefix(old, text);
+  const suffix = commonSuffix(old, text, Math.min(old.length, text.length) - prefix);
   const delta = text.length - old.length;
   // The last start before the first changed character (the one at it may no longer be a start).
   const k = Math.max(0, lastAtOrBefore(before.starts, prefix - 1));
@@ -42,7 +49,30 @@ export function segmentStartsAfterEdit(text: string, before: ScannedText | undef
   if (synced !== undefined) {
     for (let j = indexOf(before.starts, synced - delta) + 1; j < before.starts.length; j++) starts.push(before.starts[j] + delta);
   }
-  return starts;
+  return { starts, prefix, changedEnd, delta };
+}
+
+export function segmentStartsAfterEdit(text: string, before: ScannedText | undefined): number[] {
+  return before ? rescan(text, before).starts : segmentStarts(text);
+}
+
+/** Compared a chunk at a time first: string equality of slices runs in native code. */
+const CHUNK = 1024;
+
+function commonPrefix(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i + CHUNK <= n && a.slice(i, i + CHUNK) === b.slice(i, i + CHUNK)) i += CHUNK;
+  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  return i;
+}
+
+/** The common suffix, at most `max` long. */
+function commonSuffix(a: string, b: string, max: number): number {
+  let k = 0;
+  while (k + CHUNK <= max && a.slice(a.length - k - CHUNK, a.length - k) === b.slice(b.length - k - CHUNK, b.length - k)) k += CHUNK;
+  while (k < max && a.charCodeAt(a.length - 1 - k) === b.charCodeAt(b.length - 1 - k)) k++;
+  return k;
 }
 
 function lastAtOrBefore(sorted: number[], value: number): number {

@@ -12,8 +12,8 @@
 // while the block goes on after it), which decides where a compound statement's span ends.
 // Segments are cached by their text like fast-lower's statements.
 import type { Expr, Module, Span, Stmt } from './ast';
-import { keepCached, takeCached, type CachedStatement, type LoweringCache } from './lowering-cache';
-import { segmentStarts, segmentStartsAfterEdit } from './segments';
+import { moveLazily, own, settle, type CachedStatement, type LoweringCache, type TextLowering } from './lowering-cache';
+import { rescan, segmentStarts, type Rescan } from './segments';
 import { StatementParser } from './stmt-parser';
 import { Lexer, miss, missReason, T_END, T_NAME, T_NEWLINE, T_OP } from './tokenize';
 
@@ -22,10 +22,11 @@ export interface TextLowerStats {
   reason?: string;
 }
 
-export function lowerText(text: string, cache?: LoweringCache, stats?: TextLowerStats): Module | null {
-  const starts = cache ? segmentStartsAfterEdit(text, cache.scanned) : segmentStarts(text);
-  if (cache) cache.scanned = { text, starts };
-  const next = new Map<string, CachedStatement[]>();
+export function lowerText(text: string, cache?: LoweringCache, stats?: TextLowerStats, lazySpans = false): Module | null {
+  const last = cache?.text;
+  const scanned: Rescan = last ? rescan(text, last) : { starts: segmentStarts(text), prefix: 0, changedEnd: Infinity, delta: 0 };
+  const starts = scanned.starts;
+  const entries: CachedStatement[] = [];
   const body: Stmt[] = [];
   const comments: Span[] = [];
   const reader = new SegmentReader(text);
@@ -34,23 +35,42 @@ export function lowerText(text: string, cache?: LoweringCache, stats?: TextLower
     for (let k = 0; k < starts.length; k++) {
       const start = starts[k];
       const end = k + 1 < starts.length ? starts[k + 1] : text.length;
-      const key = text.slice(start, end);
-      let entry = cache ? takeCached(cache.textEntries, key, start) : undefined;
-      if (!entry) entry = { start, ...reader.segment(start, end) };
+      let entry = last ? unchanged(last, scanned, k, start, end) : undefined;
+      if (!entry) {
+        entry = { start, ...reader.segment(start, end) };
+        own(entry);
+      }
       for (const s of entry.stmts) body.push(s);
       for (const c of entry.comments) comments.push(c);
-      keepCached(next, key, entry);
+      entries.push(entry);
     }
   } catch (e) {
     // A bug here must not cost the user the analysis: tree-sitter's path is always there.
     if (stats) stats.reason = missReason(e);
-    // Typing often leaves the text unreadable for a moment (an unclosed bracket): the segments
-    // read so far go back to the cache, so that the next readable version reuses them.
-    if (cache) for (const [key, entries] of next) for (const entry of entries) keepCached(cache.textEntries, key, entry);
+    // Typing often leaves the text unreadable for a moment (an unclosed bracket): the cache
+    // stays with the last version read, which the next readable version is compared with.
     return null;
   }
-  if (cache) cache.textEntries = next;
+  if (cache) cache.text = { text, starts, entries };
+  if (!lazySpans) for (const s of body) settle(s);
   return { body, comments };
+}
+
+/**
+ * The last version's entry for segment k, when its text is unchanged: before the edit at the
+ * same place, or after it moved by the edit's length (moved lazily: see moveLazily). Segments
+ * the edit touched are read again.
+ */
+function unchanged(last: TextLowering, scanned: Rescan, k: number, start: number, end: number): CachedStatement | undefined {
+  const old = last.starts;
+  const oldEnd = (j: number): number => (j + 1 < old.length ? old[j + 1] : last.text.length);
+  if (end <= scanned.prefix) return old[k] === start && oldEnd(k) === end ? last.entries[k] : undefined;
+  if (start < scanned.changedEnd) return undefined;
+  const j = k + old.length - scanned.starts.length;
+  if (j < 0 || j >= old.length || old[j] !== start - scanned.delta || oldEnd(j) !== end - scanned.delta) return undefined;
+  const entry = last.entries[j];
+  moveLazily(entry, scanned.delta);
+  return entry;
 }
 
 /**

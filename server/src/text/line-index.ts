@@ -21,6 +21,26 @@ export function lineContaining(starts: readonly number[], offset: number): numbe
   return lo;
 }
 
+/**
+ * Line breaks in text[from, to), as LineIndex counts them (\n, \r\n or a lone \r). `cr`: whether
+ * the text has a \r at all (known to the caller, so that a text without one is not searched for it).
+ */
+export function lineBreaksBetween(text: string, from: number, to: number, cr: boolean): number {
+  let n = 0;
+  for (let i = text.indexOf('\n', from); i !== -1 && i < to; i = text.indexOf('\n', i + 1)) n++;
+  if (cr) for (let i = text.indexOf('\r', from); i !== -1 && i < to; i = text.indexOf('\r', i + 1)) if (text.charCodeAt(i + 1) !== 10) n++;
+  return n;
+}
+
+/** Offset just past the content of the line holding `offset` (before its line break). */
+export function lineEndAfter(text: string, offset: number): number {
+  for (let i = offset; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 13) return i;
+  }
+  return text.length;
+}
+
 export class LineIndex {
   /** Offset of the first character of each line. Lines end at \n, \r\n or a lone \r. */
   private readonly starts: number[];
