@@ -87,7 +87,7 @@ export function analyzeIncrementally(module: Module, text: string, options: Engi
     cache.context = context;
   }
 
-  const keys = parts.islands.map((island) => island.map((i) => idOf(body[i])).join(','));
+  const keys = islandKeys(parts, body);
   const runs: (IslandRun | undefined)[] = keys.map((key, n) => kept(cache.runs.get(key), parts.islands[n], body, lineOf));
   let dirty: number[] = [];
   runs.forEach((run, n) => {
@@ -167,6 +167,16 @@ function sameList<T>(a: readonly T[], b: readonly T[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
+/** Each island's key: the ids of its statements (recomputed for the islands whose statements changed). */
+function islandKeys(parts: Partition & { keys?: string[]; keyed?: Stmt[] }, body: Stmt[]): string[] {
+  const old = parts.keys;
+  const keyed = parts.keyed;
+  const keys = parts.islands.map((island, n) => (old && keyed && island.every((i) => body[i] === keyed[i]) ? old[n] : island.map((i) => idOf(body[i])).join(',')));
+  parts.keys = keys;
+  parts.keyed = body;
+  return keys;
+}
+
 /** Line breaks inside each statement, kept per statement object (a reused statement has the same text). */
 const breaksInside = new WeakMap<Stmt, number>();
 
@@ -192,7 +202,7 @@ function statementLines(text: string, body: Stmt[]): Int32Array {
 
 /** The declarations in `# shapewise:` comments, with their lines: a change there runs everything. */
 function directiveSignature(text: string, module: Module): string {
-  if (!text.includes('shapewise')) return '';
+  if (!module.comments.some((c) => text.slice(c.start, c.end).includes('shapewise'))) return '';
   const lines = new LineIndex(text);
   return parseDirectives(text, module.comments)
     .map((d) => `${lines.positionAt(d.at).line}:${[...d.shapes].map(([k, v]) => `${k}=${v.join(',')}`).join(';')}`)

@@ -31,7 +31,9 @@ export function lowerText(text: string, cache?: LoweringCache, stats?: TextLower
   const comments: Span[] = [];
   const reader = new SegmentReader(text);
   try {
-    if (hasUnsupportedCharacters(text)) miss('NUL, a lone carriage return or an invisible blank');
+    // The last version read had none: only the changed part (and a character either side) can.
+    const checked = last ? text.slice(Math.max(0, scanned.prefix - 1), Math.min(text.length, scanned.changedEnd + 1)) : text;
+    if (hasUnsupportedCharacters(checked)) miss('NUL, a lone carriage return or an invisible blank');
     for (let k = 0; k < starts.length; k++) {
       const start = starts[k];
       const end = k + 1 < starts.length ? starts[k + 1] : text.length;
