@@ -53,9 +53,12 @@ export function inlayHints(
   };
 
   if (outputShape) {
-    for (const apps of groupBy(result.layers, (l) => l.hintAt)) {
+    // Only the layers in the range are grouped (a group shares its hint's offset).
+    for (const apps of groupBy(
+      result.layers.filter((l) => inRange(l.hintAt)),
+      (l) => l.hintAt,
+    )) {
       const at = apps[0].hintAt;
-      if (!inRange(at)) continue;
       const label = outputHintLabel(apps);
       if (!label) continue;
       place(
@@ -68,7 +71,11 @@ export function inlayHints(
   }
 
   if (padding) {
-    for (const apps of groupBy(result.layers, (l) => l.construct.start)) {
+    // A padding argument lies inside its constructor call, which a group shares.
+    for (const apps of groupBy(
+      result.layers.filter((l) => l.construct.start <= to && l.construct.end >= from),
+      (l) => l.construct.start,
+    )) {
       const arg = apps[0].args.find((a) => a.name === 'padding');
       if (!arg || !inRange(arg.range.end)) continue;
       const label = paddingHintLabel(apps);

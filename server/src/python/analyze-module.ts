@@ -12,7 +12,7 @@ import { Recorder } from './recorder';
 /** `cache`: the lowering of this document's previous version, reused where the text is unchanged. */
 export function analyzeModule(root: Node, text: string, options: EngineOptions, cache?: LoweringCache): AnalysisResult {
   // Equal to lowerModule(copyTree(root), text), several times faster (fast-lower.ts).
-  return analyzeLowered(() => lowerTree(root, text, undefined, cache), text, options, cache?.islands);
+  return analyzeLowered(() => lowerTree(root, text, undefined, cache), text, options, cache?.islands, 'tree');
 }
 
 /** Every way of reaching Keras names it somewhere (imports, tf.keras): other files are skipped cheaply. */
@@ -22,9 +22,10 @@ export function mentionsKeras(text: string): boolean {
 
 /**
  * The analysis of a module lowered by `lower` (from the tree, or from the text alone).
- * `islands`: the same document's previous analysis, reused where an edit cannot change it.
+ * `islands`: the same document's previous analysis, reused where an edit cannot change it;
+ * `reader`: which lowering made the module (their statements are kept apart).
  */
-export function analyzeLowered(lower: () => Module, text: string, options: EngineOptions, islands?: IslandCache): AnalysisResult {
+export function analyzeLowered(lower: () => Module, text: string, options: EngineOptions, islands?: IslandCache, reader = 'text'): AnalysisResult {
   if (!mentionsKeras(text)) return { layers: [], diagnostics: [], unknowns: [] };
   if (!islands) return analyzeWhole(lower, text, options);
   let module: Module;
@@ -35,7 +36,7 @@ export function analyzeLowered(lower: () => Module, text: string, options: Engin
     return analyzeWhole(lower, text, options);
   }
   try {
-    return analyzeIncrementally(module, text, options, islands, () => analyzeWhole(() => module, text, options));
+    return analyzeIncrementally(module, text, options, islands, reader, () => analyzeWhole(() => module, text, options));
   } catch {
     // An internal error: the whole run reports it (with its stack) as it always has.
     islands.runs.clear();

@@ -45,7 +45,12 @@ interface IslandRun {
 
 /** What one document keeps between versions. */
 export class IslandCache {
-  runs = new Map<string, IslandRun>();
+  /**
+   * The island runs of the last analysis per reader (text path, tree path): their statements
+   * are different objects, and a bracket left open while typing sends a few versions to the
+   * tree path, after which the text path finds its own runs again.
+   */
+  readonly runs = new Map<string, Map<string, IslandRun>>();
   /** What the runs depend on beyond their statements: the options, the prelude, the shape declarations. */
   context = '';
   /** The last partition and the statements it was made for. */
@@ -69,7 +74,7 @@ function idOf(s: Stmt): number {
   return id;
 }
 
-export function analyzeIncrementally(module: Module, text: string, options: EngineOptions, cache: IslandCache, whole: () => AnalysisResult): AnalysisResult {
+export function analyzeIncrementally(module: Module, text: string, options: EngineOptions, cache: IslandCache, reader: string, whole: () => AnalysisResult): AnalysisResult {
   const fallback = (why: string, keep = false): AnalysisResult => {
     if (!keep) cache.runs.clear();
     cache.last = { islands: 0, ran: 0, fallback: why };
@@ -80,7 +85,7 @@ export function analyzeIncrementally(module: Module, text: string, options: Engi
   if ('none' in parts) return fallback(parts.none);
   const lineOf = statementLines(text, body);
   // Every island's run starts with the prelude: another prelude, another run for all.
-  const prelude = parts.prelude.map((i) => idOf(body[i])).join(',');
+  const prelude = parts.prelude.map((i) => text.slice(body[i].span.start, body[i].span.end)).join('\n');
   const context = `${options.defaultDataFormat}\n${prelude}\n${directiveSignature(text, module)}`;
   if (context !== cache.context) {
     cache.runs.clear();
@@ -88,7 +93,8 @@ export function analyzeIncrementally(module: Module, text: string, options: Engi
   }
 
   const keys = islandKeys(parts, body);
-  const runs: (IslandRun | undefined)[] = keys.map((key, n) => kept(cache.runs.get(key), parts.islands[n], body, lineOf));
+  const before = cache.runs.get(reader);
+  const runs: (IslandRun | undefined)[] = keys.map((key, n) => kept(before?.get(key), parts.islands[n], body, lineOf));
   let dirty: number[] = [];
   runs.forEach((run, n) => {
     if (!run) dirty.push(n);
@@ -121,7 +127,7 @@ export function analyzeIncrementally(module: Module, text: string, options: Engi
   for (const run of complete) steps += run.steps;
   if (steps > MAX_STEPS) return fallback('the work bound');
 
-  cache.runs = new Map(keys.map((key, n) => [key, complete[n]]));
+  cache.runs.set(reader, new Map(keys.map((key, n) => [key, complete[n]])));
   cache.last = { islands: complete.length, ran: dirty.length };
   const result = merge(complete);
   if (result.diagnostics.some((d) => d.code === 'shape-mismatch')) return fallback('a shape mismatch', true);
