@@ -127,10 +127,10 @@ const HEADER = 'import keras\nfrom keras import layers\n';
 const statement = fc.oneof({ weight: 30, arbitrary: fc.constantFrom(...STATEMENTS) }, { weight: 1, arbitrary: fc.constantFrom(...RARE) });
 const program = fc.array(statement, { minLength: 1, maxLength: 14 });
 
-type Edit = { at: number; kind: 'replace' | 'insert' | 'delete' | 'digit' | 'blank'; with: string };
+type Edit = { at: number; kind: 'replace' | 'insert' | 'delete' | 'digit' | 'blank' | 'inline'; with: string };
 const edit: fc.Arbitrary<Edit> = fc.record({
   at: fc.nat(),
-  kind: fc.constantFrom('replace', 'insert', 'delete', 'digit', 'blank'),
+  kind: fc.constantFrom('replace', 'insert', 'delete', 'digit', 'blank', 'inline', 'inline'),
   with: statement,
 });
 
@@ -138,7 +138,11 @@ function textOf(stmts: string[]): string {
   return HEADER + stmts.join('\n') + '\n';
 }
 
-/** Applies one edit to the statement list (a digit typed into a number, or a statement changed, added, removed). */
+/**
+ * Applies one edit to the statement list: a digit typed into a number, a statement changed,
+ * added or removed, or added on another's line after a `;` (no line moves: the islands after it
+ * keep their reports while their statements are numbered anew).
+ */
 function applyTo(stmts: string[], e: Edit): string[] {
   const out = stmts.slice();
   const i = e.at % Math.max(1, out.length);
@@ -160,6 +164,9 @@ function applyTo(stmts: string[], e: Edit): string[] {
     }
     case 'blank':
       out.splice(e.at % (out.length + 1), 0, '# a comment');
+      break;
+    case 'inline':
+      if (out.length > 0 && !out[i].includes('\n') && !e.with.includes('\n') && !out[i].includes('#')) out[i] = `${out[i]}; ${e.with}`;
       break;
   }
   return out;
@@ -222,6 +229,18 @@ describe('the incremental analysis equals the whole module run', () => {
         }
       }
     }
+  });
+
+  it('orders the reports of a kept island by where its statements are now (a statement added before it)', () => {
+    const key = 'renumbered';
+    const before = 'import keras\nfrom keras import layers\nx = layers.Conv2D(8, 3)(x)\n# a comment\nif 2 > 1:\n    y = layers.Conv2D(4, 1)(y)\n';
+    agree(before, key);
+    // On the comment's line: the if's statement stays on its line and keeps its reports.
+    const after = before.replace('# a comment', 'inp = keras.Input(shape=(8, 8, 3)); z = layers.ReLU()(inp)');
+    const r = agree(after, key);
+    // The comment belonged to the first statement's segment: it runs again, the if's island does not.
+    expect(lastRun(key)).toMatchObject({ islands: 3, ran: 2 });
+    expect(r.layers.map((l) => l.className)).toEqual(['Conv2D', 'Input', 'ReLU', 'Conv2D']);
   });
 
   it('keeps reports of islands that moved (a line typed above them runs them again, a character does not)', () => {

@@ -17,7 +17,7 @@ import { parseDirectives } from './directives';
 import { Interpreter } from './interpreter';
 import { partition, type Partition } from './islands';
 import { statementNames, type StatementNames } from './statement-names';
-import { statementOfMark } from './marks';
+import { remapMark, statementOfMark } from './marks';
 import { settle } from './lowering-cache';
 import { Recorder } from './recorder';
 import { relocateDiagnostic, relocateLayer, relocateUnknown, Unplaceable, type Shift } from './relocate';
@@ -29,6 +29,7 @@ interface IslandRun {
   ends: number[];
   lines: number[];
   layers: LayerReport[];
+  /** Marks (marks.ts) with the statement's place in the island for its index in the module. */
   layerMarks: number[];
   /** `layer` indexes into this island's `layers`. */
   diagnostics: DiagnosticReport[];
@@ -129,7 +130,7 @@ export function analyzeIncrementally(module: Module, text: string, options: Engi
 
   cache.runs.set(reader, new Map(keys.map((key, n) => [key, complete[n]])));
   cache.last = { islands: complete.length, ran: dirty.length };
-  const result = merge(complete);
+  const result = merge(complete, parts);
   if (result.diagnostics.some((d) => d.code === 'shape-mismatch')) return fallback('a shape mismatch', true);
   return result;
 }
@@ -341,15 +342,22 @@ function runIslands(
   };
   const runAt = (n: number): IslandRun => runs.get(n) as IslandRun;
   // Copies that share no span with the statements (their spans move in place on the next edit).
-  const local = (run: IslandRun): Shift => islandShift(run.starts, run.ends, () => 0);
+  const detached = (run: IslandRun): Shift => islandShift(run.starts, run.ends, () => 0);
 
+  /** A mark of this run, by the statement's place in island n. */
+  const local = (mark: number, n: number): number =>
+    remapMark(mark, (i) => {
+      const j = lastAtOrBefore(parts.islands[n], i);
+      if (parts.islands[n][j] !== i) throw new Unplaceable('a report made while another island ran');
+      return j;
+    });
   const layerAt: { n: number; index: number }[] = [];
   result.layers.forEach((l, k) => {
     const n = islandAt(l.construct.start);
     const run = runAt(n);
     layerAt.push({ n, index: run.layers.length });
-    run.layers.push(relocateLayer(l, local(run)));
-    run.layerMarks.push(recorder.layerMarks[k]);
+    run.layers.push(relocateLayer(l, detached(run)));
+    run.layerMarks.push(local(recorder.layerMarks[k], n));
   });
   for (const d of result.diagnostics) {
     const n = islandAt(d.start);
@@ -360,12 +368,13 @@ function runIslands(
       if (at.n !== n) throw new Unplaceable('a diagnostic about a layer of another island');
       layer = at.index;
     }
-    run.diagnostics.push(relocateDiagnostic(d, local(run), layer));
+    run.diagnostics.push(relocateDiagnostic(d, detached(run), layer));
   }
   result.unknowns.forEach((u, k) => {
-    const run = runAt(islandAt(u.start));
-    run.unknowns.push(relocateUnknown(u, local(run)));
-    run.unknownMarks.push(recorder.unknownMarks[k]);
+    const n = islandAt(u.start);
+    const run = runAt(n);
+    run.unknowns.push(relocateUnknown(u, detached(run)));
+    run.unknownMarks.push(local(recorder.unknownMarks[k], n));
   });
   for (const place of interp.sizes.places()) runAt(islandAt(place.start)).sizes = true;
   for (const run of runs.values()) collectMovable(run);
@@ -380,9 +389,10 @@ function runIslands(
 }
 
 /** The islands' reports in the order a run of the whole module makes them. */
-function merge(runs: IslandRun[]): AnalysisResult {
+function merge(runs: IslandRun[], parts: Partition): AnalysisResult {
+  const global = (mark: number, n: number): number => remapMark(mark, (j) => parts.islands[n][j]);
   const order: { mark: number; n: number; index: number }[] = [];
-  runs.forEach((run, n) => run.layerMarks.forEach((mark, index) => order.push({ mark, n, index })));
+  runs.forEach((run, n) => run.layerMarks.forEach((mark, index) => order.push({ mark: global(mark, n), n, index })));
   order.sort((a, b) => a.mark - b.mark);
   const globalIndex = runs.map((run) => new Array<number>(run.layers.length));
   const layers: LayerReport[] = [];
@@ -399,7 +409,7 @@ function merge(runs: IslandRun[]): AnalysisResult {
   });
   diagnostics.sort((a, b) => a.start - b.start || a.end - b.end);
   const unknownOrder: { mark: number; u: UnknownReport }[] = [];
-  for (const run of runs) run.unknowns.forEach((u, k) => unknownOrder.push({ mark: run.unknownMarks[k], u }));
+  runs.forEach((run, n) => run.unknowns.forEach((u, k) => unknownOrder.push({ mark: global(run.unknownMarks[k], n), u })));
   unknownOrder.sort((a, b) => a.mark - b.mark);
   return { layers, diagnostics, unknowns: unknownOrder.map((x) => x.u) };
 }

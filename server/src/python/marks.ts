@@ -28,6 +28,17 @@ export function pendingMark(createdUnder: number): number {
   return PENDING + createdUnder;
 }
 
+/**
+ * The mark with each statement index in it replaced by `f(index)`: islands keep their marks by
+ * the statement's place in the island, since statements added or removed elsewhere renumber it.
+ */
+export function remapMark(mark: number, f: (statement: number) => number): number {
+  if (mark < 0) return mark;
+  if (mark < 3 * PHASE) return mark - (mark % PHASE) + f(mark % PHASE);
+  if (mark >= PENDING && mark < UNAPPLIED_MARK) return PENDING + remapMark(mark - PENDING, f);
+  return mark;
+}
+
 /** The top-level statement whose run a mark is part of (for the steps it spent), else -1. */
 export function statementOfMark(mark: number): number {
   return mark >= 0 && mark < 3 * PHASE ? mark % PHASE : -1;
