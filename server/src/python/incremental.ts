@@ -93,8 +93,15 @@ export function analyzeIncrementally(module: Module, text: string, options: Engi
     cache.context = context;
   }
 
-  const keys = islandKeys(parts, body);
   const before = cache.runs.get(reader);
+  if (!before) {
+    // A document opened and never edited needs no islands: the first analysis runs the whole
+    // module as the checker does (no reports copied and kept), the next one makes the islands.
+    cache.runs.set(reader, new Map());
+    cache.last = { islands: parts.islands.length, ran: 0, fallback: 'the first analysis' };
+    return whole();
+  }
+  const keys = islandKeys(parts, body);
   const runs: (IslandRun | undefined)[] = keys.map((key, n) => kept(before?.get(key), parts.islands[n], body, lineOf));
   let dirty: number[] = [];
   runs.forEach((run, n) => {
