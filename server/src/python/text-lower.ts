@@ -40,7 +40,8 @@ export function lowerText(text: string, cache?: LoweringCache, stats?: TextLower
       let entry = last ? unchanged(last, scanned, k, start, end) : undefined;
       if (!entry) {
         entry = { start, ...reader.segment(start, end) };
-        own(entry);
+        // Only a kept entry is ever moved lazily (and settled).
+        if (cache) own(entry);
       }
       for (const s of entry.stmts) body.push(s);
       for (const c of entry.comments) comments.push(c);
