@@ -17,7 +17,7 @@ export class EditableLines {
     this._text = text;
     this.starts = [0];
     this.scan(1, text.length, this.starts);
-    this.loneCr = /\r(?!\n)/.test(text);
+    this.loneCr = text.includes('\r') && /\r(?!\n)/.test(text);
   }
 
   get text(): string {
