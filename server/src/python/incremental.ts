@@ -398,12 +398,12 @@ function runIslands(
 /** The islands' reports in the order a run of the whole module makes them. */
 function merge(runs: IslandRun[], parts: Partition): AnalysisResult {
   const global = (mark: number, n: number): number => remapMark(mark, (j) => parts.islands[n][j]);
-  const order: { mark: number; n: number; index: number }[] = [];
-  runs.forEach((run, n) => run.layerMarks.forEach((mark, index) => order.push({ mark: global(mark, n), n, index })));
-  order.sort((a, b) => a.mark - b.mark);
-  const globalIndex = runs.map((run) => new Array<number>(run.layers.length));
+  const layerOrder = mergeOrder(runs, (run) => run.layerMarks, global);
   const layers: LayerReport[] = [];
-  for (const { n, index } of order) {
+  const globalIndex = runs.map((run) => new Int32Array(run.layers.length));
+  for (let k = 0; k < layerOrder.n.length; k++) {
+    const n = layerOrder.n[k];
+    const index = layerOrder.index[k];
     globalIndex[n][index] = layers.length;
     layers.push(runs[n].layers[index]);
   }
@@ -415,8 +415,44 @@ function merge(runs: IslandRun[], parts: Partition): AnalysisResult {
     }
   });
   diagnostics.sort((a, b) => a.start - b.start || a.end - b.end);
-  const unknownOrder: { mark: number; u: UnknownReport }[] = [];
-  runs.forEach((run, n) => run.unknowns.forEach((u, k) => unknownOrder.push({ mark: global(run.unknownMarks[k], n), u })));
-  unknownOrder.sort((a, b) => a.mark - b.mark);
-  return { layers, diagnostics, unknowns: unknownOrder.map((x) => x.u) };
+  const unknownOrder = mergeOrder(runs, (run) => run.unknownMarks, global);
+  const unknowns: UnknownReport[] = [];
+  for (let k = 0; k < unknownOrder.n.length; k++) unknowns.push(runs[unknownOrder.n[k]].unknowns[unknownOrder.index[k]]);
+  return { layers, diagnostics, unknowns };
+}
+
+/** Positions in the concatenation of all islands' lists, below this, share a number with the mark. */
+const SEQUENCE = 2 ** 24;
+
+/**
+ * The reports of every island (their marks given by `marks`) sorted by mark, ties in island
+ * order: as numbers (mark, then place in the concatenation) in a typed array, sorted natively.
+ * Marks stay under 2^29, so mark * 2^24 + place is an exact integer.
+ */
+function mergeOrder(runs: IslandRun[], marks: (run: IslandRun) => number[], global: (mark: number, n: number) => number): { n: Int32Array; index: Int32Array } {
+  let total = 0;
+  for (const run of runs) total += marks(run).length;
+  const islandOf = new Int32Array(total);
+  const indexOf = new Int32Array(total);
+  const keys = new Float64Array(total);
+  let place = 0;
+  runs.forEach((run, n) => {
+    const list = marks(run);
+    for (let i = 0; i < list.length; i++) {
+      islandOf[place] = n;
+      indexOf[place] = i;
+      keys[place] = global(list[i], n) * SEQUENCE + place;
+      place++;
+    }
+  });
+  if (total >= SEQUENCE) throw new Unplaceable('too many reports to merge');
+  keys.sort();
+  const n = new Int32Array(total);
+  const index = new Int32Array(total);
+  for (let k = 0; k < total; k++) {
+    const at = keys[k] % SEQUENCE;
+    n[k] = islandOf[at];
+    index[k] = indexOf[at];
+  }
+  return { n, index };
 }
