@@ -10,7 +10,7 @@
 // mismatch (whose "sizes that work" need the whole module run again).
 import type { AnalysisResult, DiagnosticReport, LayerReport, SourceRange, UnknownReport } from '../analysis-types';
 import type { EngineOptions } from '../engine/types';
-import { lineBreaksBetween, LineIndex } from '../text/line-index';
+import { lastAtOrBefore, lineBreaksBetween, LineIndex } from '../text/line-index';
 import type { Module, Stmt } from './ast';
 import { Budget } from './budget';
 import { parseDirectives } from './directives';
@@ -283,16 +283,6 @@ function islandShift(starts: number[], ends: number[], by: (j: number) => number
   };
 }
 
-function lastAtOrBefore(sorted: readonly number[], value: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid] <= value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo - 1;
-}
 
 /**
  * Runs the shared imports and the statements of the `dirty` islands (in source order, in one

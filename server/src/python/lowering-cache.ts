@@ -73,16 +73,7 @@ const innerSpans = new WeakMap<CachedStatement, Span[]>();
 
 /** Every span below an entry's statements, once each, without the statements' own spans and the comments. */
 function innerSpansOf(entry: CachedStatement): Span[] {
-  let spans = innerSpans.get(entry);
-  if (!spans) {
-    spans = [];
-    const seen = new Set<object>();
-    for (const st of entry.stmts) seen.add(st.span);
-    for (const c of entry.comments) seen.add(c);
-    for (const st of entry.stmts) collectSpans(st, seen, spans);
-    innerSpans.set(entry, spans);
-  }
-  return spans;
+  return listed(innerSpans, entry, [...entry.stmts.map((st) => st.span), ...entry.comments]);
 }
 
 /** Files `entry` under `key` (several statements may share a text). */
@@ -119,13 +110,18 @@ export function takeCached(entries: Map<string, CachedStatement[]>, key: string,
 const spanLists = new WeakMap<CachedStatement, Span[]>();
 
 function spansOf(entry: CachedStatement): Span[] {
-  let spans = spanLists.get(entry);
+  return listed(spanLists, entry, []);
+}
+
+/** The spans below an entry (statements, then comments) but `skipped`, listed once and kept in `lists`. */
+function listed(lists: WeakMap<CachedStatement, Span[]>, entry: CachedStatement, skipped: object[]): Span[] {
+  let spans = lists.get(entry);
   if (!spans) {
     spans = [];
-    const seen = new Set<object>();
+    const seen = new Set<object>(skipped);
     for (const st of entry.stmts) collectSpans(st, seen, spans);
     for (const c of entry.comments) collectSpans(c, seen, spans);
-    spanLists.set(entry, spans);
+    lists.set(entry, spans);
   }
   return spans;
 }

@@ -5,6 +5,8 @@
 // segment strictly, so a wrong guess (an f-string nesting quotes, say) costs speed, not
 // correctness: a segment that does not parse on its own sends the file to tree-sitter.
 
+import { lastAtOrBefore } from '../text/line-index';
+
 const CLAUSES = ['else', 'elif', 'except', 'finally'];
 
 export function segmentStarts(text: string): number[] {
@@ -75,16 +77,6 @@ function commonSuffix(a: string, b: string, max: number): number {
   return k;
 }
 
-function lastAtOrBefore(sorted: number[], value: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid] <= value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo - 1;
-}
 
 function indexOf(sorted: number[], value: number): number {
   const j = lastAtOrBefore(sorted, value);

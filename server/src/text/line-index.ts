@@ -11,14 +11,19 @@ export interface Position {
 
 /** The line whose start is the last at or before `offset`, in ascending line starts (the first is 0). */
 export function lineContaining(starts: readonly number[], offset: number): number {
+  return Math.max(0, lastAtOrBefore(starts, offset));
+}
+
+/** The index of the last value at or below `value` in ascending `sorted`, or -1. */
+export function lastAtOrBefore(sorted: ArrayLike<number>, value: number): number {
   let lo = 0;
-  let hi = starts.length - 1;
+  let hi = sorted.length;
   while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid] <= offset) lo = mid;
-    else hi = mid - 1;
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] <= value) lo = mid + 1;
+    else hi = mid;
   }
-  return lo;
+  return lo - 1;
 }
 
 /**
