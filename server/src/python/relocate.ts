@@ -1,9 +1,10 @@
-// Copies of reports with their offsets moved, for reports kept across edits (incremental.ts).
-// The copies share nothing positional with the syntax tree: the lowering cache shifts the spans
-// of reused statements in place, and a report may hold such a span itself.
+// Copies of reports for keeping across edits (incremental.ts), each offset checked (and moved)
+// by a Shift. The copies share nothing positional with the syntax tree: the lowering moves the
+// spans of reused statements in place, and a report may hold such a span itself; the kept
+// copies are then moved in place by the incremental analysis alone.
 import type { DiagnosticReport, LayerReport, SourceRange, UnknownReport } from '../analysis-types';
 
-/** The offset `at` in the new text, given the range it starts (undefined: cannot be placed). */
+/** How far a range starting at `start` moves (undefined: it cannot be placed). */
 export type Shift = (start: number) => number | undefined;
 
 /** Thrown when a report holds an offset the shift cannot place. */
