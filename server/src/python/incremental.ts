@@ -56,6 +56,8 @@ export class IslandCache {
   context = '';
   /** The last partition and the statements it was made for. */
   partition?: { body: Stmt[]; parts: Partition };
+  /** The last merge's order, reused while the partition and every island's marks are the same. */
+  order?: { parts: Partition; layerMarks: number[][]; unknownMarks: number[][]; layers: MergeOrder; unknowns: MergeOrder };
   /** How the last analysis went, for tests and the benchmark. */
   last: { islands: number; ran: number; fallback?: string } = { islands: 0, ran: 0 };
 }
@@ -137,7 +139,7 @@ export function analyzeIncrementally(module: Module, text: string, options: Engi
 
   cache.runs.set(reader, new Map(keys.map((key, n) => [key, complete[n]])));
   cache.last = { islands: complete.length, ran: dirty.length };
-  const result = merge(complete, parts);
+  const result = merge(complete, parts, cache);
   if (result.diagnostics.some((d) => d.code === 'shape-mismatch')) return fallback('a shape mismatch', true);
   return result;
 }
@@ -177,8 +179,8 @@ function sameNames(a: StatementNames, b: StatementNames): boolean {
   );
 }
 
-function sameList<T>(a: readonly T[], b: readonly T[]): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
+function sameList<T>(a: readonly T[], b: readonly T[] | undefined): boolean {
+  return a === b || (b !== undefined && a.length === b.length && a.every((x, i) => x === b[i]));
 }
 
 /** Each island's key: the ids of its statements (recomputed for the islands whose statements changed). */
@@ -386,9 +388,14 @@ function runIslands(
 }
 
 /** The islands' reports in the order a run of the whole module makes them. */
-function merge(runs: IslandRun[], parts: Partition): AnalysisResult {
+function merge(runs: IslandRun[], parts: Partition, cache: IslandCache): AnalysisResult {
   const global = (mark: number, n: number): number => remapMark(mark, (j) => parts.islands[n][j]);
-  const layerOrder = mergeOrder(runs, (run) => run.layerMarks, global);
+  // An edit that changes no mark (a number typed into a layer's argument) keeps the order.
+  const last = cache.order;
+  const same = last !== undefined && last.parts === parts && runs.every((run, n) => sameList(run.layerMarks, last.layerMarks[n]) && sameList(run.unknownMarks, last.unknownMarks[n]));
+  const layerOrder = same ? last.layers : mergeOrder(runs, (run) => run.layerMarks, global);
+  const unknownOrder = same ? last.unknowns : mergeOrder(runs, (run) => run.unknownMarks, global);
+  cache.order = { parts, layerMarks: runs.map((run) => run.layerMarks), unknownMarks: runs.map((run) => run.unknownMarks), layers: layerOrder, unknowns: unknownOrder };
   const layers: LayerReport[] = [];
   const globalIndex = runs.map((run) => new Int32Array(run.layers.length));
   for (let k = 0; k < layerOrder.n.length; k++) {
@@ -405,7 +412,6 @@ function merge(runs: IslandRun[], parts: Partition): AnalysisResult {
     }
   });
   diagnostics.sort((a, b) => a.start - b.start || a.end - b.end);
-  const unknownOrder = mergeOrder(runs, (run) => run.unknownMarks, global);
   const unknowns: UnknownReport[] = [];
   for (let k = 0; k < unknownOrder.n.length; k++) unknowns.push(runs[unknownOrder.n[k]].unknowns[unknownOrder.index[k]]);
   return { layers, diagnostics, unknowns };
@@ -419,7 +425,13 @@ const SEQUENCE = 2 ** 24;
  * order: as numbers (mark, then place in the concatenation) in a typed array, sorted natively.
  * Marks stay under 2^29, so mark * 2^24 + place is an exact integer.
  */
-function mergeOrder(runs: IslandRun[], marks: (run: IslandRun) => number[], global: (mark: number, n: number) => number): { n: Int32Array; index: Int32Array } {
+/** Per place in the merged list: the island and the index in its list. */
+interface MergeOrder {
+  n: Int32Array;
+  index: Int32Array;
+}
+
+function mergeOrder(runs: IslandRun[], marks: (run: IslandRun) => number[], global: (mark: number, n: number) => number): MergeOrder {
   let total = 0;
   for (const run of runs) total += marks(run).length;
   const islandOf = new Int32Array(total);
