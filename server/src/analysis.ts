@@ -85,9 +85,10 @@ export class Analyzer {
   analyzeWithoutTree(text: string, config: AnalysisConfig, documentKey?: string): AnalysisResult | undefined {
     if (text.length > MAX_TEXT_PATH_CHARS) return undefined;
     // A file that never names Keras is not analysed, whatever its syntax.
-    const cache = mentionsKeras(text) ? this.loweringCache(documentKey) : undefined;
+    const keras = mentionsKeras(text);
+    const cache = keras ? this.loweringCache(documentKey) : undefined;
     // Spans below unchanged statements move when they run (the incremental analysis keeps the others' reports).
-    const module = mentionsKeras(text) ? lowerText(text, cache, undefined, true) : { body: [], comments: [] };
+    const module = keras ? lowerText(text, cache, undefined, true) : { body: [], comments: [] };
     if (!module) return undefined;
     return this.finish(analyzeLowered(() => module, text, { defaultDataFormat: config.dataFormat }, cache?.islands), text, config);
   }

@@ -11,7 +11,7 @@ import type { Module } from '../../server/src/python/ast';
 import { lowerTree } from '../../server/src/python/fast-lower';
 import { LoweringCache } from '../../server/src/python/lowering-cache';
 import { createPythonParser } from '../../server/src/python/parser';
-import { segmentStarts, segmentStartsAfterEdit, type ScannedText } from '../../server/src/python/segments';
+import { rescan, segmentStarts, type ScannedText } from '../../server/src/python/segments';
 import { lowerText, type TextLowerStats } from '../../server/src/python/text-lower';
 // @ts-expect-error plain JavaScript module without type declarations
 import { generateKerasFile } from '../bench/generate.mjs';
@@ -243,7 +243,7 @@ describe('segments reused between versions of a document', () => {
         for (const [at, len, piece] of edits) {
           const i = at % (text.length + 1);
           text = text.slice(0, i) + piece + text.slice(piece === '' ? i + len : i);
-          const starts = segmentStartsAfterEdit(text, before);
+          const { starts } = rescan(text, before);
           expect(starts).toEqual(segmentStarts(text));
           before = { text, starts };
         }

@@ -20,13 +20,15 @@ import { statementNames, type StatementNames } from './statement-names';
 import { remapMark, statementOfMark } from './marks';
 import { settle } from './lowering-cache';
 import { Recorder } from './recorder';
-import { relocateDiagnostic, relocateLayer, relocateUnknown, Unplaceable, type Shift } from './relocate';
+import { copyDiagnostic, copyLayer, copyUnknown } from './report-copies';
+
+/** Thrown where the islands cannot vouch for the result: the whole module runs instead. */
+class WholeRun extends Error {}
 
 /** The reports of one island as last run, at the offsets of the version they were made for. */
 interface IslandRun {
-  stmts: Stmt[];
+  /** Where its statements start (the reports' offsets move with them) and on which lines. */
   starts: number[];
-  ends: number[];
   lines: number[];
   layers: LayerReport[];
   /** Marks (marks.ts) with the statement's place in the island for its index in the module. */
@@ -56,6 +58,8 @@ export class IslandCache {
   context = '';
   /** The last partition and the statements it was made for. */
   partition?: { body: Stmt[]; parts: Partition };
+  /** The islands' keys for that partition, and the statements they were made for. */
+  keys?: { parts: Partition; body: Stmt[]; keys: string[] };
   /** The last merge's order, reused while the partition and every island's marks are the same. */
   order?: { parts: Partition; layerMarks: number[][]; unknownMarks: number[][]; layers: MergeOrder; unknowns: MergeOrder };
   /** How the last analysis went, for tests and the benchmark. */
@@ -103,43 +107,37 @@ export function analyzeIncrementally(module: Module, text: string, options: Engi
     cache.last = { islands: parts.islands.length, ran: 0, fallback: 'the first analysis' };
     return whole();
   }
-  const keys = islandKeys(parts, body);
-  const runs: (IslandRun | undefined)[] = keys.map((key, n) => kept(before?.get(key), parts.islands[n], body, lineOf));
-  let dirty: number[] = [];
+  const keys = islandKeys(parts, body, cache);
+  const runs: (IslandRun | undefined)[] = keys.map((key, n) => kept(before.get(key), parts.islands[n], body, lineOf));
+  // Islands that name input sizes run with the others that do, in order, or the names differ.
+  if (runs.includes(undefined)) {
+    runs.forEach((run, n) => {
+      if (run?.sizes) runs[n] = undefined;
+    });
+  }
+  const dirty: number[] = [];
   runs.forEach((run, n) => {
     if (!run) dirty.push(n);
   });
-  let sharedSteps = 0;
-  if (dirty.length > 0) {
-    // Islands that name input sizes run with the others that do, in order, or the names differ.
-    if (runs.some((run) => run?.sizes)) {
-      runs.forEach((run, n) => {
-        if (run?.sizes) runs[n] = undefined;
-      });
-      dirty = [];
-      runs.forEach((run, n) => {
-        if (!run) dirty.push(n);
-      });
+  let result: AnalysisResult;
+  try {
+    let sharedSteps = 0;
+    if (dirty.length > 0) {
+      const fresh = runIslands(module, text, options, parts, dirty, lineOf);
+      for (const [n, run] of fresh.runs) runs[n] = run;
+      sharedSteps = fresh.sharedSteps;
     }
-    let fresh: { runs: Map<number, IslandRun>; sharedSteps: number } | string;
-    try {
-      fresh = runIslands(module, text, options, parts, dirty, lineOf);
-    } catch (e) {
-      if (!(e instanceof Unplaceable)) throw e;
-      fresh = e.message;
-    }
-    if (typeof fresh === 'string') return fallback(fresh);
-    for (const [n, run] of fresh.runs) runs[n] = run;
-    sharedSteps = fresh.sharedSteps;
+    const complete = runs as IslandRun[];
+    let steps = sharedSteps;
+    for (const run of complete) steps += run.steps;
+    if (steps > MAX_STEPS) throw new WholeRun('the work bound');
+    cache.runs.set(reader, new Map(keys.map((key, n) => [key, complete[n]])));
+    cache.last = { islands: complete.length, ran: dirty.length };
+    result = merge(complete, parts, cache);
+  } catch (e) {
+    if (e instanceof WholeRun) return fallback(e.message);
+    throw e;
   }
-  const complete = runs as IslandRun[];
-  let steps = sharedSteps;
-  for (const run of complete) steps += run.steps;
-  if (steps > MAX_STEPS) return fallback('the work bound');
-
-  cache.runs.set(reader, new Map(keys.map((key, n) => [key, complete[n]])));
-  cache.last = { islands: complete.length, ran: dirty.length };
-  const result = merge(complete, parts, cache);
   if (result.diagnostics.some((d) => d.code === 'shape-mismatch')) return fallback('a shape mismatch', true);
   return result;
 }
@@ -184,12 +182,10 @@ function sameList<T>(a: readonly T[], b: readonly T[] | undefined): boolean {
 }
 
 /** Each island's key: the ids of its statements (recomputed for the islands whose statements changed). */
-function islandKeys(parts: Partition & { keys?: string[]; keyed?: Stmt[] }, body: Stmt[]): string[] {
-  const old = parts.keys;
-  const keyed = parts.keyed;
-  const keys = parts.islands.map((island, n) => (old && keyed && island.every((i) => body[i] === keyed[i]) ? old[n] : island.map((i) => idOf(body[i])).join(',')));
-  parts.keys = keys;
-  parts.keyed = body;
+function islandKeys(parts: Partition, body: Stmt[], cache: IslandCache): string[] {
+  const last = cache.keys?.parts === parts ? cache.keys : undefined;
+  const keys = parts.islands.map((island, n) => (last && island.every((i) => body[i] === last.body[i]) ? last.keys[n] : island.map((i) => idOf(body[i])).join(',')));
+  cache.keys = { parts, body, keys };
   return keys;
 }
 
@@ -244,16 +240,18 @@ function kept(run: IslandRun | undefined, island: number[], body: Stmt[], lineOf
     }
     for (const l of run.hints[j]) l.hintAt += by;
     run.starts[j] = span.start;
-    run.ends[j] = span.end;
   }
   return run;
 }
 
-/** The offsets in reports that move with statement j of an island (found once, when it runs). */
-function collectMovable(run: IslandRun): void {
+/**
+ * The offsets in reports that move with statement j of an island (found once, when it runs;
+ * `ends`: where its statements end). An offset outside the island's statements is a WholeRun.
+ */
+function collectMovable(run: IslandRun, ends: number[]): void {
   const at = (offset: number): number => {
     const j = lastAtOrBefore(run.starts, offset);
-    if (j < 0 || offset > run.ends[j]) throw new Unplaceable(`a report at offset ${offset} is outside its island`);
+    if (j < 0 || offset > ends[j]) throw new WholeRun(`a report at offset ${offset} is outside its island`);
     return j;
   };
   const add = (r: SourceRange): void => {
@@ -277,19 +275,10 @@ function collectMovable(run: IslandRun): void {
   for (const u of run.unknowns) add(u);
 }
 
-/** A shift by statement: offsets inside statement j move by `by(j)`; others cannot be placed. */
-function islandShift(starts: number[], ends: number[], by: (j: number) => number): Shift {
-  return (offset) => {
-    const j = lastAtOrBefore(starts, offset);
-    return j >= 0 && offset <= ends[j] ? by(j) : undefined;
-  };
-}
-
-
 /**
  * Runs the shared imports and the statements of the `dirty` islands (in source order, in one
  * interpreter run), and splits the reports among the islands by the statement they are in.
- * A string says why it could not.
+ * A WholeRun says why it could not.
  */
 function runIslands(
   module: Module,
@@ -298,27 +287,25 @@ function runIslands(
   parts: Partition,
   dirty: number[],
   lineOf: Int32Array,
-): { runs: Map<number, IslandRun>; sharedSteps: number } | string {
+): { runs: Map<number, IslandRun>; sharedSteps: number } {
   const body = module.body;
   const members = [...parts.prelude];
   for (const n of dirty) members.push(...parts.islands[n]);
   members.sort((a, b) => a - b);
   for (const i of members) settle(body[i]);
+  const starts = body.map((s) => s.span.start);
   // Line numbers (in messages and labels) are counted from the nearest statement start.
-  const recorder = new Recorder(text, { starts: body.map((s) => s.span.start), lines: lineOf });
+  const recorder = new Recorder(text, { starts, lines: lineOf });
   const interp = new Interpreter(recorder, options);
   interp.run({ body: members.map((i) => body[i]), comments: module.comments }, text, members);
-  if (interp.stoppedBecause) return 'the work bound';
+  if (interp.stoppedBecause) throw new WholeRun('the work bound');
   const result = recorder.result();
 
   const runs = new Map<number, IslandRun>();
   for (const n of dirty) {
     const island = parts.islands[n];
-    const stmts = island.map((i) => body[i]);
     runs.set(n, {
-      stmts,
-      starts: stmts.map((s) => s.span.start),
-      ends: stmts.map((s) => s.span.end),
+      starts: island.map((i) => starts[i]),
       lines: island.map((i) => lineOf[i]),
       layers: [],
       layerMarks: [],
@@ -327,27 +314,24 @@ function runIslands(
       unknownMarks: [],
       steps: 0,
       sizes: false,
-      ranges: stmts.map(() => []),
-      hints: stmts.map(() => []),
+      ranges: island.map(() => []),
+      hints: island.map(() => []),
     });
   }
-  const starts = body.map((s) => s.span.start);
-  /** The island holding `offset`, or a thrown Unplaceable. */
+  /** The island holding `offset`, or a thrown WholeRun. */
   const islandAt = (offset: number): number => {
     const i = lastAtOrBefore(starts, offset);
     const n = i >= 0 && offset <= body[i].span.end ? parts.islandOf[i] : -1;
-    if (!runs.has(n)) throw new Unplaceable(`a report at offset ${offset} is outside the islands that ran`);
+    if (!runs.has(n)) throw new WholeRun(`a report at offset ${offset} is outside the islands that ran`);
     return n;
   };
   const runAt = (n: number): IslandRun => runs.get(n) as IslandRun;
-  // Copies that share no span with the statements (their spans move in place on the next edit).
-  const detached = (run: IslandRun): Shift => islandShift(run.starts, run.ends, () => 0);
 
   /** A mark of this run, by the statement's place in island n. */
   const local = (mark: number, n: number): number =>
     remapMark(mark, (i) => {
       const j = lastAtOrBefore(parts.islands[n], i);
-      if (parts.islands[n][j] !== i) throw new Unplaceable('a report made while another island ran');
+      if (parts.islands[n][j] !== i) throw new WholeRun('a report made while another island ran');
       return j;
     });
   const layerAt: { n: number; index: number }[] = [];
@@ -355,7 +339,7 @@ function runIslands(
     const n = islandAt(l.construct.start);
     const run = runAt(n);
     layerAt.push({ n, index: run.layers.length });
-    run.layers.push(relocateLayer(l, detached(run)));
+    run.layers.push(copyLayer(l));
     run.layerMarks.push(local(recorder.layerMarks[k], n));
   });
   for (const d of result.diagnostics) {
@@ -364,19 +348,19 @@ function runIslands(
     let layer: number | undefined;
     if (d.layer !== undefined) {
       const at = layerAt[d.layer];
-      if (at.n !== n) throw new Unplaceable('a diagnostic about a layer of another island');
+      if (at.n !== n) throw new WholeRun('a diagnostic about a layer of another island');
       layer = at.index;
     }
-    run.diagnostics.push(relocateDiagnostic(d, detached(run), layer));
+    run.diagnostics.push(copyDiagnostic(d, layer));
   }
   result.unknowns.forEach((u, k) => {
     const n = islandAt(u.start);
     const run = runAt(n);
-    run.unknowns.push(relocateUnknown(u, detached(run)));
+    run.unknowns.push(copyUnknown(u));
     run.unknownMarks.push(local(recorder.unknownMarks[k], n));
   });
   for (const place of interp.sizes.places()) runAt(islandAt(place.start)).sizes = true;
-  for (const run of runs.values()) collectMovable(run);
+  for (const [n, run] of runs) collectMovable(run, parts.islands[n].map((i) => body[i].span.end));
   let sharedSteps = 0;
   for (const [mark, steps] of interp.stepsByMark) {
     const statement = statementOfMark(mark);
@@ -420,17 +404,17 @@ function merge(runs: IslandRun[], parts: Partition, cache: IslandCache): Analysi
 /** Positions in the concatenation of all islands' lists, below this, share a number with the mark. */
 const SEQUENCE = 2 ** 24;
 
-/**
- * The reports of every island (their marks given by `marks`) sorted by mark, ties in island
- * order: as numbers (mark, then place in the concatenation) in a typed array, sorted natively.
- * Marks stay under 2^29, so mark * 2^24 + place is an exact integer.
- */
 /** Per place in the merged list: the island and the index in its list. */
 interface MergeOrder {
   n: Int32Array;
   index: Int32Array;
 }
 
+/**
+ * The reports of every island (their marks given by `marks`) sorted by mark, ties in island
+ * order: as numbers (mark, then place in the concatenation) in a typed array, sorted natively.
+ * Marks stay under 2^29, so mark * 2^24 + place is an exact integer.
+ */
 function mergeOrder(runs: IslandRun[], marks: (run: IslandRun) => number[], global: (mark: number, n: number) => number): MergeOrder {
   let total = 0;
   for (const run of runs) total += marks(run).length;
@@ -447,7 +431,7 @@ function mergeOrder(runs: IslandRun[], marks: (run: IslandRun) => number[], glob
       place++;
     }
   });
-  if (total >= SEQUENCE) throw new Unplaceable('too many reports to merge');
+  if (total >= SEQUENCE) throw new WholeRun('too many reports to merge');
   keys.sort();
   const n = new Int32Array(total);
   const index = new Int32Array(total);

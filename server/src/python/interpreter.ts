@@ -120,8 +120,6 @@ export class Interpreter {
     } catch (e) {
       if (e instanceof BudgetExceeded) this.stoppedBecause = e.why;
       else throw e;
-    } finally {
-      this.setMark(REPORT_MARK);
     }
   }
 

@@ -1,13 +1,13 @@
-// What lowering keeps between versions of one document: the statements of the previous
-// version by their text, reused (spans shifted) where the text did not change.
+// What the analysis keeps between versions of one document: the lowered statements of the
+// previous version, reused where the text did not change, and the island runs (incremental.ts).
 import type { Span, Stmt } from './ast';
 import { IslandCache } from './incremental';
 import type { ScannedText } from './segments';
 
 /**
- * Top-level statements lowered for an earlier version of one document, by their text: after an
- * edit, the statements whose text did not change are reused (their spans shifted in place when
- * the edit moved them) instead of being read and parsed again. One cache per document.
+ * Top-level statements lowered for an earlier version of one document: after an edit, the
+ * statements whose text did not change are reused (their spans moved when the edit moved them)
+ * instead of being read and parsed again. One cache per document.
  */
 export class LoweringCache {
   /** Top-level statements lowered from the tree (fast-lower.ts). */

@@ -3,7 +3,7 @@
 import type { AnalysisResult, ArgReport, DiagnosticReport, LayerReport, RelatedReport, SourceRange, UnknownReport } from '../analysis-types';
 import { DEFAULT_SEVERITY } from '../config';
 import type { Finding, LayerResult, SymbolicShape } from '../engine/types';
-import { lineBreaksBetween, lineContaining, lineEndAfter, LineIndex } from '../text/line-index';
+import { lastAtOrBefore, lineBreaksBetween, lineEndAfter, LineIndex } from '../text/line-index';
 import type { Origin, Tensor } from './values';
 
 export class Recorder {
@@ -236,8 +236,8 @@ class LineSource {
   lineOf(offset: number): number {
     const a = this.anchors;
     if (a) {
-      const j = lineContaining(a.starts, offset);
-      if (a.starts[j] <= offset) {
+      const j = lastAtOrBefore(a.starts, offset);
+      if (j >= 0) {
         this.cr ??= this.text.includes('\r');
         return a.lines[j] + lineBreaksBetween(this.text, a.starts[j], offset, this.cr) + 1;
       }

@@ -54,10 +54,6 @@ export function rescan(text: string, before: ScannedText): Rescan {
   return { starts, prefix, changedEnd, delta };
 }
 
-export function segmentStartsAfterEdit(text: string, before: ScannedText | undefined): number[] {
-  return before ? rescan(text, before).starts : segmentStarts(text);
-}
-
 /** Compared a chunk at a time first: string equality of slices runs in native code. */
 const CHUNK = 1024;
 
@@ -76,7 +72,6 @@ function commonSuffix(a: string, b: string, max: number): number {
   while (k < max && a.charCodeAt(a.length - 1 - k) === b.charCodeAt(b.length - 1 - k)) k++;
   return k;
 }
-
 
 function indexOf(sorted: number[], value: number): number {
   const j = lastAtOrBefore(sorted, value);

@@ -10,7 +10,7 @@
 // statement parser. Comments follow tree-sitter-python's scanner: a comment line after a
 // block's last statement belongs to that block while its indentation reaches the block's (or
 // while the block goes on after it), which decides where a compound statement's span ends.
-// Segments are cached by their text like fast-lower's statements.
+// After an edit, the segments before and after the changed text are reused by place.
 import type { Expr, Module, Span, Stmt } from './ast';
 import { moveLazily, own, settle, type CachedStatement, type LoweringCache, type TextLowering } from './lowering-cache';
 import { rescan, segmentStarts, type Rescan } from './segments';
