@@ -1,5 +1,6 @@
-// Bundles the extension client, the language server and the checker into dist/ (CommonJS,
-// platform node) and copies the two wasm files the parser loads at run time.
+// Bundles the extension client, the language server (a small entry and the server proper) and
+// the checker into dist/ (CommonJS, platform node) and copies the two wasm files the parser loads
+// at run time.
 import * as esbuild from 'esbuild';
 import { copyFileSync, mkdirSync, existsSync, chmodSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -26,7 +27,9 @@ const common = {
 
 const entries = [
   { entryPoints: ['client/src/extension.ts'], outfile: `${outdir}/extension.js`, external: ['vscode'] },
+  // The server's entry is small and loads the server itself (server-main.js) through V8's code cache.
   { entryPoints: ['server/src/server.ts'], outfile: `${outdir}/server.js` },
+  { entryPoints: ['server/src/server-main.ts'], outfile: `${outdir}/server-main.js` },
   { entryPoints: ['server/src/cli.ts'], outfile: `${outdir}/cli.js`, banner: { js: '#!/usr/bin/env node' } },
   { entryPoints: ['server/src/check-worker.ts'], outfile: `${outdir}/check-worker.js` },
 ].filter((e) => existsSync(e.entryPoints[0]));

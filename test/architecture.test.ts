@@ -51,17 +51,27 @@ describe('architecture', () => {
     expect(offenders).toEqual([]);
   });
 
-  it('only server/src/lsp and server.ts import vscode-languageserver; only client/ imports vscode', () => {
+  it('only server/src/lsp and server-main.ts import vscode-languageserver; only client/ imports vscode', () => {
     const all = [...sources('server/src'), ...sources('client/src')];
     const offenders: string[] = [];
     for (const f of all) {
       for (const s of imports(f)) {
-        const inLsp = f.startsWith(path.join('server', 'src', 'lsp')) || f === path.join('server', 'src', 'server.ts');
+        const inLsp = f.startsWith(path.join('server', 'src', 'lsp')) || f === path.join('server', 'src', 'server-main.ts');
         if (s.startsWith('vscode-languageserver') && !inLsp) offenders.push(`${f}: ${s}`);
         if ((s === 'vscode' || s.startsWith('vscode-languageclient')) && !f.startsWith('client')) offenders.push(`${f}: ${s}`);
       }
     }
     expect(offenders).toEqual([]);
+  });
+
+  it("the server's entry (server.ts) loads only Node's modules and the code cache: the server itself comes through the cache", () => {
+    const file = path.join('server', 'src', 'server.ts');
+    const text = readFileSync(path.join(root, file), 'utf8');
+    const offenders = imports(file).filter((s) => !(s.startsWith('node:') || s === './code-cache' || s === './server-main'));
+    expect(offenders).toEqual([]);
+    // ./server-main only as a type: its code must be loaded by loadBundle, not bundled in.
+    expect(text).toMatch(/import type \* as \w+ from '\.\/server-main'/);
+    expect(imports(path.join('server', 'src', 'code-cache.ts')).every((s) => s.startsWith('node:'))).toBe(true);
   });
 
   it('the server never writes to stdout itself (stdout carries the protocol)', () => {

@@ -68,7 +68,7 @@ describe('packaging (.vsix)', () => {
   let names: string[] = [];
 
   beforeAll(() => {
-    for (const f of ['dist/extension.js', 'dist/server.js', 'dist/tree-sitter.wasm', 'dist/tree-sitter-python.wasm']) {
+    for (const f of ['dist/extension.js', 'dist/server.js', 'dist/server-main.js', 'dist/tree-sitter.wasm', 'dist/tree-sitter-python.wasm']) {
       if (!existsSync(path.join(root, f))) throw new Error(`${f} is missing: build first (node esbuild.mjs)`);
     }
     outDir = mkdtempSync(path.join(tmpdir(), 'shapewise-vsix-'));
@@ -94,6 +94,7 @@ describe('packaging (.vsix)', () => {
       'extension/package.json',
       'extension/dist/extension.js',
       'extension/dist/server.js',
+      'extension/dist/server-main.js',
       'extension/dist/tree-sitter.wasm',
       'extension/dist/tree-sitter-python.wasm',
       'extension/readme.md',
@@ -118,9 +119,11 @@ describe('packaging (.vsix)', () => {
     expect(grammars.find((g) => g.scopeName === 'shapewise.comment.injection')?.injectTo).toEqual(['source.python']);
   });
 
-  it('the server bundle in the vsix is the built one, complete', () => {
-    const server = zipRead(zip, entries.find((e) => e.name === 'extension/dist/server.js')!);
-    expect(server.equals(readFileSync(path.join(root, 'dist/server.js')))).toBe(true);
+  it('the server bundles in the vsix are the built ones, complete', () => {
+    for (const f of ['dist/server.js', 'dist/server-main.js']) {
+      const bundle = zipRead(zip, entries.find((e) => e.name === `extension/${f}`)!);
+      expect(bundle.equals(readFileSync(path.join(root, f))), f).toBe(true);
+    }
     const wasm = zipRead(zip, entries.find((e) => e.name === 'extension/dist/tree-sitter-python.wasm')!);
     expect(wasm.subarray(0, 4).toString('latin1')).toBe('\0asm');
   });
@@ -138,7 +141,7 @@ describe('packaging (.vsix)', () => {
     );
     expect(forbidden).toEqual([]);
     // Everything present is on the allow-list of .vscodeignore.
-    const allowed = /^(extension\.vsixmanifest|\[Content_Types\]\.xml|extension\/(package\.json|readme\.md|changelog\.md|LICENSE\.txt|dist\/(extension|server)\.js|dist\/[^/]+\.wasm|syntaxes\/.+|docs\/.+))$/;
+    const allowed = /^(extension\.vsixmanifest|\[Content_Types\]\.xml|extension\/(package\.json|readme\.md|changelog\.md|LICENSE\.txt|dist\/(extension|server|server-main)\.js|dist\/[^/]+\.wasm|syntaxes\/.+|docs\/.+))$/;
     expect(names.filter((n) => !allowed.test(n))).toEqual([]);
   });
 });

@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { EDIT_KINDS, editPairs } from './edits.mjs';
-import { median, percentile, serverScript, root, visibleRange, countLines } from './common.mjs';
+import { cacheDir, median, percentile, serverScript, root, visibleRange, countLines } from './common.mjs';
 import { withServer } from './lsp-client.mjs';
 
 /** The server's debounce of background diagnostics, read from its source (for the report). */
@@ -23,11 +23,20 @@ export function serverDebounceMs() {
   }
 }
 
-/** The built server; `nodeArgs` go to node before the script (e.g. --cpu-prof to profile). */
-export function shapewiseServer(nodeArgs = []) {
+/**
+ * The server's code cache (V8's compiled code of the server, written by a server after its first
+ * analysis and used by every later start) is kept in the benchmark's cache folder, not the user's.
+ */
+export const codeCacheDir = path.join(cacheDir, 'code-cache');
+
+/**
+ * The built server; `nodeArgs` go to node before the script (e.g. --cpu-prof to profile), and
+ * `codeCache` is the code cache folder or 'off'.
+ */
+export function shapewiseServer(nodeArgs = [], { codeCache = codeCacheDir } = {}) {
   return {
     name: 'shapewise',
-    args: [...nodeArgs, serverScript, '--stdio'],
+    args: [...nodeArgs, serverScript, '--stdio', codeCache === 'off' ? '--no-code-cache' : `--code-cache-dir=${codeCache}`],
     configuration: (section) => (section === 'shapewise' ? {} : null),
   };
 }

@@ -25,7 +25,9 @@ import { shapewiseServer } from './latency.mjs';
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 export async function benchMemory({ docs = 50, lines = 1000, edits = 10_000, burst = 20, budgetMs = 60_000, onProgress = () => {} } = {}) {
-  const spec = shapewiseServer();
+  // --expose-gc changes V8's flags, under which the benchmark's code cache would be rejected and
+  // written again for the sections after this one: this server runs without one.
+  const spec = shapewiseServer([], { codeCache: 'off' });
   spec.args = ['--expose-gc', '--require', path.join(here, 'memory-probe.cjs'), ...spec.args];
   return withServer(spec, async (server) => {
     await server.initialize();

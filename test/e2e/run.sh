@@ -6,7 +6,8 @@
 #     Node 24, code-server 4.139.1 = VS Code 1.139.1, playwright-core) into $E2E_CACHE
 #  3. a fresh code-server profile: installs the .vsix, opens a copy of test/e2e/workspace/
 #  4. test/e2e/driver.cjs drives the workbench in Chromium and checks the inlay hints, the
-#     diagnostic (squiggle and Problems panel) and the hover on test/e2e/workspace/model.py.
+#     diagnostic (squiggle and Problems panel) and the hover on test/e2e/workspace/model.py;
+#     then the server's code cache in the extension's storage folder is checked.
 #
 # Prints PASS/FAIL lines and closes with 'N passed, N failed'; exits 0 only if all passed.
 # Screenshots and logs go to test/e2e/out/ (gitignored).
@@ -162,6 +163,17 @@ echo "$drv_out"
 npass=$((npass + $(grep -c '^PASS' <<<"$drv_out")))
 nfail=$((nfail + $(grep -c -E '^(FAIL|ERROR)' <<<"$drv_out")))
 grep -q '^PASS' <<<"$drv_out" || nfail=$((nfail + 1))
+
+# The client hands the server a code cache folder in the extension's storage; the server writes its
+# cache there two seconds after its first analysis.
+cache=
+for _ in $(seq 1 40); do
+  cache=$(find "$UD/User/globalStorage" -path '*/code-cache/*' -name 'server-main-*.v8cache' 2>/dev/null | head -1)
+  [ -n "$cache" ] && break
+  sleep 0.25
+done
+if [ -n "$cache" ]; then pass "the server wrote its code cache into the extension's storage: ${cache#"$UD"/} ($(du -k "$cache" | cut -f1) KB)"
+else fail "no code cache (server-main-*.v8cache) under $UD/User/globalStorage/*/code-cache/"; fi
 
 if [ "$nfail" -gt 0 ]; then
   echo "--- code-server.log (tail)"; tail -15 "$RUN_DIR/code-server.log"

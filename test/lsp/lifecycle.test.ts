@@ -1,6 +1,7 @@
 // Initialize, capabilities, shutdown; and the built server as a standalone executable over stdio.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -13,6 +14,7 @@ import {
   PublishDiagnosticsNotification,
   DidOpenTextDocumentNotification,
   InlayHintRequest,
+  LogMessageNotification,
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol/node';
 import { TestClient } from './harness';
@@ -57,6 +59,46 @@ describe('initialize', () => {
   });
 });
 
+const VALID = 'import keras\nfrom keras import layers\nx = keras.Input(shape=(28, 28, 1))\ny = layers.Conv2D(4, 5)(x)\n';
+/** The same with an unclosed call after it: read through the tree-sitter parser. */
+const BROKEN = `${VALID}z = layers.Conv2D(4, 5)(\n`;
+
+/** One session with the built server: initialize, open `text`, its hints, its first publish, shutdown, exit. */
+async function session(args: string[], text: string, env: NodeJS.ProcessEnv = process.env) {
+  const child = spawn(process.execPath, [serverJs, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const conn = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+  const published: PublishDiagnosticsParams[] = [];
+  const logs: string[] = [];
+  conn.onNotification(PublishDiagnosticsNotification.type, (p) => {
+    published.push(p);
+  });
+  conn.onNotification(LogMessageNotification.type, (p) => {
+    logs.push(p.message);
+  });
+  conn.listen();
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  try {
+    const init = await conn.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, workspaceFolders: null, capabilities: {} });
+    expect(init.capabilities.textDocumentSync).toEqual({ openClose: true, change: 2 });
+    await conn.sendNotification('initialized', {});
+    await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: 'file:///a.py', languageId: 'python', version: 1, text } });
+    const hints = await conn.sendRequest(InlayHintRequest.type, {
+      textDocument: { uri: 'file:///a.py' },
+      range: { start: { line: 0, character: 0 }, end: { line: 4, character: 0 } },
+    });
+    for (let i = 0; i < 100 && published.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    await conn.sendRequest(ShutdownRequest.type);
+    await conn.sendNotification(ExitNotification.type);
+    const exitCode = await exited;
+    return { hints: hints?.map((h) => h.label), published: published[0], logs, exitCode, stderr };
+  } finally {
+    conn.dispose();
+    child.kill();
+  }
+}
+
 describe('shapewise-language-server executable', () => {
   it('is the bin entry, built with a shebang and executable', () => {
     expect(existsSync(serverJs), 'dist/server.js is missing: run `npm run build` (npm test does)').toBe(true);
@@ -73,38 +115,56 @@ describe('shapewise-language-server executable', () => {
   });
 
   it('speaks LSP over stdio: initialize, open, hints, diagnostics, shutdown, exit', async () => {
-    const child = spawn(process.execPath, [serverJs, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const conn = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
-    const published: PublishDiagnosticsParams[] = [];
-    conn.onNotification(PublishDiagnosticsNotification.type, (p) => {
-      published.push(p);
-    });
-    conn.listen();
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const cacheDir = mkdtempSync(path.join(tmpdir(), 'shapewise-lifecycle-'));
     try {
-      const init = await conn.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, workspaceFolders: null, capabilities: {} });
-      expect(init.capabilities.textDocumentSync).toEqual({ openClose: true, change: 2 });
-      await conn.sendNotification('initialized', {});
-      const text = 'import keras\nfrom keras import layers\nx = keras.Input(shape=(28, 28, 1))\ny = layers.Conv2D(4, 5)(x)\n';
-      await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: 'file:///a.py', languageId: 'python', version: 1, text } });
-      const hints = await conn.sendRequest(InlayHintRequest.type, {
-        textDocument: { uri: 'file:///a.py' },
-        range: { start: { line: 0, character: 0 }, end: { line: 4, character: 0 } },
-      });
+      const r = await session(['--stdio', `--code-cache-dir=${cacheDir}`], VALID);
       // valid 5×5 on 28: 28 - 5 + 1 = 24.
-      expect(hints?.map((h) => h.label)).toEqual(['→ (None, 28, 28, 1)', '→ (None, 24, 24, 4)']);
-      for (let i = 0; i < 100 && published.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
-      expect(published[0]).toEqual({ uri: 'file:///a.py', version: 1, diagnostics: [] });
-      await conn.sendRequest(ShutdownRequest.type);
-      await conn.sendNotification(ExitNotification.type);
-      expect(await exited).toBe(0);
+      expect(r.hints).toEqual(['→ (None, 28, 28, 1)', '→ (None, 24, 24, 4)']);
+      expect(r.published).toEqual({ uri: 'file:///a.py', version: 1, diagnostics: [] });
+      expect(r.exitCode).toBe(0);
+      // Logs go through the connection (window/logMessage), never to stderr or as stray stdout.
+      expect(r.stderr).toBe('');
     } finally {
-      conn.dispose();
-      child.kill();
+      rmSync(cacheDir, { recursive: true, force: true });
     }
-    // Logs go through the connection (window/logMessage), never to stderr or as stray stdout.
-    expect(stderr).toBe('');
+  });
+
+  it('writes its code cache after the first analysis and starts from it next time; a damaged cache is written again', async () => {
+    const cacheDir = mkdtempSync(path.join(tmpdir(), 'shapewise-lifecycle-'));
+    try {
+      const first = await session(['--stdio', `--code-cache-dir=${cacheDir}`], VALID);
+      expect(first.logs.find((l) => l.includes(' ready'))).toMatch(/no code cache yet: it will be written to .*server-main-\w+\.v8cache/);
+      const files = readdirSync(cacheDir);
+      expect(files).toHaveLength(1);
+      expect(first.logs.some((l) => l.startsWith(`Shapewise: wrote the code cache ${path.join(cacheDir, files[0])} (`))).toBe(true);
+
+      // From the cache: the same answers, and the parser (loaded on demand for a broken file) works.
+      const second = await session(['--stdio', `--code-cache-dir=${cacheDir}`], BROKEN);
+      expect(second.logs.find((l) => l.includes(' ready'))).toContain(`(code cache ${path.join(cacheDir, files[0])})`);
+      expect(second.hints).toEqual(['→ (None, 28, 28, 1)', '→ (None, 24, 24, 4)']);
+      expect(second.exitCode).toBe(0);
+      expect(second.stderr).toBe('');
+
+      writeFileSync(path.join(cacheDir, files[0]), 'not a code cache');
+      const third = await session(['--stdio', `--code-cache-dir=${cacheDir}`], VALID);
+      expect(third.logs.find((l) => l.includes(' ready'))).toMatch(/was made by another runtime or build: it will be written again/);
+      expect(third.hints).toEqual(['→ (None, 28, 28, 1)', '→ (None, 24, 24, 4)']);
+      expect(statSync(path.join(cacheDir, files[0])).size).toBeGreaterThan(100_000);
+    } finally {
+      rmSync(cacheDir, { recursive: true, force: true });
+    }
+  });
+
+  it('--no-code-cache: no cache read or written', async () => {
+    const home = mkdtempSync(path.join(tmpdir(), 'shapewise-lifecycle-'));
+    try {
+      // The default folder would be under XDG_CACHE_HOME: it must stay empty.
+      const r = await session(['--stdio', '--no-code-cache'], VALID, { ...process.env, XDG_CACHE_HOME: home });
+      expect(r.logs.find((l) => l.includes(' ready'))).toContain('(code cache off)');
+      expect(r.hints).toEqual(['→ (None, 28, 28, 1)', '→ (None, 24, 24, 4)']);
+      expect(readdirSync(home)).toEqual([]);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 });

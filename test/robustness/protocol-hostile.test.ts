@@ -516,7 +516,7 @@ describe('dist/server.js over stdio', () => {
   // Repeating an empty sequence a huge number of times (`[] * 10**10`) once looped `count` times
   // and hung the server. Found by the analysis fuzzer (seed 1).
   it('answers on `[] * 10**10` in a document', async () => {
-    const child = spawn(process.execPath, [serverJs, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [serverJs, '--stdio', '--no-code-cache'], { stdio: ['pipe', 'pipe', 'pipe'] });
     const conn = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
     conn.listen();
     try {
@@ -537,7 +537,7 @@ describe('dist/server.js over stdio', () => {
   // `for a, b in zip(`. Found by the protocol fuzzer (seed 11). Run with a small heap, so a
   // regression dies in seconds.
   it('survives `zip()` in a document', async () => {
-    const child = spawn(process.execPath, ['--max-old-space-size=128', serverJs, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--max-old-space-size=128', serverJs, '--stdio', '--no-code-cache'], { stdio: ['pipe', 'pipe', 'pipe'] });
     const conn = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
     conn.listen();
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
@@ -556,7 +556,7 @@ describe('dist/server.js over stdio', () => {
   }, 90_000);
 
   it('answers every request on hostile documents, survives a malformed message, and exits cleanly', async () => {
-    const child = spawn(process.execPath, [serverJs, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [serverJs, '--stdio', '--no-code-cache'], { stdio: ['pipe', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const conn = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));

@@ -360,7 +360,7 @@ describe('an internal error in one document', () => {
 describe('dist/server.js over stdio', () => {
   it('a request cancelled while the server parses a 5 MB document: every request answered, in order of the work', async () => {
     const serverJs = path.join(__dirname, '..', '..', 'dist', 'server.js');
-    const child = spawn(process.execPath, [serverJs, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [serverJs, '--stdio', '--no-code-cache'], { stdio: ['pipe', 'pipe', 'pipe'] });
     const conn = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
     conn.listen();
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));

@@ -14,6 +14,7 @@ import {
 } from 'vscode-languageserver';
 import { version } from '../../../package.json';
 import { Analyzer } from '../analysis';
+import type { CodeCacheStatus } from '../code-cache';
 import type { ShapewiseSettings } from '../config';
 import { Analyses, type UnitAnalysis } from './analyses';
 import { serverCapabilities } from './capabilities';
@@ -35,7 +36,17 @@ export interface ServerOptions {
   debounceMs?: number;
   /** How many syntax trees to keep for incremental parsing. */
   treeCacheSize?: number;
+  /** What became of V8's code cache when dist/server.js loaded the server, for the log. */
+  codeCache?: CodeCacheStatus;
+  /**
+   * Called once, soon after the first analysis (or at shutdown if that comes first): the loader
+   * then writes the code cache, which holds what has been compiled by then. Returns why not.
+   */
+  onWarm?: () => string | undefined;
 }
+
+/** How long after the first analysis the code cache is written: its hot code has run by then. */
+const WARM_AFTER_MS = 2_000;
 
 export const DEFAULT_DEBOUNCE_MS = 150;
 
@@ -71,6 +82,17 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   // The parser's WebAssembly loads while the client's initialize request is still on its way.
   const analyzerLoading = Analyzer.create();
   analyzerLoading.catch(() => undefined); // reported when initialize awaits it
+  let warm: 'cold' | 'timer' | 'done' = 'cold';
+  /** Hands the loader its moment to write the code cache (once) and logs the outcome. */
+  const warmed = (): void => {
+    if (warm === 'done' || !options.onWarm) return;
+    warm = 'done';
+    const started = performance.now();
+    const why = options.onWarm();
+    const file = options.codeCache && 'file' in options.codeCache ? options.codeCache.file : undefined;
+    if (why === undefined) remote.info(`Shapewise: wrote the code cache ${file ?? ''} (${Math.round(performance.now() - started)} ms)`);
+    else if (options.codeCache?.state !== 'used' && options.codeCache?.state !== 'off') remote.info(`Shapewise: did not write the code cache ${file ?? ''}: ${why}`);
+  };
 
   connection.onInitialize(async (params: InitializeParams): Promise<InitializeResult> => {
     // A minimal client may send no capabilities at all.
@@ -103,7 +125,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     if (state?.client.registerConfigurationChange) {
       void connection.client.register(DidChangeConfigurationNotification.type, { section: SECTION });
     }
-    remote.info(`Shapewise language server ${version} ready.`);
+    remote.info(`Shapewise language server ${version} ready${codeCacheNote(options.codeCache)}.`);
   });
 
   /** Analyses one unit after the debounce and publishes, unless a newer change came meanwhile. */
@@ -118,6 +140,10 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       if (state !== s || s.workspace.unit(key) !== unit || unit.revision !== revision) return;
       const analysis = s.analyses.current(unit, settings);
       s.publisher.publish(unit, analysis.result);
+      if (warm === 'cold' && options.onWarm) {
+        warm = 'timer';
+        setTimeout(warmed, WARM_AFTER_MS).unref();
+      }
       if (unit instanceof NotebookUnit) refreshHintsIfShapesChanged(s, unit, analysis);
     } catch (e) {
       internalError('publishing diagnostics', () => ({ uri: key }), e);
@@ -312,6 +338,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   connection.onShutdown(() => {
     const s = state;
     state = undefined;
+    if (warm === 'timer') warmed();
     if (!s) return;
     s.debouncer.dispose();
     s.trees.dispose();
@@ -319,6 +346,24 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   });
 
   connection.listen();
+}
+
+/** The code cache's part of the "ready" message. */
+function codeCacheNote(status: CodeCacheStatus | undefined): string {
+  switch (status?.state) {
+    case undefined:
+      return '';
+    case 'off':
+      return ' (code cache off)';
+    case 'used':
+      return ` (code cache ${status.file})`;
+    case 'missing':
+      return ` (no code cache yet: it will be written to ${status.file})`;
+    case 'rejected':
+      return ` (the code cache ${status.file} was made by another runtime or build: it will be written again)`;
+    case 'unreadable':
+      return ` (cannot read the code cache ${status.file}: ${status.why})`;
+  }
 }
 
 /** A protocol position for people: 1-based line and column (UTF-16 code units). */

@@ -1,7 +1,7 @@
 // Loads web-tree-sitter and the Python grammar once per process. The wasm files sit next to
 // the bundle in dist/ (copied by esbuild.mjs); when running from source they come from
 // node_modules.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Language, Parser } from 'web-tree-sitter';
@@ -37,7 +37,9 @@ export function loadPython(): Promise<Language> {
   loading ??= (async () => {
     const paths = wasmPaths();
     await Parser.init({ locateFile: () => paths.runtime });
-    return Language.load(paths.python);
+    // Bytes, not a path: given a path, web-tree-sitter reads the file through import(), which the
+    // server's bundle cannot run (see server/src/code-cache.ts).
+    return Language.load(readFileSync(paths.python));
   })();
   return loading;
 }

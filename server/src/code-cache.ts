@@ -1,0 +1,130 @@
+// Loads a CommonJS bundle through V8's code cache, so that a new server process neither compiles
+// the bundle nor, on its first analysis, the hundreds of functions that analysis calls: the cache
+// is taken from a process that has already run them (V8's `createCachedData()` after execution).
+// Caches made at compile time (what the v8-compile-cache package and `produceCachedData` do) hold
+// only the top level, which is why this is not that package.
+//
+// Safety: V8 checks a cache against the source's length and the V8 version and flags, not the
+// source's content, so the file name carries a hash of the content. The cache lives in a
+// per-user folder (created private) and a file owned by another user is never read. Every
+// failure (unreadable, rejected, unwritable) only means compiling as usual.
+import { createHash } from 'node:crypto';
+import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import Module from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import vm from 'node:vm';
+
+/** What happened to the cache, for the server's log. */
+export type CodeCacheStatus =
+  | { state: 'off' }
+  | { state: 'used'; file: string }
+  | { state: 'missing' | 'rejected'; file: string }
+  | { state: 'unreadable'; file: string; why: string };
+
+export interface LoadedBundle<T> {
+  exports: T;
+  status: CodeCacheStatus;
+  /**
+   * Writes the cache from what this process has compiled so far, unless a cache was used (it is
+   * then current). Call it once the bundle's hot code has run. Returns why not, or undefined.
+   */
+  save(): string | undefined;
+}
+
+/** Where the cache goes by default: the platform's per-user cache folder. */
+export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, home: string = os.homedir()): string {
+  if (platform === 'win32') return path.join(env.LOCALAPPDATA || path.join(home, 'AppData', 'Local'), 'shapewise', 'Cache');
+  if (platform === 'darwin') return path.join(home, 'Library', 'Caches', 'shapewise');
+  return path.join(env.XDG_CACHE_HOME || path.join(home, '.cache'), 'shapewise');
+}
+
+/** The cache file of a bundle: its name, the runtime and a hash of its text. */
+export function cacheFileName(bundlePath: string, source: string): string {
+  const hash = createHash('sha256').update(source).update(process.versions.v8).update(process.arch).digest('hex').slice(0, 20);
+  return `${path.basename(bundlePath, '.js')}-${hash}.v8cache`;
+}
+
+/** Reads a cache file unless it belongs to another user. */
+function readOwned(file: string): Buffer {
+  const fd = openSync(file, 'r');
+  try {
+    const uid = typeof process.getuid === 'function' ? process.getuid() : undefined;
+    if (uid !== undefined && fstatSync(fd).uid !== uid) throw new Error('owned by another user');
+    return readFileSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Runs the CommonJS bundle at `bundlePath` as `require` would, through the code cache in
+ * `cacheDir` (none when undefined), and returns its exports.
+ */
+export function loadBundle<T>(bundlePath: string, cacheDir: string | undefined): LoadedBundle<T> {
+  const source = readFileSync(bundlePath, 'utf8');
+  const file = cacheDir === undefined ? undefined : path.join(cacheDir, cacheFileName(bundlePath, source));
+  let cachedData: Buffer | undefined;
+  let unreadable: string | undefined;
+  if (file) {
+    try {
+      cachedData = readOwned(file);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT') unreadable = e instanceof Error ? e.message : String(e);
+    }
+  }
+  // No import() in the bundle: Node 20 cannot run it in a script made from a code cache (even
+  // with vm's importModuleDynamically), so it would fail on every start but the first. Without
+  // the option it fails on every start, where the tests see it.
+  const script = new vm.Script(Module.wrap(source.replace(/^#!.*/, '')), { filename: bundlePath, cachedData });
+  const status: CodeCacheStatus =
+    file === undefined
+      ? { state: 'off' }
+      : unreadable !== undefined
+        ? { state: 'unreadable', file, why: unreadable }
+        : cachedData === undefined
+          ? { state: 'missing', file }
+          : script.cachedDataRejected
+            ? { state: 'rejected', file }
+            : { state: 'used', file };
+
+  const mod = new Module(bundlePath, module);
+  mod.filename = bundlePath;
+  mod.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(path.dirname(bundlePath));
+  const wrapper = script.runInThisContext() as (exports: unknown, require: NodeJS.Require, module: Module, filename: string, dirname: string) => void;
+  wrapper.call(mod.exports, mod.exports, Module.createRequire(bundlePath), mod, bundlePath, path.dirname(bundlePath));
+  mod.loaded = true;
+
+  let saved = false;
+  const save = (): string | undefined => {
+    if (file === undefined || cacheDir === undefined) return 'the code cache is off';
+    if (status.state === 'used') return 'the cache in use is current';
+    if (saved) return 'already written';
+    saved = true;
+    try {
+      mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
+      // Written aside and renamed: a server starting meanwhile never reads half a file.
+      const partial = `${file}.${process.pid}.partial`;
+      writeFileSync(partial, script.createCachedData(), { mode: 0o600 });
+      renameSync(partial, file);
+      removeOldest(cacheDir, path.basename(bundlePath, '.js'));
+      return undefined;
+    } catch (e) {
+      return e instanceof Error ? e.message : String(e);
+    }
+  };
+  return { exports: mod.exports as T, status, save };
+}
+
+/** How many caches of one bundle a folder keeps (versions, and runtimes such as Node and Electron). */
+export const KEEP_CACHES = 4;
+
+/** Bounds the folder: past KEEP_CACHES caches of the bundle, the least recently written go. */
+function removeOldest(dir: string, stem: string): void {
+  const caches = readdirSync(dir)
+    .filter((name) => name.startsWith(`${stem}-`) && name.endsWith('.v8cache'))
+    .map((name) => ({ name, at: statSync(path.join(dir, name)).mtimeMs }))
+    .sort((a, b) => b.at - a.at);
+  for (const old of caches.slice(KEEP_CACHES)) rmSync(path.join(dir, old.name), { force: true });
+}
