@@ -6,6 +6,8 @@
 //   top, middle, end  type a digit into the number literal nearest to the first line, the middle
 //                     line and the last line (64 -> 614), then delete it
 //   stride            the stride digit nearest to the middle: 2 -> 1 (or 1 -> 2), then back
+//   newline           a line break typed at the end of the top edit's line (every line below
+//                     moves), then deleted
 //   break / repair    type "(" at the end of the layer call line nearest to the middle (an
 //                     unclosed bracket: everything after it is swallowed into an ERROR node until
 //                     the recovery blanks the line), then delete it
@@ -88,6 +90,7 @@ export function editPairs(text) {
     const p = typeDigit(kind, target);
     if (p) pairs.push(p);
   }
+  const top = pairs.find((p) => p.kind === 'top');
 
   for (const i of byDistance(middle, count)) {
     if (!isCode(lines[i])) continue;
@@ -96,6 +99,14 @@ export function editPairs(text) {
     const character = m.index + m[0].length - 1;
     pairs.push(replacePair('stride', starts, i, character, m[1], m[1] === '2' ? '1' : '2'));
     break;
+  }
+
+  if (top) {
+    // The undo ends at the start of the next line (LSP positions), not one character on.
+    const character = lines[top.line].replace(/\r$/, '').length;
+    const pair = insertPair('newline', 'newline', starts, top.line, character, '\n');
+    pair.undo.range.end = { line: top.line + 1, character: 0 };
+    pairs.push(pair);
   }
 
   for (const i of byDistance(middle, count)) {
@@ -113,4 +124,4 @@ export function applyEdit(text, edit) {
 }
 
 /** The kinds in report order. */
-export const EDIT_KINDS = ['top', 'middle', 'end', 'stride', 'break', 'repair'];
+export const EDIT_KINDS = ['top', 'middle', 'end', 'stride', 'newline', 'break', 'repair'];

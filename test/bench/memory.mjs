@@ -6,7 +6,8 @@
 // read: rssMB50Docs.
 // Edits: 10,000 edits in bursts of 20 on one document, then the next document (each document gets
 // the same number of bursts), cycling through the document's edit pairs (type a digit at the top /
-// middle / end, a stride, break and repair: each pair undone right after, so sizes stay the same).
+// middle / end, a stride, a line break, break and repair: each pair undone right after, so sizes
+// stay the same).
 // After an edit the hints of the ~100 lines around it are asked for, which makes the server parse
 // and analyse. If that does not fit in the time budget, only every k-th edit asks (k adapted as it
 // goes, reported): every edit still reaches the server. VmRSS is sampled every 1,000 edits; after

@@ -110,7 +110,8 @@ await run('edits', async () => {
   figures.diagDebounceMs = debounce;
 
   console.log(`\n  hints median per edit kind, ms (top/middle/end: a digit typed into a number literal and deleted;`);
-  console.log(`  stride: 2<->1; break: "(" typed after a layer call; repair: deleted again)`);
+  console.log(`  stride: 2<->1; newline: a line break typed at the end of the top edit's line and deleted;`);
+  console.log(`  break: "(" typed after a layer call; repair: deleted again)`);
   console.log(`  ${pad('document', 22)}${EDIT_KINDS.map((k) => k.padStart(9)).join('')}`);
   for (const r of [...results, ex]) {
     console.log(`  ${pad(r.name, 22)}${EDIT_KINDS.map((k) => fmt(r.byKind[k]?.hints.median, 9)).join('')}`);

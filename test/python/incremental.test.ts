@@ -250,7 +250,7 @@ describe('the incremental analysis equals the whole module run', () => {
     expect(r.layers.map((l) => l.className)).toEqual(['Conv2D', 'Input', 'ReLU', 'Conv2D']);
   });
 
-  it('keeps reports of islands that moved (a line typed above them runs them again, a character does not)', () => {
+  it('keeps reports of islands that moved, by characters or by lines', () => {
     const key = 'moved';
     const base = 'import keras\nfrom keras import layers\na = keras.Input((65, 65, 3))\nb = layers.Conv2D(8, 3, strides=2, padding="same")(a)\nc = keras.Input((32, 32, 3))\nd = layers.Conv2D(8, 3, strides=2, padding="same")(c)\n';
     agree(base, key);
@@ -261,8 +261,39 @@ describe('the incremental analysis equals the whole module run', () => {
     expect(lastRun(key)).toMatchObject({ islands: 2, ran: 1 });
     // The second island's reports moved one character and were kept.
     expect(r.layers.at(-1)?.hintAt).toBe(typed.length - 1);
-    agree(`# a line\n${typed}`, key);
-    expect(lastRun(key)).toMatchObject({ islands: 2, ran: 2 });
+    // A line typed above both: the origins' labels name the new lines, nothing runs.
+    const r2 = agree(`# a line\n${typed}`, key);
+    expect(lastRun(key)).toMatchObject({ islands: 2, ran: 0 });
+    expect(r2.layers.map((l) => l.inputOrigins[0]?.label)).toEqual([undefined, 'Input (line 4)', undefined, 'Input (line 6)']);
+  });
+
+  it('an island whose messages name a line runs again when it moves to other lines; the others keep their reports', () => {
+    const key = 'names-lines';
+    // A chain with a function between its statements: a line typed in the function moves b and c only.
+    const chain = 'a = keras.Input((65, 65, 3))\ndef helper(t):\n    return layers.ReLU()(t)\nb = layers.Conv2D(8, 3)(a)\nc = layers.Conv2D(8, 3)(b)\n';
+    // An if the analysis cannot decide (the reason names its line) and a rank change (the message names Flatten's line).
+    const branches = 'def pick(t, flag):\n    if flag:\n        u = layers.Flatten()(t)\n    else:\n        u = t\n    return u\nd = keras.Input((32, 32, 3))\ne = pick(d, unknown_flag)\nf = layers.Conv2D(2, 1)(e)\n';
+    const rank = 'g = keras.Input((8, 8, 3))\nh = layers.Flatten()(g)\nk = layers.Conv2D(2, 1)(h)\n';
+    const base = `${HEADER}${chain}${branches}${rank}`;
+    agree(base, key);
+    const first = agree(base, key);
+    expect(lastRun(key)).toMatchObject({ islands: 4, ran: 4 });
+    expect(first.unknowns.map((u) => u.reason)).toContain('input shape unknown: differs between the branches of the if on line 9');
+    expect(first.diagnostics.find((d) => d.code === 'rank-mismatch')?.message).toContain('at Flatten (line 18)');
+    expect(first.layers.slice(0, 3).map((l) => l.inputOrigins[0]?.label)).toEqual([undefined, 'Input (line 3)', 'Conv2D (line 6)']);
+
+    // A blank line typed inside helper: helper's island runs, the chain's is kept with its labels
+    // rendered for the lines that moved, and the two islands that name lines below run again.
+    const moved = agree(`${HEADER}${chain.replace('(t):\n', '(t):\n\n')}${branches}${rank}`, key);
+    expect(lastRun(key)).toMatchObject({ islands: 4, ran: 3 });
+    expect(moved.layers.slice(0, 3).map((l) => l.inputOrigins[0]?.label)).toEqual([undefined, 'Input (line 3)', 'Conv2D (line 7)']);
+    expect(moved.unknowns.map((u) => u.reason)).toContain('input shape unknown: differs between the branches of the if on line 10');
+    expect(moved.diagnostics.find((d) => d.code === 'rank-mismatch')?.message).toContain('at Flatten (line 19)');
+
+    // Two comment lines typed at the top: every statement moves; only the islands that name lines run.
+    const top = agree(`# one\n# two\n${HEADER}${chain.replace('(t):\n', '(t):\n\n')}${branches}${rank}`, key);
+    expect(lastRun(key)).toMatchObject({ islands: 4, ran: 2 });
+    expect(top.layers.slice(0, 3).map((l) => l.inputOrigins[0]?.label)).toEqual([undefined, 'Input (line 5)', 'Conv2D (line 9)']);
   });
 });
 

@@ -1,9 +1,10 @@
 // The analysis of a document's next version, running again only what an edit can affect. The
 // module's top-level statements fall into islands that cannot affect one another (islands.ts);
 // an island whose statements are all unchanged (the same statement objects, reused by the
-// lowering cache) and on the same lines keeps its reports from the previous version, moved to
-// the statements' new offsets. The other islands run together, in one interpreter run that
-// starts with the shared imports, and their reports are split among them by place. Sorting every
+// lowering cache) keeps its reports from the previous version, moved to the statements' new
+// offsets and lines (unless a report names a line in its text). The other islands run together,
+// in one interpreter run that starts with the shared imports, and their reports are split among
+// them by place. Sorting every
 // island's reports by mark (marks.ts) then gives exactly the whole module's run. Whatever this
 // cannot vouch for falls back to that whole run (`whole`): no islands (a star import, a
 // get_layer), a run that stopped at the work bound, a report outside its island, a shape
@@ -19,7 +20,7 @@ import { partition, type Partition } from './islands';
 import { statementNames, type StatementNames } from './statement-names';
 import { remapMark, statementOfMark } from './marks';
 import { settle } from './lowering-cache';
-import { Recorder } from './recorder';
+import { originLabel, originParts, Recorder } from './recorder';
 import { copyDiagnostic, copyLayer, copyUnknown } from './report-copies';
 
 /** Thrown where the islands cannot vouch for the result: the whole module runs instead. */
@@ -44,6 +45,17 @@ interface IslandRun {
   /** Per statement: the offsets in the reports that lie in it, to move them with it (in place). */
   ranges: SourceRange[][];
   hints: LayerReport[][];
+  /** A report names a line in its text (a message, a reason): it runs again when its statements move to other lines. */
+  namesLines: boolean;
+  /** Per statement: the labels of input origins in it (`Conv2D (line 12)`), rendered again when it moves to another line. */
+  labels: OriginLabel[][];
+}
+
+/** An input origin's label in a kept layer report, with what it is made of. */
+interface OriginLabel {
+  origin: { range: SourceRange; label: string };
+  className: string;
+  line: number;
 }
 
 /** What one document keeps between versions. */
@@ -228,9 +240,18 @@ function directiveSignature(text: string, module: Module): string {
  */
 function kept(run: IslandRun | undefined, island: number[], body: Stmt[], lineOf: Int32Array): IslandRun | undefined {
   if (!run) return undefined;
-  // Messages and labels name lines ("the if on line 12"): a statement on another line runs again.
-  for (let j = 0; j < island.length; j++) if (lineOf[island[j]] !== run.lines[j]) return undefined;
+  // A message that names a line ("the if on line 12") would be wrong on another line: run again.
+  if (run.namesLines) for (let j = 0; j < island.length; j++) if (lineOf[island[j]] !== run.lines[j]) return undefined;
   for (let j = 0; j < island.length; j++) {
+    const lines = lineOf[island[j]] - run.lines[j];
+    if (lines !== 0) {
+      // The statement's text is unchanged, so what lies in it moved by as many lines as it did.
+      for (const o of run.labels[j]) {
+        o.line += lines;
+        o.origin.label = originLabel(o.className, o.line);
+      }
+      run.lines[j] += lines;
+    }
     const span = body[island[j]].span;
     const by = span.start - run.starts[j];
     if (by === 0) continue;
@@ -248,7 +269,7 @@ function kept(run: IslandRun | undefined, island: number[], body: Stmt[], lineOf
  * The offsets in reports that move with statement j of an island (found once, when it runs;
  * `ends`: where its statements end). An offset outside the island's statements is a WholeRun.
  */
-function collectMovable(run: IslandRun, ends: number[]): void {
+function collectMovable(run: IslandRun, ends: number[], labels: OriginLabel[]): void {
   const at = (offset: number): number => {
     const j = lastAtOrBefore(run.starts, offset);
     if (j < 0 || offset > ends[j]) throw new WholeRun(`a report at offset ${offset} is outside its island`);
@@ -273,6 +294,7 @@ function collectMovable(run: IslandRun, ends: number[]): void {
     for (const r of d.related) add(r.range);
   }
   for (const u of run.unknowns) add(u);
+  for (const o of labels) run.labels[at(o.origin.range.start)].push(o);
 }
 
 /**
@@ -296,6 +318,7 @@ function runIslands(
   const starts = body.map((s) => s.span.start);
   // Line numbers (in messages and labels) are counted from the nearest statement start.
   const recorder = new Recorder(text, { starts, lines: lineOf });
+  const linesCounted = recorder.trackLines();
   const interp = new Interpreter(recorder, options);
   interp.run({ body: members.map((i) => body[i]), comments: module.comments }, text, members);
   if (interp.stoppedBecause) throw new WholeRun('the work bound');
@@ -316,7 +339,17 @@ function runIslands(
       sizes: false,
       ranges: island.map(() => []),
       hints: island.map(() => []),
+      namesLines: false,
+      labels: island.map(() => []),
     });
+  }
+  // A line counted while a statement ran is in that statement's island's reports, if anywhere
+  // (values pass only within islands); one counted elsewhere may be in any island's.
+  for (const mark of linesCounted) {
+    const statement = statementOfMark(mark);
+    const run = statement >= 0 ? runs.get(parts.islandOf[statement]) : undefined;
+    if (run) run.namesLines = true;
+    else for (const r of runs.values()) r.namesLines = true;
   }
   /** The island holding `offset`, or a thrown WholeRun. */
   const islandAt = (offset: number): number => {
@@ -335,12 +368,27 @@ function runIslands(
       return j;
     });
   const layerAt: { n: number; index: number }[] = [];
+  const labels = new Map<number, OriginLabel[]>();
   result.layers.forEach((l, k) => {
     const n = islandAt(l.construct.start);
     const run = runAt(n);
     layerAt.push({ n, index: run.layers.length });
-    run.layers.push(copyLayer(l));
+    const copy = copyLayer(l);
+    run.layers.push(copy);
     run.layerMarks.push(local(recorder.layerMarks[k], n));
+    copy.inputOrigins.forEach((origin, i) => {
+      const made = l.inputOrigins[i];
+      if (!origin || !made) return;
+      const label = originParts(made);
+      // A label the recorder did not make cannot be rendered again: the island runs again.
+      if (!label) {
+        run.namesLines = true;
+        return;
+      }
+      let list = labels.get(n);
+      if (!list) labels.set(n, (list = []));
+      list.push({ origin, ...label });
+    });
   });
   for (const d of result.diagnostics) {
     const n = islandAt(d.start);
@@ -360,7 +408,7 @@ function runIslands(
     run.unknownMarks.push(local(recorder.unknownMarks[k], n));
   });
   for (const place of interp.sizes.places()) runAt(islandAt(place.start)).sizes = true;
-  for (const [n, run] of runs) collectMovable(run, parts.islands[n].map((i) => body[i].span.end));
+  for (const [n, run] of runs) collectMovable(run, parts.islands[n].map((i) => body[i].span.end), labels.get(n) ?? []);
   let sharedSteps = 0;
   for (const [mark, steps] of interp.stepsByMark) {
     const statement = statementOfMark(mark);

@@ -366,7 +366,6 @@ export class Interpreter {
     if (cond === true) return this.execBlock(branch.body, scope, frame);
     if (cond === false) return this.execIf(s, i + 1, scope, frame);
     // Undecidable: run both ways on forks and keep what they agree on.
-    const line = this.recorder.lineOf(branch.test.span.start);
     const a = scope.fork();
     const b = scope.fork();
     this.speculative++;
@@ -384,7 +383,8 @@ export class Interpreter {
     if (endsA) copyInto(scope, b);
     else if (endsB) copyInto(scope, a);
     else {
-      const why = `differs between the branches of the if on line ${line}`;
+      // The line is counted only here: a report naming a line runs again when lines move (incremental.ts).
+      const why = `differs between the branches of the if on line ${this.recorder.lineOf(branch.test.span.start)}`;
       for (const key of new Set([...a.vars.keys(), ...b.vars.keys()])) {
         const va = a.vars.get(key);
         const vb = b.vars.get(key);

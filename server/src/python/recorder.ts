@@ -48,6 +48,17 @@ export class Recorder {
   }
 
   /**
+   * From now until result(): the marks under which a line number is counted (for a message, a
+   * reason, an origin's label). The incremental analysis runs such reports again when their
+   * statements move to other lines; the labels of the layers' input origins it renders itself.
+   */
+  trackLines(): ReadonlySet<number> {
+    const marks = new Set<number>();
+    this.lineSource.counted = () => marks.add(this.mark);
+    return marks;
+  }
+
+  /**
    * `nested`: the written arguments of layers passed in as arguments (TimeDistributed's `layer`),
    * so a finding about the wrapped layer lands on its own argument.
    */
@@ -180,6 +191,7 @@ export class Recorder {
   }
 
   result(): AnalysisResult {
+    this.lineSource.counted = undefined;
     const all = this.diagnostics;
     const vague = this.vague;
     let diagnostics: DiagnosticReport[];
@@ -226,6 +238,8 @@ export interface LineAnchors {
 class LineSource {
   private index: LineIndex | undefined;
   private cr: boolean | undefined;
+  /** Told of every line counted, while the recorder tracks them. */
+  counted: (() => void) | undefined;
 
   constructor(
     private readonly text: string,
@@ -234,6 +248,7 @@ class LineSource {
 
   /** 1-based. */
   lineOf(offset: number): number {
+    this.counted?.();
     const a = this.anchors;
     if (a) {
       const j = lastAtOrBefore(a.starts, offset);
@@ -247,18 +262,34 @@ class LineSource {
   }
 }
 
+/** An origin's label, e.g. `Conv2DTranspose (line 41)` (1-based). */
+export function originLabel(className: string, line: number): string {
+  return `${className} (line ${line})`;
+}
+
+/** The class and line of an origin's label, for an origin the recorder made. */
+export function originParts(o: Origin): { className: string; line: number } | undefined {
+  return o instanceof LazyOrigin ? { className: o.className, line: o.line } : undefined;
+}
+
 /** Most origins are never shown: their label (with its line number) is made when read. */
 class LazyOrigin implements Origin {
+  private lineNumber: number | undefined;
   private text: string | undefined;
 
   constructor(
     readonly range: SourceRange,
-    private readonly className: string,
+    readonly className: string,
     private readonly source: LineSource,
   ) {}
 
+  get line(): number {
+    this.lineNumber ??= this.source.lineOf(this.range.start);
+    return this.lineNumber;
+  }
+
   get label(): string {
-    this.text ??= `${this.className} (line ${this.source.lineOf(this.range.start)})`;
+    this.text ??= originLabel(this.className, this.line);
     return this.text;
   }
 }

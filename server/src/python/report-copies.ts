@@ -19,7 +19,8 @@ export function copyLayer(l: LayerReport): LayerReport {
     inputs: l.inputs,
     result: l.result,
     applicationIndex: l.applicationIndex,
-    // The label (with its line number) is read now: lines are the same wherever reports are kept.
+    // The label (with its line number) is read now; incremental.ts renders it again when its
+    // statement moves to another line.
     inputOrigins: l.inputOrigins.map((o) => (o ? { range: range(o.range), label: o.label } : undefined)),
   };
 }
