@@ -237,6 +237,30 @@ describe('the incremental analysis equals the whole module run', () => {
     }
   });
 
+  it('a call typed on a new line, character by character and left open on the way: the tree path keeps islands too', () => {
+    const text = generate(1500, 5);
+    const lines = text.split('\n');
+    let at = Math.floor(lines.length / 2);
+    while (!/^inputs_/.test(lines[at])) at++;
+    const offset = lines.slice(0, at).join('\n').length + 1;
+    const typed = 'y = layers.Conv2D(8, 3)(x)';
+    const key = 'typing';
+    agree(text, key);
+    agree(text, key);
+    // The first pass makes the islands of the tree path's reading; the second is checked.
+    for (const pass of [1, 2]) {
+      for (let i = 1; i <= typed.length; i++) {
+        agree(`${text.slice(0, offset)}${typed.slice(0, i)}\n${text.slice(offset)}`, key);
+        if (pass === 2) {
+          const last = lastRun(key);
+          expect(last.fallback, JSON.stringify(typed.slice(0, i))).toBeUndefined();
+          expect(last.ran, JSON.stringify(typed.slice(0, i))).toBeLessThanOrEqual(2);
+        }
+      }
+      agree(text, key);
+    }
+  });
+
   it('orders the reports of a kept island by where its statements are now (a statement added before it)', () => {
     const key = 'renumbered';
     const before = 'import keras\nfrom keras import layers\nx = layers.Conv2D(8, 3)(x)\n# a comment\nif 2 > 1:\n    y = layers.Conv2D(4, 1)(y)\n';

@@ -24,14 +24,12 @@ export function recoverFromErrors(tree: Tree, text: string, parse: (t: string, o
   const masked: number[] = [];
   let current = text;
   let currentTree: Tree = tree;
-  for (let round = 0; round < MAX_ROUNDS && currentTree.rootNode.hasError; round++) {
-    const row = firstErrorRow(currentTree);
-    if (row === undefined || masked.includes(row)) break;
-    masked.push(row);
-    const blank = lineRange(current, row);
-    current = current.slice(0, blank.start) + ' '.repeat(blank.end - blank.start) + current.slice(blank.end);
-    // Re-parse incrementally: the blanked line is an edit of the same length.
-    const base = currentTree.copy();
+  /** `from` (text and tree) with line `row` blanked, parsed again incrementally. */
+  const blanked = (fromText: string, fromTree: Tree, row: number): { text: string; tree: Tree | null } => {
+    const blank = lineRange(fromText, row);
+    const next = fromText.slice(0, blank.start) + ' '.repeat(blank.end - blank.start) + fromText.slice(blank.end);
+    // The blanked line is an edit of the same length.
+    const base = fromTree.copy();
     base.edit({
       startIndex: blank.start,
       oldEndIndex: blank.end,
@@ -40,21 +38,53 @@ export function recoverFromErrors(tree: Tree, text: string, parse: (t: string, o
       oldEndPosition: { row, column: blank.end - blank.start },
       newEndPosition: { row, column: blank.end - blank.start },
     });
-    const next = parse(current, base);
+    const parsed = parse(next, base);
     base.delete();
+    return { text: next, tree: parsed };
+  };
+  for (let round = 0; round < MAX_ROUNDS && currentTree.rootNode.hasError; round++) {
+    const at = firstError(currentTree);
+    if (at === undefined || masked.includes(at.row)) break;
+    let row = at.row;
+    let next = blanked(current, currentTree, row);
+    // An error inside a statement that opens a bracket on its first line and does not close it
+    // (`y = layers.Conv2D(` typed above other code): the statement swallowed the lines below, and
+    // its first line is the one to blank when blanking the error's own line does not help.
+    if (at.statementRow < row && !masked.includes(at.statementRow) && (!next.tree || damage(next.tree) >= bestDamage) && opensBracket(current, at.statementRow)) {
+      const instead = blanked(current, currentTree, at.statementRow);
+      if (instead.tree && damage(instead.tree) < (next.tree ? damage(next.tree) : Infinity)) {
+        next.tree?.delete();
+        next = instead;
+        row = at.statementRow;
+      } else instead.tree?.delete();
+    }
+    masked.push(row);
     if (currentTree !== tree && currentTree !== bestTree) currentTree.delete();
-    if (!next) break;
-    currentTree = next;
-    const d = damage(next);
+    if (!next.tree) break;
+    current = next.text;
+    currentTree = next.tree;
+    const d = damage(currentTree);
     if (d < bestDamage) {
       if (bestTree !== tree) bestTree.delete();
-      bestTree = next;
+      bestTree = currentTree;
       bestText = current;
       bestDamage = d;
     }
   }
   if (currentTree !== tree && currentTree !== bestTree) currentTree.delete();
   return { tree: bestTree, text: bestText, maskedLines: bestTree === tree ? [] : masked };
+}
+
+/** Whether line `row` opens more brackets than it closes (strings and comments aside, roughly). */
+function opensBracket(text: string, row: number): boolean {
+  const { start, end } = lineRange(text, row);
+  const line = text.slice(start, end).replace(/#.*$/, '').replace(/'[^']*'|"[^"]*"/g, '');
+  let depth = 0;
+  for (const ch of line) {
+    if (ch === '(' || ch === '[' || ch === '{') depth++;
+    else if (ch === ')' || ch === ']' || ch === '}') depth--;
+  }
+  return depth > 0;
 }
 
 /** Characters covered by module-level statements that contain errors: how much is lost. */
@@ -64,18 +94,19 @@ function damage(tree: Tree): number {
   return n;
 }
 
-/** The row where the first module-level error begins. */
-function firstErrorRow(tree: Tree): number | undefined {
+/** The row where the first module-level error begins, and where its module-level statement starts. */
+function firstError(tree: Tree): { row: number; statementRow: number } | undefined {
   const cursor = tree.walk();
   try {
     if (!cursor.gotoFirstChild()) return undefined;
     do {
-      if (cursor.nodeType === 'ERROR' || cursor.nodeIsMissing) return cursor.startPosition.row;
+      const statementRow = cursor.startPosition.row;
+      if (cursor.nodeType === 'ERROR' || cursor.nodeIsMissing) return { row: statementRow, statementRow };
       const node = cursor.currentNode;
       if (node.hasError) {
         // An error inside a statement: find its first broken descendant.
         const inner = node.descendantsOfType('ERROR')[0];
-        return inner ? inner.startPosition.row : node.startPosition.row;
+        return { row: inner ? inner.startPosition.row : statementRow, statementRow };
       }
     } while (cursor.gotoNextSibling());
     return undefined;
