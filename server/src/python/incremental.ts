@@ -4,11 +4,10 @@
 // lowering cache) keeps its reports from the previous version, moved to the statements' new
 // offsets and lines (unless a report names a line in its text). The other islands run together,
 // in one interpreter run that starts with the shared imports, and their reports are split among
-// them by place. Sorting every
-// island's reports by mark (marks.ts) then gives exactly the whole module's run. Whatever this
-// cannot vouch for falls back to that whole run (`whole`): no islands (a star import, a
-// get_layer), a run that stopped at the work bound, a report outside its island, a shape
-// mismatch (whose "sizes that work" need the whole module run again).
+// them by place. Sorting every island's reports by mark (marks.ts) then gives exactly the whole
+// module's run. Whatever this cannot vouch for falls back to that whole run (`whole`): no
+// islands (a star import, a get_layer), a run that stopped at the work bound, a report outside
+// its island, a shape mismatch (whose "sizes that work" need the whole module run again).
 import type { AnalysisResult, DiagnosticReport, LayerReport, SourceRange, UnknownReport } from '../analysis-types';
 import type { EngineOptions } from '../engine/types';
 import { lastAtOrBefore, lineBreaksBetween, LineIndex } from '../text/line-index';
