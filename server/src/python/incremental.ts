@@ -110,13 +110,19 @@ export function analyzeIncrementally(module: Module, text: string, options: Engi
     cache.context = context;
   }
 
-  const before = cache.runs.get(reader);
+  let before = cache.runs.get(reader);
   if (!before) {
     // A document opened and never edited needs no islands: the first analysis runs the whole
     // module as the checker does (no reports copied and kept), the next one makes the islands.
-    cache.runs.set(reader, new Map());
-    cache.last = { islands: parts.islands.length, ran: 0, fallback: 'the first analysis' };
-    return whole();
+    // A document already edited (its first syntax error sends it to the other reader) makes
+    // them at once: it is being typed in.
+    const edited = cache.runs.size > 0;
+    before = new Map();
+    cache.runs.set(reader, before);
+    if (!edited) {
+      cache.last = { islands: parts.islands.length, ran: 0, fallback: 'the first analysis' };
+      return whole();
+    }
   }
   const keys = islandKeys(parts, body, cache);
   const runs: (IslandRun | undefined)[] = keys.map((key, n) => kept(before.get(key), parts.islands[n], body, lineOf));
