@@ -5,7 +5,7 @@
 // Same rules as LineIndex (lines end at \n, \r\n or a lone \r); LineIndex stays the converter
 // for everything else, built once after the changes.
 import type { Point } from 'web-tree-sitter';
-import { lineContaining, type Position } from '../text/line-index';
+import { hasLoneCr, lineContaining, type Position } from '../text/line-index';
 
 export class EditableLines {
   private starts: number[];
@@ -17,7 +17,7 @@ export class EditableLines {
     this._text = text;
     this.starts = [0];
     this.scan(1, text.length, this.starts);
-    this.loneCr = text.includes('\r') && /\r(?!\n)/.test(text);
+    this.loneCr = hasLoneCr(text);
   }
 
   get text(): string {

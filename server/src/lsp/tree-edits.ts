@@ -2,14 +2,11 @@
 // web-tree-sitter uses for string input (indexes and columns alike). Tree-sitter counts rows at
 // '\n' only; LineIndex also breaks at a lone '\r', so rows are recounted when one is present.
 import type { Edit, Point } from 'web-tree-sitter';
-import type { LineIndex } from '../text/line-index';
-
-const LONE_CR = /\r(?!\n)/;
+import { hasLoneCr, type LineIndex } from '../text/line-index';
 
 /** The tree-sitter point of `offset` in `text`. */
 export function treePoint(text: string, lines: LineIndex, offset: number): Point {
-  // includes() first: a native search, where the regex would walk every character of a long text.
-  if (!text.includes('\r') || !LONE_CR.test(text)) {
+  if (!hasLoneCr(text)) {
     const p = lines.positionAt(offset);
     return { row: p.line, column: p.character };
   }

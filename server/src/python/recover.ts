@@ -24,8 +24,8 @@ export function recoverFromErrors(tree: Tree, text: string, parse: (t: string, o
   const masked: number[] = [];
   let current = text;
   let currentTree: Tree = tree;
-  /** `from` (text and tree) with line `row` blanked, parsed again incrementally. */
-  const blanked = (fromText: string, fromTree: Tree, row: number): { text: string; tree: Tree | null } => {
+  /** `from` (text and tree) with line `row` blanked, parsed again incrementally, and its damage. */
+  const blanked = (fromText: string, fromTree: Tree, row: number): { text: string; tree: Tree; damage: number } | undefined => {
     const blank = lineRange(fromText, row);
     const next = fromText.slice(0, blank.start) + ' '.repeat(blank.end - blank.start) + fromText.slice(blank.end);
     // The blanked line is an edit of the same length.
@@ -40,7 +40,7 @@ export function recoverFromErrors(tree: Tree, text: string, parse: (t: string, o
     });
     const parsed = parse(next, base);
     base.delete();
-    return { text: next, tree: parsed };
+    return parsed ? { text: next, tree: parsed, damage: damage(parsed) } : undefined;
   };
   for (let round = 0; round < MAX_ROUNDS && currentTree.rootNode.hasError; round++) {
     const at = firstError(currentTree);
@@ -50,25 +50,25 @@ export function recoverFromErrors(tree: Tree, text: string, parse: (t: string, o
     // An error inside a statement that opens a bracket on its first line and does not close it
     // (`y = layers.Conv2D(` typed above other code): the statement swallowed the lines below, and
     // its first line is the one to blank when blanking the error's own line does not help.
-    if (at.statementRow < row && !masked.includes(at.statementRow) && (!next.tree || damage(next.tree) >= bestDamage) && opensBracket(current, at.statementRow)) {
+    const nextDamage = next?.damage ?? Infinity;
+    if (at.statementRow < row && !masked.includes(at.statementRow) && nextDamage >= bestDamage && opensBracket(current, at.statementRow)) {
       const instead = blanked(current, currentTree, at.statementRow);
-      if (instead.tree && damage(instead.tree) < (next.tree ? damage(next.tree) : Infinity)) {
-        next.tree?.delete();
+      if (instead && instead.damage < nextDamage) {
+        next?.tree.delete();
         next = instead;
         row = at.statementRow;
-      } else instead.tree?.delete();
+      } else instead?.tree.delete();
     }
     masked.push(row);
     if (currentTree !== tree && currentTree !== bestTree) currentTree.delete();
-    if (!next.tree) break;
+    if (!next) break;
     current = next.text;
     currentTree = next.tree;
-    const d = damage(currentTree);
-    if (d < bestDamage) {
+    if (next.damage < bestDamage) {
       if (bestTree !== tree) bestTree.delete();
       bestTree = currentTree;
       bestText = current;
-      bestDamage = d;
+      bestDamage = next.damage;
     }
   }
   if (currentTree !== tree && currentTree !== bestTree) currentTree.delete();

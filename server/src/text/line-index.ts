@@ -37,6 +37,12 @@ export function lineBreaksBetween(text: string, from: number, to: number, cr: bo
   return n;
 }
 
+/** Whether `text` has a \r not followed by \n (a line break for LineIndex, not for tree-sitter). */
+export function hasLoneCr(text: string): boolean {
+  // includes() first: a native search, where the regex would walk every character of a long text.
+  return text.includes('\r') && /\r(?!\n)/.test(text);
+}
+
 /** Offset just past the content of the line holding `offset` (before its line break). */
 export function lineEndAfter(text: string, offset: number): number {
   for (let i = offset; i < text.length; i++) {
