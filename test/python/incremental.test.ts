@@ -264,6 +264,26 @@ describe('the incremental analysis equals the whole module run', () => {
     expect(made).toBe(true);
   });
 
+  it('a line typed above a declared shape keeps the islands; a declaration moved off its statement\'s line runs them again', () => {
+    const declared = 'a = keras.Input((65, 65, 3))\nb = layers.Conv2D(8, 3)(a)\nx = load()  # shapewise: x=(None, 16, 16, 3)\ny = layers.Conv2D(4, 3)(x)\n';
+    // Read from the text, and (a broken last line) from the tree, which keeps x = load() when only its comment changes.
+    for (const [key, tail] of [
+      ['declared-text', ''],
+      ['declared-tree', 'z = (\n'],
+    ]) {
+      const base = `${HEADER}${declared}${tail}`;
+      agree(base, key);
+      agree(base, key);
+      const moved = agree(`# top\n${base}`, key);
+      expect(lastRun(key).fallback, key).toBeUndefined();
+      expect(lastRun(key).ran, key).toBe(0);
+      expect(moved.layers.find((l) => l.hintAt > moved.layers[1].hintAt && l.className === 'Conv2D')?.result.output, key).toEqual([null, 14, 14, 4]);
+      // The same number of characters, but the declaration is on a line of its own now: x is unknown.
+      const off = agree(`# top\n${base.replace(')  # shapewise', ')\n # shapewise')}`, key);
+      expect(off.layers.find((l) => l.hintAt > off.layers[1].hintAt && l.className === 'Conv2D')?.result.output, key).toEqual([null, null, null, 4]);
+    }
+  });
+
   it('orders the reports of a kept island by where its statements are now (a statement added before it)', () => {
     const key = 'renumbered';
     const before = 'import keras\nfrom keras import layers\nx = layers.Conv2D(8, 3)(x)\n# a comment\nif 2 > 1:\n    y = layers.Conv2D(4, 1)(y)\n';

@@ -10,7 +10,7 @@
 // its island, a shape mismatch (whose "sizes that work" need the whole module run again).
 import type { AnalysisResult, DiagnosticReport, LayerReport, SourceRange, UnknownReport } from '../analysis-types';
 import type { EngineOptions } from '../engine/types';
-import { lastAtOrBefore, lineBreaksBetween, LineIndex } from '../text/line-index';
+import { lastAtOrBefore, lineBreaksBetween } from '../text/line-index';
 import type { Module, Stmt } from './ast';
 import { Budget } from './budget';
 import { parseDirectives } from './directives';
@@ -229,12 +229,23 @@ function statementLines(text: string, body: Stmt[]): Int32Array {
   return out;
 }
 
-/** The declarations in `# shapewise:` comments, with their lines: a change there runs everything. */
+/**
+ * The declarations in `# shapewise:` comments, each with the statement before it and where in
+ * that statement it lies (characters and line breaks from its start): a change there runs
+ * everything. A directive that moved together with its statement (a line typed above both)
+ * declares the same as before.
+ */
 function directiveSignature(text: string, module: Module): string {
   if (!module.comments.some((c) => text.slice(c.start, c.end).includes('shapewise'))) return '';
-  const lines = new LineIndex(text);
+  const body = module.body;
+  const starts = body.map((s) => s.span.start);
+  const cr = text.includes('\r');
   return parseDirectives(text, module.comments)
-    .map((d) => `${lines.positionAt(d.at).line}:${[...d.shapes].map(([k, v]) => `${k}=${v.join(',')}`).join(';')}`)
+    .map((d) => {
+      const i = lastAtOrBefore(starts, d.at);
+      const where = i < 0 ? `${d.at}` : `${idOf(body[i])}+${d.at - starts[i]}+${lineBreaksBetween(text, starts[i], d.at, cr)}`;
+      return `${where}:${[...d.shapes].map(([k, v]) => `${k}=${v.join(',')}`).join(';')}`;
+    })
     .join('\n');
 }
 
