@@ -65,3 +65,67 @@ it('gives the same text and SARIF reports on worker threads as in-process (worke
     expect(viaWorkers.stdout).toBe(inProcessOut);
   }
 });
+
+/** The built checker and the in-process one on the same arguments: stdout, stderr lines and status. */
+async function bothWays(args: string[], cwd: string): Promise<{ workers: { stdout: string; stderr: string; status: number | null }; inProcess: { stdout: string; stderr: string; status: number } }> {
+  const viaWorkers = spawnSync(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), ...args], { cwd, encoding: 'utf8', timeout: 120_000 });
+  let stdout = '';
+  let stderr = '';
+  const status = await main(args, {
+    cwd,
+    stdout: (s) => (stdout += s),
+    stderr: (s) => (stderr += s),
+    createAnalyzer: () => Analyzer.create(),
+  });
+  return { workers: { stdout: viaWorkers.stdout, stderr: viaWorkers.stderr, status: viaWorkers.status }, inProcess: { stdout, stderr, status } };
+}
+
+it('places paths that do not exist among the files by path while the threads write files as they finish', async () => {
+  const args = ['check', '.', 'a_missing.py', 'pkg1/a_missing.py', 'pkg1/zz_missing.py', 'zz_missing.py', '--format', 'json'];
+  const { workers, inProcess } = await bothWays(args, work);
+  const paths = (JSON.parse(workers.stdout) as { files: { path: string; error?: string }[] }).files.map((f) => f.path);
+  expect(paths).toHaveLength(MIN_FILES_FOR_WORKERS * 2 + 2 + 4);
+  expect(paths).toEqual([...paths].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+  expect(paths[0]).toBe('a_missing.py');
+  expect(paths.indexOf('pkg1/a_missing.py')).toBe(paths.findIndex((p) => p.startsWith('pkg1/')));
+  expect(paths.at(-1)).toBe('zz_missing.py');
+  expect(workers.stdout).toBe(inProcess.stdout);
+  expect(workers.stderr.split('\n').sort()).toEqual(inProcess.stderr.split('\n').sort());
+  expect(workers.status).toBe(2);
+  expect(inProcess.status).toBe(2);
+});
+
+it('checks a folder of a few files in-process (the threads started for it are ended) with the same report', async () => {
+  const few = tempTree({
+    'a.py': readFileSync(path.join(repoRoot, 'examples', 'unet_65_broken.py'), 'utf8'),
+    'b.py': readFileSync(path.join(repoRoot, 'examples', 'dcgan_generator.py'), 'utf8'),
+  });
+  try {
+    const { workers, inProcess } = await bothWays(['check', '.', '--format', 'json', '--fail-on', 'never'], few);
+    // A thread left running would keep the process alive until spawnSync's timeout (status null).
+    expect(workers.status).toBe(0);
+    expect(JSON.parse(workers.stdout).files).toHaveLength(2);
+    expect(workers.stdout).toBe(inProcess.stdout);
+    expect(workers.status).toBe(inProcess.status);
+  } finally {
+    removeTree(few);
+  }
+});
+
+it('fails clearly, without hanging, when the worker threads cannot start', async () => {
+  const broken = tempTree({ 'worker.js': "throw new Error('this worker cannot start');\n" });
+  let out = '';
+  try {
+    const run = main(['check', '.', '--format', 'json'], {
+      cwd: work,
+      stdout: (s) => (out += s),
+      stderr: () => undefined,
+      createAnalyzer: () => Analyzer.create(),
+      workerScript: path.join(broken, 'worker.js'),
+    });
+    await expect(run).rejects.toThrow('this worker cannot start');
+    expect(out).toBe('');
+  } finally {
+    removeTree(broken);
+  }
+});

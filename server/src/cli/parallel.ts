@@ -22,47 +22,85 @@ export interface WorkerResponse {
 /** Below this many files, starting workers (each loads the parser) costs more than it saves. */
 export const MIN_FILES_FOR_WORKERS = 8;
 
-export function workerCount(files: number): number {
-  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-  return Math.max(1, Math.min(cores, 8, Math.ceil(files / 4)));
+function cores(): number {
+  return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
 }
 
-/** Checks the files on worker threads; reports come back in the order of `files`. */
-export function checkInWorkers(
-  script: string,
-  files: readonly { absolute: string; display: string }[],
-  config: AnalysisConfig,
-  format: OutputFormat,
-): Promise<FileReport[]> {
-  return new Promise((resolve, reject) => {
-    const reports: FileReport[] = new Array(files.length);
-    let next = 0;
-    let done = 0;
-    const workers: Worker[] = [];
-    const finish = (): void => {
-      for (const w of workers) void w.terminate();
-      resolve(reports);
-    };
-    const feed = (w: Worker): void => {
-      if (next >= files.length) return;
-      const id = next++;
-      w.postMessage({ id, absolute: files[id].absolute, display: files[id].display, config, format } satisfies WorkerRequest);
-    };
-    const n = workerCount(files.length);
-    for (let i = 0; i < n; i++) {
+export function workerCount(files: number): number {
+  return Math.max(1, Math.min(cores(), 8, Math.ceil(files / 4)));
+}
+
+/**
+ * Worker threads started before the files are known: a thread takes about as long to start
+ * (Node's bootstrap, the bundle, the parser) as the folders take to search, so both happen at
+ * once. `check` hands the files out; `close` ends the threads (unused ones too).
+ */
+export class WorkerPool {
+  private readonly workers: Worker[];
+  /** A thread that failed (its script would not load, or it crashed), kept for `check`. */
+  private failure: unknown;
+  private onFailure?: (e: unknown) => void;
+
+  private constructor(script: string, count: number) {
+    this.workers = Array.from({ length: count }, () => {
       const w = new Worker(script);
-      workers.push(w);
-      w.on('message', (res: WorkerResponse) => {
-        reports[res.id] = res.report;
-        done++;
-        if (done === files.length) finish();
-        else feed(w);
-      });
+      // Listened to from the start: a thread may fail while the folders are still searched.
       w.on('error', (e) => {
-        for (const other of workers) void other.terminate();
-        reject(e);
+        this.failure ??= e;
+        this.onFailure?.(e);
       });
-      feed(w);
-    }
-  });
+      return w;
+    });
+  }
+
+  /** As many threads as a folder of many files would use. */
+  static start(script: string): WorkerPool {
+    return new WorkerPool(script, workerCount(Infinity));
+  }
+
+  /**
+   * Checks the files; reports come back in the order of `files`. `onReport` sees each report as
+   * it arrives (in any order). Threads beyond what `files` needs are ended first.
+   */
+  check(
+    files: readonly { absolute: string; display: string }[],
+    config: AnalysisConfig,
+    format: OutputFormat,
+    onReport?: (index: number, report: FileReport) => void,
+  ): Promise<FileReport[]> {
+    for (const w of this.workers.splice(workerCount(files.length))) void w.terminate();
+    const workers = this.workers;
+    return new Promise((resolve, reject) => {
+      const reports: FileReport[] = new Array(files.length);
+      if (this.failure !== undefined) return reject(this.failure);
+      if (files.length === 0) return resolve(reports);
+      let next = 0;
+      let done = 0;
+      let failed = false;
+      this.onFailure = (e) => {
+        failed = true;
+        reject(e);
+      };
+      const feed = (w: Worker): void => {
+        if (next >= files.length) return;
+        const id = next++;
+        w.postMessage({ id, absolute: files[id].absolute, display: files[id].display, config, format } satisfies WorkerRequest);
+      };
+      for (const w of workers) {
+        w.on('message', (res: WorkerResponse) => {
+          if (failed) return;
+          reports[res.id] = res.report;
+          // The next file first: writing out a report may block (stdout to a file or a pipe).
+          feed(w);
+          onReport?.(res.id, res.report);
+          if (++done === files.length) resolve(reports);
+        });
+        feed(w);
+      }
+    });
+  }
+
+  close(): void {
+    for (const w of this.workers.splice(0)) void w.terminate();
+  }
 }

@@ -1,12 +1,15 @@
 // The check command from parsed options to output and exit status. Everything it touches comes
 // in through CliEnv, so tests run it in-process with their own analyzer and streams.
+import { statSync } from 'node:fs';
+import path from 'node:path';
 import { defaultAnalysisConfig, type AnalysisConfig } from '../config';
 import type { Severity } from '../engine/types';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE_OR_UNREADABLE, parseArguments } from './args';
 import { checkFile, isNotebookPath } from './check-file';
 import { collectFiles } from './collect';
-import { checkInWorkers, MIN_FILES_FOR_WORKERS } from './parallel';
-import { formatJson, formatJsonChunks } from './reporters/json';
+import { mergeByPath, OrderedWriter } from './report-order';
+import { MIN_FILES_FOR_WORKERS, WorkerPool } from './parallel';
+import { formatJson, JsonChunkWriter } from './reporters/json';
 import { formatSarif } from './reporters/sarif';
 import { formatText } from './reporters/text';
 import { TOOL_VERSION } from './rules';
@@ -30,37 +33,55 @@ export async function main(argv: readonly string[], env: CliEnv): Promise<number
 }
 
 export async function runCheck(options: CheckOptions, env: CliEnv): Promise<number> {
-  // Load the parser while the folders are searched.
-  const analyzerLoading = env.createAnalyzer();
-  analyzerLoading.catch(() => undefined);
-  const collected = await collectFiles(options.paths, env.cwd);
-
-  let analyzer: SourceAnalyzer & { dispose?(): void };
+  const pool = env.workerScript && options.paths.some((p) => isFolder(path.resolve(env.cwd, p))) ? WorkerPool.start(env.workerScript) : undefined;
   try {
-    analyzer = await analyzerLoading;
-  } catch (e) {
-    env.stderr(`shapewise: error: cannot load the Python parser: ${e instanceof Error ? e.message : String(e)}\n`);
-    return EXIT_USAGE_OR_UNREADABLE;
+    return await check(options, env, pool);
+  } finally {
+    pool?.close();
   }
-  const config: AnalysisConfig = { ...defaultAnalysisConfig(), dataFormat: options.dataFormat };
+}
 
-  const reports: FileReport[] = collected.problems.map((p) => ({
+/** `pool`: worker threads already starting, used when the folders hold enough files. */
+async function check(options: CheckOptions, env: CliEnv, pool: WorkerPool | undefined): Promise<number> {
+  // Without threads under way, load the parser here while the folders are searched.
+  const analyzerLoading = pool ? undefined : env.createAnalyzer();
+  analyzerLoading?.catch(() => undefined);
+  const collected = await collectFiles(options.paths, env.cwd);
+  const config: AnalysisConfig = { ...defaultAnalysisConfig(), dataFormat: options.dataFormat };
+  const problems: FileReport[] = collected.problems.map((p) => ({
     path: p.display,
     kind: isNotebookPath(p.display) ? 'notebook' : 'python',
     layers: [],
     diagnostics: [],
     error: p.error,
   }));
-  try {
-    if (env.workerScript && collected.files.length >= MIN_FILES_FOR_WORKERS) {
-      reports.push(...(await checkInWorkers(env.workerScript, collected.files, config, options.format)));
-    } else {
-      for (const f of collected.files) reports.push(checkFile(f.absolute, analyzer, config, f.display));
+  // Both lists are sorted by path: the report lists them merged, each file by its index.
+  const order = mergeByPath(problems, collected.files);
+
+  let checked: FileReport[];
+  let written = false;
+  if (pool && collected.files.length >= MIN_FILES_FOR_WORKERS) {
+    // The threads encode each file's JSON: it is written as soon as the files before it are done.
+    const stream = options.format === 'json' ? new OrderedWriter(order, new JsonChunkWriter((c) => env.stdout(c))) : undefined;
+    checked = await pool.check(collected.files, config, options.format, stream && ((i, r) => stream.add(i, r)));
+    stream?.end();
+    written = stream !== undefined;
+  } else {
+    pool?.close();
+    let analyzer: SourceAnalyzer & { dispose?(): void };
+    try {
+      analyzer = await (analyzerLoading ?? env.createAnalyzer());
+    } catch (e) {
+      env.stderr(`shapewise: error: cannot load the Python parser: ${e instanceof Error ? e.message : String(e)}\n`);
+      return EXIT_USAGE_OR_UNREADABLE;
     }
-  } finally {
-    analyzer.dispose?.();
+    try {
+      checked = collected.files.map((f) => checkFile(f.absolute, analyzer, config, f.display));
+    } finally {
+      analyzer.dispose?.();
+    }
   }
-  reports.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const reports = order.map((slot) => (typeof slot === 'number' ? checked[slot] : slot));
 
   for (const note of collected.notes) env.stderr(`shapewise: note: ${note}\n`);
   for (const r of reports) {
@@ -68,9 +89,16 @@ export async function runCheck(options: CheckOptions, env: CliEnv): Promise<numb
     else if (r.notAnalysed !== undefined) env.stderr(`shapewise: note: ${r.path} was not analysed: ${r.notAnalysed}\n`);
     if (r.stoppedEarly !== undefined) env.stderr(`shapewise: note: ${r.path}: the analysis stopped part-way: ${r.stoppedEarly}\n`);
   }
-  if (options.format === 'json' && reports.some((r) => r.json)) for (const chunk of formatJsonChunks(reports)) env.stdout(chunk);
-  else env.stdout(format(reports, options, env.cwd));
+  if (!written) env.stdout(format(reports, options, env.cwd));
   return exitStatus(reports, options.failOn);
+}
+
+function isFolder(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 function format(reports: FileReport[], options: CheckOptions, cwd: string): string {

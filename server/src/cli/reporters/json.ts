@@ -31,18 +31,35 @@ export function formatJson(reports: readonly FileReport[]): string {
  * their files, so a large report is neither joined nor encoded again on the main thread.
  */
 export function formatJsonChunks(reports: readonly FileReport[]): Uint8Array[] {
-  const encoder = new TextEncoder();
-  if (reports.length === 0) return [encoder.encode(formatJson(reports))];
-  // Each piece is whole JSON text (strings escaped, no lone surrogate): their encodings join
-  // to the encoding of the joined text.
-  const chunks: Uint8Array[] = [encoder.encode(`{\n  "version": ${JSON_FORMAT_VERSION},\n  "files": [\n`)];
-  const between = encoder.encode(`,\n${FILE_INDENT}`);
-  reports.forEach((r, i) => {
-    chunks.push(i === 0 ? encoder.encode(FILE_INDENT) : between);
-    chunks.push(r.json ?? encodeJsonFile(r));
-  });
-  chunks.push(encoder.encode('\n  ]\n}\n'));
+  const chunks: Uint8Array[] = [];
+  const writer = new JsonChunkWriter((c) => chunks.push(c));
+  for (const r of reports) writer.file(r);
+  writer.end();
   return chunks;
+}
+
+const encoder = new TextEncoder();
+const BETWEEN_FILES = encoder.encode(`,\n${FILE_INDENT}`);
+
+/**
+ * formatJsonChunks written as the files come, in order: the checker writes each file's piece
+ * as soon as the files before it are done, while the others are still being checked.
+ */
+export class JsonChunkWriter {
+  private files = 0;
+
+  constructor(private readonly write: (chunk: Uint8Array) => void) {}
+
+  file(r: FileReport): void {
+    // Each piece is whole JSON text (strings escaped, no lone surrogate): their encodings join
+    // to the encoding of the joined text.
+    this.write(this.files++ === 0 ? encoder.encode(`{\n  "version": ${JSON_FORMAT_VERSION},\n  "files": [\n${FILE_INDENT}`) : BETWEEN_FILES);
+    this.write(r.json ?? encodeJsonFile(r));
+  }
+
+  end(): void {
+    this.write(encoder.encode(this.files === 0 ? formatJson([]) : '\n  ]\n}\n'));
+  }
 }
 
 function layerJson(l: LayerEntry): Record<string, unknown> {
