@@ -33,6 +33,25 @@ describe('LineIndex', () => {
     );
   });
 
+  it('gives the 1-based line and code-point column the checker reports, with and without surrogates', () => {
+    fc.assert(
+      fc.property(textArb, (text) => {
+        const starts = referenceStarts(text);
+        const index = new LineIndex(text);
+        for (let o = 0; o <= text.length; o++) {
+          let line = 0;
+          while (line + 1 < starts.length && starts[line + 1] <= o) line++;
+          // A pair split by the offset counts as the code point it starts.
+          const column = Array.from(text.slice(starts[line], o)).length + 1;
+          expect(index.codePointPosition(o)).toEqual({ line: line + 1, column });
+        }
+      }),
+      runs(500, 303),
+    );
+    expect(new LineIndex('x = 1\ny = é2').codePointPosition(11)).toEqual({ line: 2, column: 6 });
+    expect(new LineIndex('x = 1\n😀 = 2').codePointPosition(11)).toEqual({ line: 2, column: 5 });
+  });
+
   it('counts line breaks between two offsets and finds a line end as the index does', () => {
     fc.assert(
       fc.property(textArb, fc.nat(), fc.nat(), (text, a, b) => {

@@ -55,6 +55,8 @@ export function lineEndAfter(text: string, offset: number): number {
 export class LineIndex {
   /** Offset of the first character of each line. Lines end at \n, \r\n or a lone \r. */
   private readonly starts: number[];
+  /** Whether the text holds a surrogate (found on the first code-point position asked for). */
+  private surrogates: boolean | undefined;
 
   constructor(private readonly text: string) {
     const starts = [0];
@@ -107,6 +109,9 @@ export class LineIndex {
   /** 1-based line and 1-based column counted in Unicode code points (the checker's contract). */
   codePointPosition(offset: number): { line: number; column: number } {
     const p = this.positionAt(offset);
+    // Without a surrogate anywhere every code unit is a code point (nearly every file).
+    this.surrogates ??= /[\ud800-\udfff]/.test(this.text);
+    if (!this.surrogates) return { line: p.line + 1, column: p.character + 1 };
     const start = this.starts[p.line];
     let column = 1;
     for (let i = start; i < start + p.character; i++) {
