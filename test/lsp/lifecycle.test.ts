@@ -59,6 +59,21 @@ describe('initialize', () => {
   });
 });
 
+describe('shutdown', () => {
+  it('refuses every request after shutdown with InvalidRequest, as LSP asks, a second shutdown too', async () => {
+    const client = await TestClient.start();
+    await client.open('file:///a.py', VALID);
+    expect(await client.inlayHints('file:///a.py')).toHaveLength(2);
+    await client.connection.sendRequest(ShutdownRequest.type);
+    const refused = { code: -32600, message: expect.stringContaining('shut down') };
+    await expect(client.inlayHints('file:///a.py')).rejects.toMatchObject(refused);
+    await expect(client.hover('file:///a.py', { line: 3, character: 6 })).rejects.toMatchObject(refused);
+    await expect(client.codeActions('file:///a.py', { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } })).rejects.toMatchObject(refused);
+    await expect(client.connection.sendRequest(ShutdownRequest.type)).rejects.toMatchObject(refused);
+    client.connection.dispose();
+  });
+});
+
 const VALID = 'import keras\nfrom keras import layers\nx = keras.Input(shape=(28, 28, 1))\ny = layers.Conv2D(4, 5)(x)\n';
 /** The same with an unclosed call after it: read through the tree-sitter parser. */
 const BROKEN = `${VALID}z = layers.Conv2D(4, 5)(\n`;

@@ -3,6 +3,7 @@
 // it with a connection over in-memory streams.
 import {
   DidChangeConfigurationNotification,
+  ErrorCodes,
   LSPErrorCodes,
   ResponseError,
   type CancellationToken,
@@ -79,6 +80,11 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   // Internal errors and notes, once per document (until it is closed).
   const log = new OnceLog({ error: (m) => remote.error(m), info: (m) => remote.info(m) });
   let state: State | undefined;
+  /** After `shutdown` LSP wants every request but `exit` refused with InvalidRequest. */
+  let shutDown = false;
+  const refuseAfterShutdown = (): void => {
+    if (shutDown) throw new ResponseError(ErrorCodes.InvalidRequest, 'The server has been shut down: it takes no more requests.');
+  };
   // The parser's WebAssembly loads while the client's initialize request is still on its way.
   const analyzerLoading = Analyzer.create();
   analyzerLoading.catch(() => undefined); // reported when initialize awaits it
@@ -169,6 +175,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
    */
   function answering<P, R>(phase: string, empty: R, where: (params: P) => { uri: string; at?: string }, handler: (params: P, token: CancellationToken) => Promise<R>) {
     return async (params: P, token: CancellationToken): Promise<R> => {
+      refuseAfterShutdown();
       try {
         return await handler(params, token);
       } catch (e) {
@@ -336,6 +343,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   );
 
   connection.onShutdown(() => {
+    refuseAfterShutdown();
+    shutDown = true;
     const s = state;
     state = undefined;
     if (warm === 'timer') warmed();
