@@ -30,8 +30,12 @@ const entries = [
   // The server's entry is small and loads the server itself (server-main.js) through V8's code cache.
   { entryPoints: ['server/src/server.ts'], outfile: `${outdir}/server.js` },
   { entryPoints: ['server/src/server-main.ts'], outfile: `${outdir}/server-main.js` },
+  // The checker's entry and its worker threads' entry are small too, and load the checker
+  // (cli-main.js) and the worker (check-worker-main.js) through the code cache.
   { entryPoints: ['server/src/cli.ts'], outfile: `${outdir}/cli.js`, banner: { js: '#!/usr/bin/env node' } },
+  { entryPoints: ['server/src/cli-main.ts'], outfile: `${outdir}/cli-main.js` },
   { entryPoints: ['server/src/check-worker.ts'], outfile: `${outdir}/check-worker.js` },
+  { entryPoints: ['server/src/check-worker-main.ts'], outfile: `${outdir}/check-worker-main.js` },
 ].filter((e) => existsSync(e.entryPoints[0]));
 
 for (const wasm of [

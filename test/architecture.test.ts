@@ -74,6 +74,18 @@ describe('architecture', () => {
     expect(imports(path.join('server', 'src', 'code-cache.ts')).every((s) => s.startsWith('node:'))).toBe(true);
   });
 
+  it("the checker's entries (cli.ts, check-worker.ts) load only Node's modules and the code cache: the rest comes through the cache", () => {
+    for (const [entry, main] of [
+      ['cli.ts', './cli-main'],
+      ['check-worker.ts', './check-worker-main'],
+    ]) {
+      const file = path.join('server', 'src', entry);
+      const text = readFileSync(path.join(root, file), 'utf8');
+      expect(imports(file).filter((s) => !(s.startsWith('node:') || s === './code-cache' || s === main))).toEqual([]);
+      expect(text).toMatch(new RegExp(`import type \\* as \\w+ from '${main.replace('.', '\\.')}'`));
+    }
+  });
+
   it('the server never writes to stdout itself (stdout carries the protocol)', () => {
     const offenders = sources('server/src')
       .filter((f) => !f.startsWith(path.join('server', 'src', 'cli')))

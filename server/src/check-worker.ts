@@ -1,29 +1,18 @@
-// A worker thread of `shapewise check`: one Analyzer, files in, FileReports out (plain data,
-// structured-cloned back to the main thread). Only the JSON report shows layers, and the worker
-// writes that part itself: a file's layers never cross threads. Bundled to dist/check-worker.js.
-import { parentPort } from 'node:worker_threads';
-import { Analyzer } from './analysis';
-import { checkFile } from './cli/check-file';
-import { encodeJsonFile } from './cli/reporters/json';
-import type { FileReport } from './cli/types';
-import type { WorkerRequest, WorkerResponse } from './cli/parallel';
+// Entry of a worker thread of `shapewise check` (dist/check-worker.js): loads the worker itself
+// (dist/check-worker-main.js) through V8's code cache, in the folder the main thread names.
+// Without a folder (the tests start this script directly) nothing is cached.
+import path from 'node:path';
+import { workerData } from 'node:worker_threads';
+import type * as WorkerMain from './check-worker-main';
+import { loadBundle } from './code-cache';
 
-const port = parentPort;
-if (port) {
-  const analyzer = Analyzer.create();
-  port.on('message', (req: WorkerRequest) => {
-    analyzer.then(
-      (a) => {
-        const full = checkFile(req.absolute, a, req.config, req.display);
-        const json = req.format === 'json' ? encodeJsonFile(full) : undefined;
-        const report: FileReport = { ...full, layers: [], json };
-        // The bytes are moved, not copied: the buffer is the report's own (not a pooled one).
-        port.postMessage({ id: req.id, report } satisfies WorkerResponse, json ? [json.buffer] : []);
-      },
-      (e: unknown) => {
-        const error = `cannot load the Python parser: ${e instanceof Error ? e.message : String(e)}`;
-        port.postMessage({ id: req.id, report: { path: req.display, kind: 'python', layers: [], diagnostics: [], error } } satisfies WorkerResponse);
-      },
-    );
-  });
+/** What the pool passes to each thread (parallel.ts). */
+export interface CheckWorkerData {
+  codeCacheDir?: string;
+  /** Whether this thread writes the cache at the end of the run when there was none (one thread does). */
+  writesCache?: boolean;
 }
+
+const data = (workerData ?? {}) as CheckWorkerData;
+const bundle = loadBundle<typeof WorkerMain>(path.join(__dirname, 'check-worker-main.js'), data.codeCacheDir);
+bundle.exports.startWorker({ onClose: data.writesCache ? () => void bundle.save() : undefined });

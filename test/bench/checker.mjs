@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { checkerEnv } from './common.mjs';
 import { generateKerasFile } from './generate.mjs';
 
 function median(xs) {
@@ -24,6 +25,7 @@ export function benchChecker({ root, runs = 7, sizes = [500, 2000, 10000] }) {
       const t0 = performance.now();
       const r = spawnSync(process.execPath, [path.join(root, 'dist', 'cli.js'), 'check', file, '--format', 'json', '--fail-on', 'never'], {
         encoding: 'utf8',
+        env: checkerEnv,
         maxBuffer: 1 << 30,
       });
       times.push(performance.now() - t0);

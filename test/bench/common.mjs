@@ -12,6 +12,12 @@ export const here = path.dirname(fileURLToPath(import.meta.url));
 export const root = path.join(here, '..', '..');
 /** Everything the benchmark writes or installs (gitignored); BENCH_CACHE moves it. */
 export const cacheDir = process.env.BENCH_CACHE ? path.resolve(process.env.BENCH_CACHE) : path.join(root, '.bench-cache');
+/**
+ * The environment of the checker's runs: its code cache (V8's compiled code of the checker, in
+ * the user's cache folder: XDG_CACHE_HOME) goes into the benchmark's cache folder. The first run
+ * writes it; the later runs start from it, as a user's do.
+ */
+export const checkerEnv = { ...process.env, XDG_CACHE_HOME: path.join(cacheDir, 'checker-cache') };
 export const serverScript = path.join(root, 'dist', 'server.js');
 export const cliScript = path.join(root, 'dist', 'cli.js');
 
@@ -147,11 +153,11 @@ export function childrenCpuMs() {
  * cpuMs } (wall time from spawn to exit; CPU time of the child, its threads included, when it is
  * the only child ending meanwhile). The child is killed on the time limit.
  */
-export function runNode(args, { timeoutMs = 120_000, stdoutFile, cwd } = {}) {
+export function runNode(args, { timeoutMs = 120_000, stdoutFile, cwd, env } = {}) {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     const cpu0 = childrenCpuMs();
-    const child = trackChild(spawn(process.execPath, args, { cwd, stdio: ['ignore', stdoutFile ?? 'pipe', 'pipe'] }));
+    const child = trackChild(spawn(process.execPath, args, { cwd, env, stdio: ['ignore', stdoutFile ?? 'pipe', 'pipe'] }));
     let stdout = '';
     let stderr = '';
     child.stdout?.on('data', (d) => (stdout += d));

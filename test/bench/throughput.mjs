@@ -16,7 +16,7 @@
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { benchEntry, cacheDir, cliScript, countLines, median, runNode } from './common.mjs';
+import { benchEntry, cacheDir, checkerEnv, cliScript, countLines, median, runNode } from './common.mjs';
 import { generateKerasFile } from './generate.mjs';
 
 /**
@@ -48,7 +48,7 @@ export async function benchThroughput({ runs = 3, timeoutMs = 180_000 } = {}) {
     const fd = openSync(report, 'w');
     let r;
     try {
-      r = await runNode([cliScript, 'check', folder.dir, '--format', 'json', '--fail-on', 'never'], { timeoutMs, stdoutFile: fd });
+      r = await runNode([cliScript, 'check', folder.dir, '--format', 'json', '--fail-on', 'never'], { timeoutMs, stdoutFile: fd, env: checkerEnv });
     } finally {
       closeSync(fd);
     }

@@ -37,6 +37,10 @@ Examples:
   shapewise check . --format sarif > shapewise.sarif
   shapewise check src --fail-on warning --data-format channels_first`;
 
+// Read by the entry (cli.ts) before anything else loads, wherever it is; accepted here (before
+// or after `check`) so that it is no error.
+const CODE_CACHE_HELP = "do not read or write V8's compiled code of the checker (kept to start faster)";
+
 export function parseArguments(argv: readonly string[], io: Output): ParsedArgs {
   let parsed: CheckOptions | undefined;
   const program = new Command('shapewise')
@@ -45,7 +49,8 @@ export function parseArguments(argv: readonly string[], io: Output): ParsedArgs 
     .helpOption('-h, --help', 'show this help')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
-    .showHelpAfterError('(run "shapewise --help" for usage)');
+    .showHelpAfterError('(run "shapewise --help" for usage)')
+    .option('--no-code-cache', CODE_CACHE_HELP);
 
   program
     .command('check')
@@ -56,6 +61,7 @@ export function parseArguments(argv: readonly string[], io: Output): ParsedArgs 
     .addOption(
       new Option('--data-format <format>', "what data_format=None means (Keras' image_data_format)").choices(DATA_FORMATS).default('channels_last'),
     )
+    .option('--no-code-cache', CODE_CACHE_HELP)
     .helpOption('-h, --help', 'show this help')
     .showHelpAfterError('(run "shapewise check --help" for usage)')
     .addHelpText('after', CHECK_HELP_AFTER)

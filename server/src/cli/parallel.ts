@@ -2,6 +2,7 @@
 // one queue as they finish the previous one (files differ widely in size).
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
+import type { CheckWorkerData } from '../check-worker';
 import type { AnalysisConfig } from '../config';
 import type { FileReport, OutputFormat } from './types';
 
@@ -12,6 +13,11 @@ export interface WorkerRequest {
   config: AnalysisConfig;
   /** The report's format: the worker writes a file's JSON itself and keeps its layers. */
   format: OutputFormat;
+}
+
+/** Sent when the run is over: the thread writes its code cache if it is the one to, and ends. */
+export interface WorkerClose {
+  close: true;
 }
 
 export interface WorkerResponse {
@@ -41,9 +47,10 @@ export class WorkerPool {
   private failure: unknown;
   private onFailure?: (e: unknown) => void;
 
-  private constructor(script: string, count: number) {
-    this.workers = Array.from({ length: count }, () => {
-      const w = new Worker(script);
+  private constructor(script: string, count: number, codeCacheDir: string | undefined) {
+    this.workers = Array.from({ length: count }, (_, i) => {
+      const workerData: CheckWorkerData = { codeCacheDir, writesCache: i === 0 };
+      const w = new Worker(script, { workerData });
       // Listened to from the start: a thread may fail while the folders are still searched.
       w.on('error', (e) => {
         this.failure ??= e;
@@ -53,9 +60,12 @@ export class WorkerPool {
     });
   }
 
-  /** As many threads as a folder of many files would use. */
-  static start(script: string): WorkerPool {
-    return new WorkerPool(script, workerCount(Infinity));
+  /**
+   * As many threads as a folder of many files would use. `codeCacheDir`: where the threads find
+   * V8's compiled code of the worker (the first one writes it when there is none).
+   */
+  static start(script: string, codeCacheDir?: string): WorkerPool {
+    return new WorkerPool(script, workerCount(Infinity), codeCacheDir);
   }
 
   /**
@@ -68,7 +78,7 @@ export class WorkerPool {
     format: OutputFormat,
     onReport?: (index: number, report: FileReport) => void,
   ): Promise<FileReport[]> {
-    for (const w of this.workers.splice(workerCount(files.length))) void w.terminate();
+    for (const w of this.workers.splice(workerCount(files.length))) w.postMessage({ close: true } satisfies WorkerClose);
     const workers = this.workers;
     return new Promise((resolve, reject) => {
       const reports: FileReport[] = new Array(files.length);
@@ -100,7 +110,14 @@ export class WorkerPool {
     });
   }
 
-  close(): void {
-    for (const w of this.workers.splice(0)) void w.terminate();
+  /**
+   * Ends the threads: each finishes what it does, writes the code cache if it is the one to, and
+   * ends (the process waits for it). `failed`: end them at once instead (a thread failed).
+   */
+  close(failed = false): void {
+    for (const w of this.workers.splice(0)) {
+      if (failed || this.failure !== undefined) void w.terminate();
+      else w.postMessage({ close: true } satisfies WorkerClose);
+    }
   }
 }

@@ -24,6 +24,8 @@ export interface CliEnv {
   createAnalyzer(): Promise<SourceAnalyzer & { dispose?(): void }>;
   /** The bundled worker script (dist/check-worker.js); without it every file is checked here. */
   workerScript?: string;
+  /** Where the worker threads keep V8's compiled code of themselves (none: not cached). */
+  codeCacheDir?: string;
 }
 
 export async function main(argv: readonly string[], env: CliEnv): Promise<number> {
@@ -33,11 +35,14 @@ export async function main(argv: readonly string[], env: CliEnv): Promise<number
 }
 
 export async function runCheck(options: CheckOptions, env: CliEnv): Promise<number> {
-  const pool = env.workerScript && options.paths.some((p) => isFolder(path.resolve(env.cwd, p))) ? WorkerPool.start(env.workerScript) : undefined;
+  const pool = env.workerScript && options.paths.some((p) => isFolder(path.resolve(env.cwd, p))) ? WorkerPool.start(env.workerScript, env.codeCacheDir) : undefined;
   try {
-    return await check(options, env, pool);
-  } finally {
+    const code = await check(options, env, pool);
     pool?.close();
+    return code;
+  } catch (e) {
+    pool?.close(true);
+    throw e;
   }
 }
 

@@ -1,0 +1,46 @@
+// The command-line checker proper (bundled to dist/cli-main.js), which the small entry cli.ts
+// loads through V8's code cache. The work is in cli/: run.ts drives it, check-file.ts checks
+// one file, reporters/ format the results.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { Analyzer } from './analysis';
+import { main } from './cli/run';
+
+export interface CliOutcome {
+  code: number;
+  /** Whether files were analysed on this thread (not only on worker threads). */
+  analysedHere: boolean;
+}
+
+/** Runs `shapewise` with the process's arguments; never rejects. */
+export async function runCli(options: { codeCacheDir?: string }): Promise<CliOutcome> {
+  // A closed pipe (`shapewise check . | head`) is not an error of the checker.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+  let analysedHere = false;
+  try {
+    const code = await main(process.argv.slice(2), {
+      cwd: process.cwd(),
+      stdout: (s) => void process.stdout.write(s),
+      stderr: (s) => void process.stderr.write(s),
+      createAnalyzer: () => {
+        analysedHere = true;
+        return Analyzer.create();
+      },
+      workerScript: workerScript(),
+      codeCacheDir: options.codeCacheDir,
+    });
+    return { code, analysedHere };
+  } catch (e) {
+    process.stderr.write(`shapewise: internal error (please report it): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    return { code: 2, analysedHere };
+  }
+}
+
+/** dist/check-worker.js beside the bundled checker; absent when running from source. */
+function workerScript(): string | undefined {
+  const p = path.join(__dirname, 'check-worker.js');
+  return existsSync(p) ? p : undefined;
+}
