@@ -3,7 +3,7 @@
 // kept apart per content, and bounded per folder. Every load runs in its own process: within one
 // process V8 keeps compiled scripts in memory and would never consult the cache on disk.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
@@ -144,6 +144,18 @@ describe('loadBundle', () => {
     expect(r.sum).toBe(sumOf(100, 'a'));
     expect(r.saved).toMatch(/ENOTDIR|EEXIST|not a directory/i);
     expect(existsSync(path.join(blocker, 'cache'))).toBe(false);
+  });
+
+  it('a cache that cannot take its place: the bundle runs, save says why, and no partial file is left', () => {
+    const file = writeBundle('bundle.js', 'a');
+    const cacheDir = path.join(dir, 'cache');
+    // A non-empty folder where the cache file goes: the written file cannot be renamed onto it.
+    const target = path.join(cacheDir, cacheFileName(file, readFileSync(file, 'utf8')));
+    mkdirSync(path.join(target, 'inside'), { recursive: true });
+    const r = load(file, cacheDir, true);
+    expect(r.sum).toBe(sumOf(100, 'a'));
+    expect(r.saved).toMatch(/EISDIR|ENOTEMPTY|EEXIST|EPERM|directory/i);
+    expect(readdirSync(cacheDir)).toEqual([path.basename(target)]);
   });
 });
 

@@ -102,15 +102,21 @@ export function loadBundle<T>(bundlePath: string, cacheDir: string | undefined):
     if (status.state === 'used') return 'the cache in use is current';
     if (saved) return 'already written';
     saved = true;
+    // Written aside and renamed: a server starting meanwhile never reads half a file.
+    const partial = `${file}.${process.pid}.partial`;
     try {
       mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
-      // Written aside and renamed: a server starting meanwhile never reads half a file.
-      const partial = `${file}.${process.pid}.partial`;
       writeFileSync(partial, script.createCachedData(), { mode: 0o600 });
       renameSync(partial, file);
       removeOldest(cacheDir, path.basename(bundlePath, '.js'));
       return undefined;
     } catch (e) {
+      // Nothing left behind by a write that failed part-way (a folder of that name is not ours).
+      try {
+        rmSync(partial, { force: true });
+      } catch {
+        // ignored: the cache is only an optimisation
+      }
       return e instanceof Error ? e.message : String(e);
     }
   };
