@@ -64,26 +64,19 @@ describe('architecture', () => {
     expect(offenders).toEqual([]);
   });
 
-  it("the server's entry (server.ts) loads only Node's modules and the code cache: the server itself comes through the cache", () => {
-    const file = path.join('server', 'src', 'server.ts');
-    const text = readFileSync(path.join(root, file), 'utf8');
-    const offenders = imports(file).filter((s) => !(s.startsWith('node:') || s === './code-cache' || s === './server-main'));
-    expect(offenders).toEqual([]);
-    // ./server-main only as a type: its code must be loaded by loadBundle, not bundled in.
-    expect(text).toMatch(/import type \* as \w+ from '\.\/server-main'/);
-    expect(imports(path.join('server', 'src', 'code-cache.ts')).every((s) => s.startsWith('node:'))).toBe(true);
-  });
-
-  it("the checker's entries (cli.ts, check-worker.ts) load only Node's modules and the code cache: the rest comes through the cache", () => {
+  it("the entries (server.ts, cli.ts, check-worker.ts) load only Node's modules and the code cache: the rest comes through the cache", () => {
     for (const [entry, main] of [
+      ['server.ts', './server-main'],
       ['cli.ts', './cli-main'],
       ['check-worker.ts', './check-worker-main'],
     ]) {
       const file = path.join('server', 'src', entry);
       const text = readFileSync(path.join(root, file), 'utf8');
       expect(imports(file).filter((s) => !(s.startsWith('node:') || s === './code-cache' || s === main))).toEqual([]);
+      // The main only as a type: its code must be loaded by loadBundle, not bundled in.
       expect(text).toMatch(new RegExp(`import type \\* as \\w+ from '${main.replace('.', '\\.')}'`));
     }
+    expect(imports(path.join('server', 'src', 'code-cache.ts')).every((s) => s.startsWith('node:'))).toBe(true);
   });
 
   it('the server never writes to stdout itself (stdout carries the protocol)', () => {

@@ -22,8 +22,8 @@ beforeAll(() => {
 
 afterAll(() => removeTree(work));
 
-function run(args: string[], cache: string): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [cli, ...args], { cwd: work, encoding: 'utf8', timeout: 120_000, env: { ...process.env, XDG_CACHE_HOME: cache } });
+function run(args: string[], cache: string, cwd = work): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8', timeout: 120_000, env: { ...process.env, XDG_CACHE_HOME: cache } });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -101,7 +101,7 @@ it('a folder of a few files is checked on this thread: its cache is written, the
     expect(JSON.parse(r.stdout).files).toHaveLength(2);
     const few = tempTree({ 'a.py': readFileSync(path.join(work, 'pkg', 'm0.py'), 'utf8'), 'b.py': readFileSync(path.join(work, 'pkg', 'm1.py'), 'utf8') });
     try {
-      const viaFolder = spawnSync(process.execPath, [cli, 'check', '.', '--format', 'json'], { cwd: few, encoding: 'utf8', timeout: 120_000, env: { ...process.env, XDG_CACHE_HOME: cache } });
+      const viaFolder = run(['check', '.', '--format', 'json'], cache, few);
       expect(JSON.parse(viaFolder.stdout).files).toHaveLength(2);
     } finally {
       removeTree(few);

@@ -2,7 +2,7 @@
 // design/diagnostics.md shows it.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { encodeJsonFile, formatJson, formatJsonChunks, toJsonObject } from '../../server/src/cli/reporters/json';
+import { encodeJsonFile, formatJson, JsonChunkWriter, toJsonObject } from '../../server/src/cli/reporters/json';
 import { stringifyJson } from '../../server/src/cli/reporters/layout';
 import type { FileReport, RelatedEntry } from '../../server/src/cli/types';
 
@@ -147,7 +147,11 @@ describe('formatJson', () => {
         });
         const fromWorkers = reports.map((r) => ({ ...r, layers: [], json: encodeJsonFile(r) }));
         const text = formatJson(reports);
-        expect(Buffer.concat(formatJsonChunks(fromWorkers)).equals(Buffer.from(text, 'utf8'))).toBe(true);
+        const chunks: Uint8Array[] = [];
+        const writer = new JsonChunkWriter((c) => chunks.push(c));
+        for (const r of fromWorkers) writer.file(r);
+        writer.end();
+        expect(Buffer.concat(chunks).equals(Buffer.from(text, 'utf8'))).toBe(true);
         expect(formatJson(fromWorkers)).toBe(text);
       }),
       { numRuns: 500 },

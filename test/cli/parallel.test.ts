@@ -7,12 +7,14 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Analyzer } from '../../server/src/analysis';
 import { MIN_FILES_FOR_WORKERS } from '../../server/src/cli/parallel';
 import { main } from '../../server/src/cli/run';
-import { removeTree, tempTree } from './helpers';
+import { removeTree, runCli, tempTree } from './helpers';
 
 const repoRoot = path.resolve(__dirname, '../..');
 let work: string;
+let analyzer: Analyzer;
 
-beforeAll(() => {
+beforeAll(async () => {
+  analyzer = await Analyzer.create();
   execFileSync(process.execPath, ['esbuild.mjs'], { cwd: repoRoot, stdio: 'pipe' });
   const files: Record<string, string> = {};
   const examples = ['unet_65_broken.py', 'pytorch_port.py', 'dcgan_generator.py', 'clean_classifier.py'];
@@ -24,61 +26,35 @@ beforeAll(() => {
   work = tempTree(files);
 });
 
-afterAll(() => removeTree(work));
-
-it('checks a folder on worker threads with the same output and exit status as in-process', async () => {
-  const viaWorkers = spawnSync(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), 'check', '.', '--format', 'json'], {
-    cwd: work,
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
-  let inProcessOut = '';
-  const inProcessStatus = await main(['check', '.', '--format', 'json'], {
-    cwd: work,
-    stdout: (s) => (inProcessOut += s),
-    stderr: () => undefined,
-    createAnalyzer: () => Analyzer.create(),
-  });
-  const json = JSON.parse(viaWorkers.stdout) as { files: { path: string; layers: unknown[] }[] };
-  expect(json.files).toHaveLength(MIN_FILES_FOR_WORKERS * 2 + 2);
-  expect(json.files.filter((f) => f.layers.length > 0).length).toBe(MIN_FILES_FOR_WORKERS * 2 + 1);
-  expect(viaWorkers.stdout).toBe(inProcessOut);
-  expect(viaWorkers.status).toBe(2); // the broken notebook
-  expect(inProcessStatus).toBe(2);
-});
-
-it('gives the same text and SARIF reports on worker threads as in-process (workers send no layers for them)', async () => {
-  for (const format of ['text', 'sarif']) {
-    const viaWorkers = spawnSync(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), 'check', '.', '--format', format], {
-      cwd: work,
-      encoding: 'utf8',
-      timeout: 120_000,
-    });
-    let inProcessOut = '';
-    await main(['check', '.', '--format', format], {
-      cwd: work,
-      stdout: (s) => (inProcessOut += s),
-      stderr: () => undefined,
-      createAnalyzer: () => Analyzer.create(),
-    });
-    expect(viaWorkers.stdout.length).toBeGreaterThan(100);
-    expect(viaWorkers.stdout).toBe(inProcessOut);
-  }
+afterAll(() => {
+  removeTree(work);
+  analyzer.dispose();
 });
 
 /** The built checker and the in-process one on the same arguments: stdout, stderr lines and status. */
 async function bothWays(args: string[], cwd: string): Promise<{ workers: { stdout: string; stderr: string; status: number | null }; inProcess: { stdout: string; stderr: string; status: number } }> {
   const viaWorkers = spawnSync(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), ...args], { cwd, encoding: 'utf8', timeout: 120_000 });
-  let stdout = '';
-  let stderr = '';
-  const status = await main(args, {
-    cwd,
-    stdout: (s) => (stdout += s),
-    stderr: (s) => (stderr += s),
-    createAnalyzer: () => Analyzer.create(),
-  });
-  return { workers: { stdout: viaWorkers.stdout, stderr: viaWorkers.stderr, status: viaWorkers.status }, inProcess: { stdout, stderr, status } };
+  const here = await runCli(args, cwd, analyzer);
+  return { workers: { stdout: viaWorkers.stdout, stderr: viaWorkers.stderr, status: viaWorkers.status }, inProcess: { stdout: here.stdout, stderr: here.stderr, status: here.code } };
 }
+
+it('checks a folder on worker threads with the same output and exit status as in-process', async () => {
+  const { workers, inProcess } = await bothWays(['check', '.', '--format', 'json'], work);
+  const json = JSON.parse(workers.stdout) as { files: { path: string; layers: unknown[] }[] };
+  expect(json.files).toHaveLength(MIN_FILES_FOR_WORKERS * 2 + 2);
+  expect(json.files.filter((f) => f.layers.length > 0).length).toBe(MIN_FILES_FOR_WORKERS * 2 + 1);
+  expect(workers.stdout).toBe(inProcess.stdout);
+  expect(workers.status).toBe(2); // the broken notebook
+  expect(inProcess.status).toBe(2);
+});
+
+it('gives the same text and SARIF reports on worker threads as in-process (workers send no layers for them)', async () => {
+  for (const format of ['text', 'sarif']) {
+    const { workers, inProcess } = await bothWays(['check', '.', '--format', format], work);
+    expect(workers.stdout.length).toBeGreaterThan(100);
+    expect(workers.stdout).toBe(inProcess.stdout);
+  }
+});
 
 it('places paths that do not exist among the files by path while the threads write files as they finish', async () => {
   const args = ['check', '.', 'a_missing.py', 'pkg1/a_missing.py', 'pkg1/zz_missing.py', 'zz_missing.py', '--format', 'json'];

@@ -1,26 +1,12 @@
 // Initialize, capabilities, shutdown; and the built server as a standalone executable over stdio.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  InitializeRequest,
-  ShutdownRequest,
-  ExitNotification,
-  StreamMessageReader,
-  StreamMessageWriter,
-  createProtocolConnection,
-  PublishDiagnosticsNotification,
-  DidOpenTextDocumentNotification,
-  InlayHintRequest,
-  LogMessageNotification,
-  type PublishDiagnosticsParams,
-} from 'vscode-languageserver-protocol/node';
+import { ShutdownRequest, ExitNotification, DidOpenTextDocumentNotification, InlayHintRequest } from 'vscode-languageserver-protocol/node';
+import { serverJs, startBuiltServer } from './built-server';
 import { TestClient } from './harness';
-
-const root = path.join(__dirname, '..', '..');
-const serverJs = path.join(root, 'dist', 'server.js');
 
 describe('initialize', () => {
   let client: TestClient;
@@ -80,24 +66,10 @@ const BROKEN = `${VALID}z = layers.Conv2D(4, 5)(\n`;
 
 /** One session with the built server: initialize, open `text`, its hints, its first publish, shutdown, exit. */
 async function session(args: string[], text: string, env: NodeJS.ProcessEnv = process.env) {
-  const child = spawn(process.execPath, [serverJs, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env });
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const conn = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
-  const published: PublishDiagnosticsParams[] = [];
-  const logs: string[] = [];
-  conn.onNotification(PublishDiagnosticsNotification.type, (p) => {
-    published.push(p);
-  });
-  conn.onNotification(LogMessageNotification.type, (p) => {
-    logs.push(p.message);
-  });
-  conn.listen();
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const server = await startBuiltServer(args, { env });
+  const { conn, published } = server;
   try {
-    const init = await conn.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, workspaceFolders: null, capabilities: {} });
-    expect(init.capabilities.textDocumentSync).toEqual({ openClose: true, change: 2 });
-    await conn.sendNotification('initialized', {});
+    expect(server.initializeResult.capabilities.textDocumentSync).toEqual({ openClose: true, change: 2 });
     await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: 'file:///a.py', languageId: 'python', version: 1, text } });
     const hints = await conn.sendRequest(InlayHintRequest.type, {
       textDocument: { uri: 'file:///a.py' },
@@ -106,11 +78,10 @@ async function session(args: string[], text: string, env: NodeJS.ProcessEnv = pr
     for (let i = 0; i < 100 && published.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
     await conn.sendRequest(ShutdownRequest.type);
     await conn.sendNotification(ExitNotification.type);
-    const exitCode = await exited;
-    return { hints: hints?.map((h) => h.label), published: published[0], logs, exitCode, stderr };
+    const exitCode = await server.exited;
+    return { hints: hints?.map((h) => h.label), published: published[0], logs: server.logs.map((l) => l.message), exitCode, stderr: server.stderr() };
   } finally {
-    conn.dispose();
-    child.kill();
+    server.close();
   }
 }
 

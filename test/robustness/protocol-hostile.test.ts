@@ -3,8 +3,6 @@
 // in bounded time, with results equal to a fresh analysis of the text; where the analysis gives
 // up or stops part-way, the user is told why by one Information diagnostic on the first line
 // ("Shapewise: not analysed: ..."), and the Shapewise output gets one log line per document.
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CodeActionRequest,
@@ -12,22 +10,16 @@ import {
   DidOpenTextDocumentNotification,
   ExitNotification,
   HoverRequest,
-  InitializeRequest,
   InlayHintRequest,
-  LogMessageNotification,
-  PublishDiagnosticsNotification,
   ShutdownRequest,
-  StreamMessageReader,
-  StreamMessageWriter,
-  createProtocolConnection,
   type Diagnostic,
   type LogMessageParams,
   type NotebookCell,
   type Position,
-  type PublishDiagnosticsParams,
   type TextDocumentItem,
 } from 'vscode-languageserver-protocol/node';
 import { Analyzer, MAX_DOCUMENT_CHARS } from '../../server/src/analysis';
+import { startBuiltServer } from '../lsp/built-server';
 import { TestClient, hintSummary } from '../lsp/harness';
 // @ts-expect-error plain JavaScript module without type declarations
 import { generateKerasFile } from '../bench/generate.mjs';
@@ -511,24 +503,18 @@ describe('a careless client', () => {
 // ------------------------------------------------------------------------------ the built server
 
 describe('dist/server.js over stdio', () => {
-  const serverJs = path.join(__dirname, '..', '..', 'dist', 'server.js');
-
   // Repeating an empty sequence a huge number of times (`[] * 10**10`) once looped `count` times
   // and hung the server. Found by the analysis fuzzer (seed 1).
   it('answers on `[] * 10**10` in a document', async () => {
-    const child = spawn(process.execPath, [serverJs, '--stdio', '--no-code-cache'], { stdio: ['pipe', 'pipe', 'pipe'] });
-    const conn = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
-    conn.listen();
+    const server = await startBuiltServer(['--stdio', '--no-code-cache']);
+    const { conn } = server;
     try {
-      await conn.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, workspaceFolders: null, capabilities: {} });
-      await conn.sendNotification('initialized', {});
       const text = HEADER + 'skips = [] * 10**10\ninp = keras.Input((8,))\n';
       await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: 'file:///repeat.py', languageId: 'python', version: 1, text } });
       const answer = conn.sendRequest(InlayHintRequest.type, { textDocument: { uri: 'file:///repeat.py' }, range: WHOLE });
       expect((await within(answer, 10_000, 'hints'))?.map((h) => h.label)).toEqual(['→ (None, 8)']);
     } finally {
-      conn.dispose();
-      child.kill();
+      server.close();
     }
   }, 30_000);
 
@@ -537,42 +523,23 @@ describe('dist/server.js over stdio', () => {
   // `for a, b in zip(`. Found by the protocol fuzzer (seed 11). Run with a small heap, so a
   // regression dies in seconds.
   it('survives `zip()` in a document', async () => {
-    const child = spawn(process.execPath, ['--max-old-space-size=128', serverJs, '--stdio', '--no-code-cache'], { stdio: ['pipe', 'pipe', 'pipe'] });
-    const conn = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
-    conn.listen();
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const server = await startBuiltServer(['--stdio', '--no-code-cache'], { nodeArgs: ['--max-old-space-size=128'] });
+    const { conn, exited } = server;
     try {
-      await conn.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, workspaceFolders: null, capabilities: {} });
-      await conn.sendNotification('initialized', {});
       const text = HEADER + 'for a, b in zip():\n    pass\n';
       await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: 'file:///zip.py', languageId: 'python', version: 1, text } });
       const answer = conn.sendRequest(InlayHintRequest.type, { textDocument: { uri: 'file:///zip.py' }, range: WHOLE });
       const died = exited.then((code) => Promise.reject(new Error(`the server exited (${code}) without answering`)));
       expect(await within(Promise.race([answer, died]), 60_000, 'hints')).toEqual([]);
     } finally {
-      conn.dispose();
-      child.kill();
+      server.close();
     }
   }, 90_000);
 
   it('answers every request on hostile documents, survives a malformed message, and exits cleanly', async () => {
-    const child = spawn(process.execPath, [serverJs, '--stdio', '--no-code-cache'], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const conn = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
-    const published: PublishDiagnosticsParams[] = [];
-    const logs: LogMessageParams[] = [];
-    conn.onNotification(PublishDiagnosticsNotification.type, (p) => {
-      published.push(p);
-    });
-    conn.onNotification(LogMessageNotification.type, (p) => {
-      logs.push(p);
-    });
-    conn.listen();
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const server = await startBuiltServer(['--stdio', '--no-code-cache']);
+    const { child, conn, published, logs, exited } = server;
     try {
-      await conn.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, workspaceFolders: null, capabilities: {} });
-      await conn.sendNotification('initialized', {});
       const docs: [string, string][] = [
         ['huge', realistic(5_000_000)],
         ['bytes', HEADER + randomBytes(5, 20_000).toString('utf8')],
@@ -616,9 +583,8 @@ describe('dist/server.js over stdio', () => {
       await conn.sendNotification(ExitNotification.type);
       expect(await within(exited, ANSWER_MS, 'exit')).toBe(0);
     } finally {
-      conn.dispose();
-      child.kill();
+      server.close();
     }
-    expect(stderr).toBe('');
+    expect(server.stderr()).toBe('');
   }, 120_000);
 });

@@ -2,28 +2,23 @@
 // analyses, and after an internal error in one document (other documents unaffected, the error
 // logged once with the document, the phase and the place). Internal errors are simulated with
 // spies on the Analyzer's prototype (the server runs in-process): no hook in the server itself.
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   CancellationTokenSource,
   DidOpenTextDocumentNotification,
   ExitNotification,
   HoverRequest,
-  InitializeRequest,
   InlayHintRequest,
   LSPErrorCodes,
   ResponseError,
   ShutdownRequest,
-  StreamMessageReader,
-  StreamMessageWriter,
-  createProtocolConnection,
   type InlayHint,
   type LogMessageParams,
   type Range,
 } from 'vscode-languageserver-protocol/node';
 import { Analyzer } from '../../server/src/analysis';
 import type { AnalysisResult } from '../../server/src/analysis-types';
+import { startBuiltServer } from '../lsp/built-server';
 import { TestClient, hintSummary } from '../lsp/harness';
 // @ts-expect-error plain JavaScript module without type declarations
 import { generateKerasFile } from '../bench/generate.mjs';
@@ -359,14 +354,9 @@ describe('an internal error in one document', () => {
 
 describe('dist/server.js over stdio', () => {
   it('a request cancelled while the server parses a 5 MB document: every request answered, in order of the work', async () => {
-    const serverJs = path.join(__dirname, '..', '..', 'dist', 'server.js');
-    const child = spawn(process.execPath, [serverJs, '--stdio', '--no-code-cache'], { stdio: ['pipe', 'pipe', 'pipe'] });
-    const conn = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
-    conn.listen();
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const server = await startBuiltServer(['--stdio', '--no-code-cache']);
+    const { conn, exited } = server;
     try {
-      await conn.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, workspaceFolders: null, capabilities: {} });
-      await conn.sendNotification('initialized', {});
       const open = (uri: string, text: string) =>
         conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'python', version: 1, text } });
       await open('file:///small.py', SMALL);
@@ -394,8 +384,7 @@ describe('dist/server.js over stdio', () => {
       await conn.sendNotification(ExitNotification.type);
       expect(await within(exited, ANSWER_MS, 'exit')).toBe(0);
     } finally {
-      conn.dispose();
-      child.kill();
+      server.close();
     }
   }, 60_000);
 });

@@ -63,14 +63,14 @@ async function check(options: CheckOptions, env: CliEnv, pool: WorkerPool | unde
   // Both lists are sorted by path: the report lists them merged, each file by its index.
   const order = mergeByPath(problems, collected.files);
 
+  const threads = pool && collected.files.length >= MIN_FILES_FOR_WORKERS ? pool : undefined;
+  // The threads encode each file's JSON: it is written as soon as the files before it are done
+  // (every other report is written at the end).
+  const stream = threads && options.format === 'json' ? new OrderedWriter(order, new JsonChunkWriter((c) => env.stdout(c))) : undefined;
   let checked: FileReport[];
-  let written = false;
-  if (pool && collected.files.length >= MIN_FILES_FOR_WORKERS) {
-    // The threads encode each file's JSON: it is written as soon as the files before it are done.
-    const stream = options.format === 'json' ? new OrderedWriter(order, new JsonChunkWriter((c) => env.stdout(c))) : undefined;
-    checked = await pool.check(collected.files, config, options.format, stream && ((i, r) => stream.add(i, r)));
+  if (threads) {
+    checked = await threads.check(collected.files, config, options.format, stream && ((i, r) => stream.add(i, r)));
     stream?.end();
-    written = stream !== undefined;
   } else {
     pool?.close();
     let analyzer: SourceAnalyzer & { dispose?(): void };
@@ -94,7 +94,7 @@ async function check(options: CheckOptions, env: CliEnv, pool: WorkerPool | unde
     else if (r.notAnalysed !== undefined) env.stderr(`shapewise: note: ${r.path} was not analysed: ${r.notAnalysed}\n`);
     if (r.stoppedEarly !== undefined) env.stderr(`shapewise: note: ${r.path}: the analysis stopped part-way: ${r.stoppedEarly}\n`);
   }
-  if (!written) env.stdout(format(reports, options, env.cwd));
+  if (!stream) env.stdout(format(reports, options, env.cwd));
   return exitStatus(reports, options.failOn);
 }
 

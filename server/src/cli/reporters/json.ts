@@ -26,24 +26,13 @@ export function formatJson(reports: readonly FileReport[]): string {
   return `{\n  "version": ${JSON_FORMAT_VERSION},\n  "files": [\n${files}\n  ]\n}\n`;
 }
 
-/**
- * formatJson's document as UTF-8, in pieces to write one after the other: the workers encode
- * their files, so a large report is neither joined nor encoded again on the main thread.
- */
-export function formatJsonChunks(reports: readonly FileReport[]): Uint8Array[] {
-  const chunks: Uint8Array[] = [];
-  const writer = new JsonChunkWriter((c) => chunks.push(c));
-  for (const r of reports) writer.file(r);
-  writer.end();
-  return chunks;
-}
-
 const encoder = new TextEncoder();
 const BETWEEN_FILES = encoder.encode(`,\n${FILE_INDENT}`);
 
 /**
- * formatJsonChunks written as the files come, in order: the checker writes each file's piece
- * as soon as the files before it are done, while the others are still being checked.
+ * formatJson's document as UTF-8, in pieces written as the files come, in order: the worker
+ * threads encode their files, so a large report is neither joined nor encoded again on the main
+ * thread, and each file's piece is written as soon as the files before it are done.
  */
 export class JsonChunkWriter {
   private files = 0;
