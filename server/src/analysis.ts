@@ -3,10 +3,11 @@
 import type { Parser, Tree } from 'web-tree-sitter';
 import type { AnalysisResult, DiagnosticReport } from './analysis-types';
 import type { AnalysisConfig } from './config';
+import type { EngineOptions } from './engine/types';
 import { analyzeLowered, analyzeModule, mentionsKeras } from './python/analyze-module';
 import { LoweringCache } from './python/lowering-cache';
 import { createPythonParser } from './python/parser';
-import { recoverFromErrors } from './python/recover';
+import { recoverFromErrors, type Recovered } from './python/recover';
 import { lowerText } from './python/text-lower';
 import { applySuppressions } from './suppressions';
 
@@ -100,13 +101,29 @@ export class Analyzer {
   analyzeTree(tree: Tree, text: string, config: AnalysisConfig, documentKey?: string): AnalysisResult {
     if (text.length > MAX_DOCUMENT_CHARS) return notAnalysed(`the file has ${text.length} characters, over the limit of ${MAX_DOCUMENT_CHARS}`);
     const recovered = recoverFromErrors(tree, text, (t, old) => this.parse(t, old));
+    const options = { defaultDataFormat: config.dataFormat };
+    const cache = this.loweringCache(documentKey);
     let raw: AnalysisResult;
     try {
-      raw = analyzeModule(recovered.tree.rootNode, recovered.text, { defaultDataFormat: config.dataFormat }, this.loweringCache(documentKey));
+      raw = this.readRecovered(recovered, options, cache) ?? analyzeModule(recovered.tree.rootNode, recovered.text, options, cache);
     } finally {
       if (recovered.tree !== tree) recovered.tree.delete();
     }
     return this.finish(raw, text, config);
+  }
+
+  /**
+   * A document being typed in, with its broken lines blanked into a text tree-sitter parses
+   * without an error: read from that text alone, which is the same module as the tree's
+   * (text-lower.ts), so the document's lowering and island runs from its last readable version
+   * are reused. Its first syntax error no longer runs every statement again. Only for a document
+   * the text reader has read before (then only the changed part is read again); undefined when
+   * it cannot vouch for the text: the tree is lowered instead.
+   */
+  private readRecovered(recovered: Recovered, options: EngineOptions, cache: LoweringCache | undefined): AnalysisResult | undefined {
+    if (!cache?.text || recovered.maskedLines.length === 0 || recovered.tree.rootNode.hasError || recovered.text.length > MAX_TEXT_PATH_CHARS) return undefined;
+    const module = lowerText(recovered.text, cache, undefined, true);
+    return module ? analyzeLowered(() => module, recovered.text, options, cache.islands) : undefined;
   }
 
   /** Severities from the settings, `off` dropped, suppression comments applied. */
