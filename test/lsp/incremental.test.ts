@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Tree } from 'web-tree-sitter';
 import { Analyzer } from '../../server/src/analysis';
 import { TreeCache } from '../../server/src/lsp/tree-cache';
+import { checkChange, type NotebookChange } from '../../server/src/lsp/notebook-params';
 import { diffRange } from '../../server/src/lsp/tree-edits';
 import { NotebookUnit, TextUnit } from '../../server/src/lsp/units';
 import { TestClient, hintSummary, positionOf } from './harness';
@@ -136,6 +137,12 @@ describe('tree edits from LSP changes', () => {
   });
 
   it('map notebook cell edits and cell moves onto the joined text', () => {
+    /** A didChange as the server takes it: checked first (nothing in these is malformed). */
+    const checked = (params: unknown): NotebookChange => {
+      const change = checkChange(params);
+      if ('malformed' in change || change.skipped.length > 0) throw new Error(`malformed: ${JSON.stringify(change)}`);
+      return change;
+    };
     const trees = new TreeCache(2);
     const cells = [
       { kind: 2 as const, document: 'c0' },
@@ -152,13 +159,13 @@ describe('tree edits from LSP changes', () => {
     reparse(trees, nb.key, nb.text);
     const edit = (e: Parameters<TreeCache['edit']>[1]) => trees.edit(nb.key, e);
     nb.applyChange(
-      { notebookDocument: { uri: 'nb', version: 2 }, change: { cells: { textContent: [{ document: { uri: 'c2', version: 2 }, changes: [{ range: { start: { line: 0, character: 24 }, end: { line: 0, character: 25 } }, text: '16' }] }] } } },
+      checked({ notebookDocument: { uri: 'nb', version: 2 }, change: { cells: { textContent: [{ document: { uri: 'c2', version: 2 }, changes: [{ range: { start: { line: 0, character: 24 }, end: { line: 0, character: 25 } }, text: '16' }] }] } } }),
       edit,
     );
     expect(nb.text).toBe('import keras\nx = keras.Input((8, 8, 1))\ny = keras.layers.Conv2D(16, 3)(x)  # 😀\n');
     expect(reparse(trees, nb.key, nb.text)).toEqual(fresh(nb.text));
     nb.applyChange(
-      { notebookDocument: { uri: 'nb', version: 3 }, change: { cells: { structure: { array: { start: 0, deleteCount: 3, cells: [cells[2], cells[1], cells[0]] } } } } },
+      checked({ notebookDocument: { uri: 'nb', version: 3 }, change: { cells: { structure: { array: { start: 0, deleteCount: 3, cells: [cells[2], cells[1], cells[0]] } } } } }),
       edit,
     );
     expect(nb.text).toBe('y = keras.layers.Conv2D(16, 3)(x)  # 😀\nimport keras\nx = keras.Input((8, 8, 1))\n');

@@ -2,7 +2,10 @@
 // features. `server.ts` calls this with a connection on stdio / node IPC; the protocol tests call
 // it with a connection over in-memory streams.
 import {
+  CodeActionRequest,
   DidChangeConfigurationNotification,
+  HoverRequest,
+  InlayHintRequest,
   ErrorCodes,
   LSPErrorCodes,
   ResponseError,
@@ -23,6 +26,8 @@ import { codeActions } from './code-actions';
 import { DiagnosticsPublisher } from './diagnostics';
 import { hover, unknownWhy } from './hover';
 import { inlayHints, resolveTooltip, type HintData } from './inlay-hints';
+import { checkChange, checkClose, checkOpen } from './notebook-params';
+import { checkRequest } from './request-params';
 import { errorDetails, errorSummary, OnceLog } from './log-once';
 import { shapeText } from './render';
 import { Debouncer } from './scheduler';
@@ -259,17 +264,34 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   // ---------------------------------------------------------------- notebooks
 
   const notebookSync = connection.notebooks.synchronization;
+  /** Logs (once per notebook and method) what a notebook notification had that LSP does not allow. */
+  function malformed(method: string, uri: string, parts: string[]): void {
+    if (parts.length === 0) return;
+    log.error(uri, `malformed:${method}`, `Shapewise: ${uri}: ignored malformed parts of ${method} (the server's copy of the notebook may now differ from the editor's): ${parts.join('; ').slice(0, 300)}`);
+  }
+  const UNKNOWN_NOTEBOOK = '(a notebook without a URI)';
+  const notebookUri = (p: unknown): string => {
+    const uri = (p as { notebookDocument?: { uri?: unknown } } | null)?.notebookDocument?.uri;
+    return typeof uri === 'string' ? uri : UNKNOWN_NOTEBOOK;
+  };
+
   notebookSync.onDidOpenNotebookDocument(
-    guarded('notebook didOpen', (p) => p.notebookDocument.uri, (params) => {
-      const unit = state?.workspace.openNotebook(params);
+    guarded('notebook didOpen', notebookUri, (params) => {
+      const open = checkOpen(params);
+      if ('malformed' in open) return malformed('notebookDocument/didOpen', UNKNOWN_NOTEBOOK, [open.malformed]);
+      malformed('notebookDocument/didOpen', open.uri, open.skipped);
+      const unit = state?.workspace.openNotebook(open);
       if (unit) state?.debouncer.schedule(unit.key, 0);
     }),
   );
 
   notebookSync.onDidChangeNotebookDocument(
-    guarded('notebook didChange', (p) => p.notebookDocument.uri, (params) => {
+    guarded('notebook didChange', notebookUri, (params) => {
       const s = state;
-      const changed = s?.workspace.changeNotebook(params);
+      const change = checkChange(params);
+      if ('malformed' in change) return malformed('notebookDocument/didChange', UNKNOWN_NOTEBOOK, [change.malformed]);
+      malformed('notebookDocument/didChange', change.uri, change.skipped);
+      const changed = s?.workspace.changeNotebook(change);
       if (!s || !changed) return;
       if (changed.droppedCells.length > 0) s.publisher.clearCells(changed.unit.key, changed.droppedCells);
       s.debouncer.schedule(changed.unit.key);
@@ -277,17 +299,20 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   );
 
   notebookSync.onDidCloseNotebookDocument(
-    guarded('notebook didClose', (p) => p.notebookDocument.uri, ({ notebookDocument, cellTextDocuments }) => {
+    guarded('notebook didClose', notebookUri, (params) => {
       const s = state;
-      log.forget(notebookDocument.uri);
+      const close = checkClose(params);
+      if ('malformed' in close) return malformed('notebookDocument/didClose', UNKNOWN_NOTEBOOK, [close.malformed]);
+      malformed('notebookDocument/didClose', close.uri, close.skipped);
+      log.forget(close.uri);
       if (!s) return;
-      const cells = s.workspace.closeNotebook(notebookDocument.uri);
+      const cells = s.workspace.closeNotebook(close.uri);
       for (const c of cells) log.forget(c);
-      s.debouncer.cancel(notebookDocument.uri);
-      s.analyses.forget(notebookDocument.uri);
-      s.hintSignatures.delete(notebookDocument.uri);
-      s.settings.forget(notebookDocument.uri);
-      s.publisher.clear(notebookDocument.uri, [...cells, ...(cellTextDocuments ?? []).map((d) => d.uri)]);
+      s.debouncer.cancel(close.uri);
+      s.analyses.forget(close.uri);
+      s.hintSignatures.delete(close.uri);
+      s.settings.forget(close.uri);
+      s.publisher.clear(close.uri, [...cells, ...close.cellUris]);
     }),
   );
 
@@ -305,6 +330,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   connection.languages.inlayHint.on(
     answering('inlay hints', [], (p) => ({ uri: p.textDocument.uri, at: rangeText(p.range) }), async (params, token) => {
+      checkRequest(InlayHintRequest.method, params);
       const found = await analysisFor(params.textDocument.uri, token);
       if (!found) return [];
       const { s, unit, analysis, settings } = found;
@@ -328,6 +354,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   connection.onHover(
     answering('hover', null, (p) => ({ uri: p.textDocument.uri, at: positionText(p.position) }), async (params, token) => {
+      checkRequest(HoverRequest.method, params);
       const found = await analysisFor(params.textDocument.uri, token);
       if (!found) return null;
       return hover(found.unit, params.textDocument.uri, params.position, found.analysis.result);
@@ -336,6 +363,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   connection.onCodeAction(
     answering('code actions', [], (p) => ({ uri: p.textDocument.uri, at: rangeText(p.range) }), async (params, token) => {
+      checkRequest(CodeActionRequest.method, params);
       const found = await analysisFor(params.textDocument.uri, token);
       if (!found) return [];
       return codeActions(found.unit, params, found.analysis.result, { documentChanges: found.s.client.documentChanges });

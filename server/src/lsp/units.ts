@@ -2,21 +2,15 @@
 // code cells are analysed in order as one program. A unit knows its text, how offsets in that
 // text map to editor documents and positions, and turns each content change into a tree edit
 // computed from the text BEFORE the change.
-import type {
-  DidChangeNotebookDocumentParams,
-  NotebookCell,
-  NotebookDocument,
-  Position,
-  Range,
-  TextDocumentContentChangeEvent,
-  TextDocumentItem,
-} from 'vscode-languageserver';
+import type { NotebookCell, Position, Range, TextDocumentContentChangeEvent, TextDocumentItem } from 'vscode-languageserver';
 import { NotebookCellKind } from 'vscode-languageserver';
 import type { Edit } from 'web-tree-sitter';
 import type { SourceRange } from '../analysis-types';
 import { cellAt, joinCells, type JoinedNotebook } from '../notebook';
 import { LineIndex } from '../text/line-index';
+import { hasRange, isChange } from './content-change';
 import { EditableLines } from './editable-lines';
+import type { NotebookChange, NotebookOpen } from './notebook-params';
 import { diffRange, editBetween, editFor } from './tree-edits';
 
 export const PYTHON = 'python';
@@ -198,8 +192,8 @@ export class NotebookUnit implements AnalysisUnit {
     this.rejoin();
   }
 
-  static fromOpen(notebook: NotebookDocument, documents: readonly TextDocumentItem[]): NotebookUnit {
-    return new NotebookUnit(notebook.uri, notebook.notebookType, notebook.cells, documents);
+  static fromOpen(open: NotebookOpen): NotebookUnit {
+    return new NotebookUnit(open.uri, open.notebookType, open.cells, open.documents);
   }
 
   get scopeUri(): string {
@@ -221,30 +215,29 @@ export class NotebookUnit implements AnalysisUnit {
   }
 
   /**
-   * Applies a notebookDocument/didChange: structure (cells added, removed, moved), cell data
-   * (kind) and cell text. The joined text is rebuilt and described to the tree as one edit (the
-   * changed middle between the unchanged prefix and suffix), computed from the joined text before.
+   * Applies a (checked) notebookDocument/didChange: structure (cells added, removed, moved), cell
+   * data (kind) and cell text. The joined text is rebuilt and described to the tree as one edit
+   * (the changed middle between the unchanged prefix and suffix), computed from the joined text
+   * before.
    */
-  applyChange(params: DidChangeNotebookDocumentParams, onEdit: EditSink): void {
+  applyChange(change: NotebookChange, onEdit: EditSink): void {
     const before = this.joined.text;
     const beforeLines = this._lines;
-    const change = params.change.cells;
-    if (change?.structure) {
-      const { array, didOpen, didClose } = change.structure;
-      for (const d of didClose ?? []) this.docs.delete(d.uri);
-      for (const d of didOpen ?? []) this.docs.set(d.uri, cellDocument(d));
-      this.order.splice(array.start, array.deleteCount, ...(array.cells ?? []).map((c) => ({ uri: c.document, kind: c.kind })));
+    for (const uri of change.closed) this.docs.delete(uri);
+    for (const d of change.opened) this.docs.set(d.uri, cellDocument(d));
+    if (change.splice) {
+      const { start, deleteCount, cells } = change.splice;
+      this.order.splice(start, deleteCount, ...cells.map((c) => ({ uri: c.document, kind: c.kind })));
     }
-    for (const data of change?.data ?? []) {
+    for (const data of change.data) {
       const slot = this.order.find((c) => c.uri === data.document);
       if (slot) slot.kind = data.kind;
     }
-    for (const content of change?.textContent ?? []) {
-      const doc = this.docs.get(content.document.uri);
+    for (const content of change.texts) {
+      const doc = this.docs.get(content.uri);
       if (!doc) continue;
       const lines = new EditableLines(doc.text);
-      for (const ch of Array.isArray(content.changes) ? content.changes : []) {
-        if (!isChange(ch)) continue;
+      for (const ch of content.changes) {
         if (hasRange(ch)) {
           const start = lines.offsetAt(ch.range.start);
           lines.replace(start, Math.max(start, lines.offsetAt(ch.range.end)), ch.text);
@@ -254,7 +247,7 @@ export class NotebookUnit implements AnalysisUnit {
         doc.text = lines.text;
         doc.lines = new LineIndex(doc.text);
       }
-      doc.version = content.document.version;
+      if (content.version !== undefined) doc.version = content.version;
     }
     this.rejoin();
     const d = diffRange(before, this.joined.text);
@@ -312,29 +305,6 @@ export class NotebookUnit implements AnalysisUnit {
     const entry = this.joined.cells[i];
     return { start: entry.start, end: entry.start + entry.length };
   }
-}
-
-/** A content change a server can apply: text, and either no range or a range of numbers. */
-function isChange(c: unknown): c is TextDocumentContentChangeEvent {
-  if (typeof c !== 'object' || c === null || typeof (c as { text?: unknown }).text !== 'string') return false;
-  const range = (c as { range?: unknown }).range;
-  return range === undefined || range === null || isRange(range);
-}
-
-/** Whether a (well-formed) change has a range; `range: null` or `undefined` means the whole text. */
-function hasRange(c: TextDocumentContentChangeEvent): c is TextDocumentContentChangeEvent & { range: Range } {
-  return (c as { range?: unknown }).range != null;
-}
-
-function isRange(r: unknown): r is Range {
-  const { start, end } = r as { start?: unknown; end?: unknown };
-  return typeof r === 'object' && r !== null && isPosition(start) && isPosition(end);
-}
-
-function isPosition(p: unknown): p is Position {
-  if (typeof p !== 'object' || p === null) return false;
-  const { line, character } = p as { line?: unknown; character?: unknown };
-  return Number.isInteger(line) && Number.isInteger(character);
 }
 
 function cellDocument(d: TextDocumentItem): CellDocument {

@@ -1,11 +1,7 @@
 // The open units: Python text documents and notebooks. Every content change goes through here,
 // so the kept syntax tree is edited with the text as it was before the change.
-import type {
-  DidChangeNotebookDocumentParams,
-  DidChangeTextDocumentParams,
-  DidOpenNotebookDocumentParams,
-  TextDocumentItem,
-} from 'vscode-languageserver';
+import type { DidChangeTextDocumentParams, TextDocumentItem } from 'vscode-languageserver';
+import type { NotebookChange, NotebookOpen } from './notebook-params';
 import type { TreeCache } from './tree-cache';
 import { NotebookUnit, PYTHON, TextUnit, type AnalysisUnit } from './units';
 
@@ -52,20 +48,20 @@ export class Workspace {
     return had;
   }
 
-  openNotebook(params: DidOpenNotebookDocumentParams): NotebookUnit {
-    this.closeNotebook(params.notebookDocument.uri);
-    const unit = NotebookUnit.fromOpen(params.notebookDocument, params.cellTextDocuments);
+  openNotebook(open: NotebookOpen): NotebookUnit {
+    this.closeNotebook(open.uri);
+    const unit = NotebookUnit.fromOpen(open);
     this.notebooks.set(unit.key, unit);
     this.indexCells(unit);
     return unit;
   }
 
   /** Returns the notebook and the cell URIs it no longer has (to clear their diagnostics). */
-  changeNotebook(params: DidChangeNotebookDocumentParams): { unit: NotebookUnit; droppedCells: string[] } | undefined {
-    const unit = this.notebooks.get(params.notebookDocument.uri);
+  changeNotebook(change: NotebookChange): { unit: NotebookUnit; droppedCells: string[] } | undefined {
+    const unit = this.notebooks.get(change.uri);
     if (!unit) return undefined;
     const before = unit.cellUris();
-    unit.applyChange(params, (edit) => this.trees.edit(unit.key, edit));
+    unit.applyChange(change, (edit) => this.trees.edit(unit.key, edit));
     this.indexCells(unit);
     const now = new Set(unit.cellUris());
     const droppedCells = before.filter((u) => !now.has(u));
