@@ -26,7 +26,7 @@ const MAX_PARSE_PROGRESS_REPORTS = 50_000;
  * Texts up to this size may be read without tree-sitter (text-lower.ts, about 25,000 lines).
  * Larger ones go to the parser, whose work bound decides whether they are analysed at all.
  */
-const MAX_TEXT_PATH_CHARS = 1_000_000;
+export const MAX_TEXT_PATH_CHARS = 1_000_000;
 /** And after this long whatever the count: a guard for a machine far slower than expected. */
 const PARSE_TIMEOUT_MS = 15_000;
 

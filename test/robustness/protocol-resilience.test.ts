@@ -227,6 +227,47 @@ function errorsAbout(logs: LogMessageParams[], uri: string): string[] {
   return logs.filter((l) => l.type === 1 && l.message.includes(uri)).map((l) => l.message);
 }
 
+describe('a document the parser gives up on, typed in', () => {
+  it('its requests do not parse it again while it stays over the text reader\'s limit; the diagnostics do once typing pauses, and hints are refreshed when it can be analysed', async () => {
+    const GAVE_UP = 'Shapewise: not analysed: the parser gave up on this file (too deeply nested or too large).';
+    const client = await TestClient.start({ debounceMs: 1_500 });
+    try {
+      const uri = 'file:///gives-up.py';
+      await client.open(uri, huge());
+      expect((await within(client.diagnosticsFor(uri, 1), ANSWER_MS, 'first diagnostics')).map((d) => d.message)).toEqual([GAVE_UP]);
+      const parses = vi.spyOn(Analyzer.prototype, 'parse');
+      let v = 1;
+      for (let i = 0; i < 5; i++) {
+        v = await client.change(uri, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '#' }]);
+        expect(await within(client.inlayHints(uri), ANSWER_MS, 'hints')).toEqual([]);
+        expect(await client.hover(uri, { line: 3, character: 5 })).toBeNull();
+        expect(await client.codeActions(uri, { start: { line: 0, character: 0 }, end: { line: 9, character: 0 } })).toEqual([]);
+      }
+      expect(parses).not.toHaveBeenCalled();
+      // Once typing pauses, the diagnostics try again (once): the text is still too much.
+      expect((await within(client.diagnosticsFor(uri, v), ANSWER_MS, 'diagnostics')).map((d) => d.message)).toEqual([GAVE_UP]);
+      expect(parses).toHaveBeenCalledTimes(1);
+      // Still over the limit, but readable (a long comment): the hints right after the change are
+      // the last attempt's (none); the editor is asked to refresh them once the diagnostics have
+      // analysed the text, and then gets them.
+      const refreshes = client.refreshRequests;
+      const readable = `${SMALL}#${'x'.repeat(1_200_000)}\n`;
+      v = await client.change(uri, [{ text: readable }]);
+      expect(await client.inlayHints(uri)).toEqual([]);
+      expect(await within(client.diagnosticsFor(uri, v), ANSWER_MS, 'diagnostics of the readable text')).toEqual([expect.objectContaining({ code: 'same-stride-uneven' })]);
+      await client.until(() => client.refreshRequests > refreshes, 'an inlay-hint refresh');
+      expect(hintSummary(await client.inlayHints(uri))).toEqual(SMALL_HINTS);
+      // A text under the limit is analysed at once, whatever came before.
+      await client.change(uri, [{ text: huge() }]);
+      await client.inlayHints(uri);
+      await client.change(uri, [{ text: SMALL }]);
+      expect(hintSummary(await client.inlayHints(uri))).toEqual(SMALL_HINTS);
+    } finally {
+      await client.stop();
+    }
+  }, 120_000);
+});
+
 describe('an internal error in one document', () => {
   const crashing = HEADER + 'inp = keras.Input((65, 65, 3))\nx = layers.Conv2D(8, 3)(inp)\n' + `y = layers.Conv2D(4, 3)(x)  # ${MARKER}\n` + 'z = layers.Conv2D(2, 3)(x)\n';
 

@@ -8,7 +8,7 @@
 // affected. Notes (not analysed, stopped early) are logged once per document too.
 import type { Tree } from 'web-tree-sitter';
 import type { Analyzer } from '../analysis';
-import { MAX_DOCUMENT_CHARS } from '../analysis';
+import { MAX_DOCUMENT_CHARS, MAX_TEXT_PATH_CHARS } from '../analysis';
 import type { AnalysisResult } from '../analysis-types';
 import type { AnalysisConfig, ShapewiseSettings } from '../config';
 import { LineIndex } from '../text/line-index';
@@ -23,6 +23,10 @@ export interface UnitAnalysis {
   revision: number;
   settings: ShapewiseSettings;
   result: AnalysisResult;
+  /** The parser gave up on the text (too large or too deeply nested): see `current`. */
+  parserGaveUp?: boolean;
+  /** Returned for a later revision of the unit (see `current`): its next analysis should refresh the hints. */
+  servedLater?: boolean;
 }
 
 /** Internal errors are located by analysing prefixes of texts up to this size... */
@@ -39,14 +43,33 @@ export class Analyses {
     private readonly log: OnceLog,
   ) {}
 
-  /** The result for the unit as it is now, computed if the cached one is stale. */
-  current(unit: AnalysisUnit, settings: ShapewiseSettings): UnitAnalysis {
+  /**
+   * The result for the unit as it is now, computed if the cached one is stale. `orNotAnalysed`:
+   * a request may instead get the last result when that was the parser giving up on a text too
+   * large for the text reader and the text still is: such an attempt takes a second or more, and
+   * every keystroke's requests would make one. That result shows nothing (no hints, no hover),
+   * as the next attempt most likely would; the debounced diagnostics make the attempt.
+   */
+  current(unit: AnalysisUnit, settings: ShapewiseSettings, options: { orNotAnalysed?: boolean } = {}): UnitAnalysis {
     const cached = this.peek(unit, settings);
     if (cached) return cached;
-    const result = this.compute(unit, settings);
-    const analysis: UnitAnalysis = { unit, key: unit.key, revision: unit.revision, settings, result };
+    if (options.orNotAnalysed) {
+      const last = this.results.get(unit.key);
+      if (last?.parserGaveUp && last.unit === unit && last.settings === settings && unit.text.length > MAX_TEXT_PATH_CHARS) {
+        last.servedLater = true;
+        return last;
+      }
+    }
+    const gaveUp = { parser: false };
+    const result = this.compute(unit, settings, gaveUp);
+    const analysis: UnitAnalysis = { unit, key: unit.key, revision: unit.revision, settings, result, parserGaveUp: gaveUp.parser };
     this.results.set(unit.key, analysis);
     return analysis;
+  }
+
+  /** Whether the unit's last result was also returned for a later revision (see `current`). */
+  servedLater(key: string): boolean {
+    return this.results.get(key)?.servedLater === true;
   }
 
   /** The cached result when it is up to date, without computing. */
@@ -60,7 +83,7 @@ export class Analyses {
     this.analyzer.forget(key);
   }
 
-  private compute(unit: AnalysisUnit, settings: ShapewiseSettings): AnalysisResult {
+  private compute(unit: AnalysisUnit, settings: ShapewiseSettings, gaveUp: { parser: boolean }): AnalysisResult {
     const text = unit.text;
     if (text.length > MAX_DOCUMENT_CHARS) {
       this.trees.delete(unit.key);
@@ -83,6 +106,7 @@ export class Analyses {
     }
     if (!tree) {
       this.trees.delete(unit.key);
+      gaveUp.parser = true;
       return this.notAnalysed(unit, 'the parser gave up on this file (too deeply nested or too large)');
     }
     this.trees.set(unit.key, tree);

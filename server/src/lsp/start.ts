@@ -149,8 +149,12 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       const settings = await s.settings.get(unit.scopeUri);
       // A change while the settings were fetched scheduled its own run: never publish old text.
       if (state !== s || s.workspace.unit(key) !== unit || unit.revision !== revision) return;
+      // Requests got the parser's last give-up instead of trying again (Analyses.current): when
+      // this attempt succeeds, the editor is told to ask for hints again.
+      const answeredBefore = s.analyses.servedLater(unit.key);
       const analysis = s.analyses.current(unit, settings);
       s.publisher.publish(unit, analysis.result);
+      if (answeredBefore && !analysis.parserGaveUp && s.client.inlayHintRefresh) void connection.languages.inlayHint.refresh();
       if (warm === 'cold' && options.onWarm) {
         warm = 'timer';
         setTimeout(warmed, WARM_AFTER_MS).unref();
@@ -226,7 +230,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     if (token?.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'The request was cancelled.');
     const unit = s.workspace.unitFor(uri);
     if (!unit) return undefined;
-    return { s, unit, analysis: s.analyses.current(unit, settings), settings };
+    return { s, unit, analysis: s.analyses.current(unit, settings, { orNotAnalysed: true }), settings };
   }
 
   // ---------------------------------------------------------------- text documents
