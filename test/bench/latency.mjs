@@ -43,9 +43,13 @@ export function shapewiseServer(nodeArgs = [], { codeCache = codeCacheDir } = {}
 
 /**
  * Measures one document. `rounds` rounds of every edit pair (each pair: the edit and its undo, both
- * measured), stopping early after `budgetMs` (at least one round).
+ * measured), stopping early after `budgetMs` (at least one round). Then, when `floorSamples` > 0,
+ * what an edit's hints cost beyond the analysis: after the same pause as between edits (the
+ * debounce, and a little), a request for a method the server does not have (`floorMs`: the
+ * protocol's round trip, both JSON-RPC stacks and the pipes), and the same inlay-hint request with
+ * no change before it (`cachedHintsMs`: that plus finding and rendering the hints).
  */
-export async function measureDocument({ name, uri, text, rounds, budgetMs, warmupRounds = 1, nodeArgs = [] }) {
+export async function measureDocument({ name, uri, text, rounds, budgetMs, warmupRounds = 1, nodeArgs = [], floorSamples = 0 }) {
   const pairs = editPairs(text);
   if (pairs.length === 0) throw new Error(`no edit spot found in ${name}`);
   const totalLines = countLines(text);
@@ -86,9 +90,25 @@ export async function measureDocument({ name, uri, text, rounds, budgetMs, warmu
         await edit(p.undo, true);
       }
     }
-    return summarize(name, totalLines, samples, done);
+    const floor = [];
+    const cached = [];
+    const pause = (serverDebounceMs() ?? 150) + 10;
+    const range = visibleRange(Math.floor(totalLines / 2), totalLines);
+    for (let i = 0; i < floorSamples; i++) {
+      await sleep(pause);
+      let t0 = performance.now();
+      await server.connection.sendRequest('shapewise/benchmarkNoSuchMethod', {}).catch(() => undefined);
+      floor.push(performance.now() - t0);
+      await sleep(pause);
+      t0 = performance.now();
+      await server.hints(uri, range, 60_000);
+      cached.push(performance.now() - t0);
+    }
+    return { ...summarize(name, totalLines, samples, done), floorMs: median(floor), cachedHintsMs: median(cached) };
   });
 }
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 function stats(samples, key) {
   const xs = samples.map((s) => s[key]);

@@ -80,8 +80,9 @@ await run('edits', async () => {
   console.log(`  diag:  didChange sent -> publishDiagnostics of that version (includes the server's ${debounce ?? '?'} ms debounce)`);
   console.log(`  ms, median / p95 over every edit and its undo; n = measured edits after one unmeasured round`);
   console.log(`  ${pad('document', 22)}${pad('lines', 7)}${'n'.padStart(4)}   hints median      p95   diag median      p95`);
-  const plan = { 500: { rounds: 6, budgetMs: 20_000 }, 2000: { rounds: 4, budgetMs: 20_000 }, 10000: { rounds: 3, budgetMs: 25_000 } };
+  const plan = { 500: { rounds: 6, budgetMs: 20_000, floorSamples: 20 }, 2000: { rounds: 4, budgetMs: 20_000 }, 10000: { rounds: 3, budgetMs: 25_000 } };
   const results = [];
+  const floors = [];
   for (const lines of SIZES) {
     const r = await measureDocument({ name: `generated_${lines}.py`, uri: `file:///bench/generated_${lines}.py`, text: generateKerasFile(lines), ...plan[lines] });
     results.push(r);
@@ -92,7 +93,13 @@ await run('edits', async () => {
     figures[`diagMedianMs${k}`] = fig(r.diag.median);
     figures[`diagP95Ms${k}`] = fig(r.diag.p95);
     for (const kind of EDIT_KINDS) if (r.byKind[kind]) figures[`editMedianMs${k}${cap(kind)}`] = fig(r.byKind[kind].hints.median);
+    if (r.floorMs !== undefined && !Number.isNaN(r.floorMs)) {
+      floors.push(`  ${r.name}: after the same pause, a request the server has no method for took ${fig(r.floorMs)} ms (the protocol's round trip) and the same hints with no edit ${fig(r.cachedHintsMs)} ms (medians of ${plan[lines].floorSamples})`);
+      figures[`editFloorMs${k}`] = fig(r.floorMs);
+      figures[`editCachedHintsMs${k}`] = fig(r.cachedHintsMs);
+    }
   }
+  for (const line of floors) console.log(line);
   const exampleFiles = readdirSync(path.join(root, 'examples')).filter((f) => f.endsWith('.py')).sort();
   const pooled = [];
   for (const f of exampleFiles) {
