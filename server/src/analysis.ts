@@ -100,16 +100,37 @@ export class Analyzer {
    */
   analyzeTree(tree: Tree, text: string, config: AnalysisConfig, documentKey?: string): AnalysisResult {
     if (text.length > MAX_DOCUMENT_CHARS) return notAnalysed(`the file has ${text.length} characters, over the limit of ${MAX_DOCUMENT_CHARS}`);
-    const recovered = recoverFromErrors(tree, text, (t, old) => this.parse(t, old));
     const options = { defaultDataFormat: config.dataFormat };
     const cache = this.loweringCache(documentKey);
+    const recovered = recoverFromErrors(tree, text, (t, old) => this.parse(t, old), this.textReader(cache));
     let raw: AnalysisResult;
     try {
-      raw = this.readRecovered(recovered, options, cache) ?? analyzeModule(recovered.tree.rootNode, recovered.text, options, cache);
+      raw = this.readRecovered(recovered, options, cache) ?? this.analyzeRecoveredTree(recovered, options, cache);
     } finally {
-      if (recovered.tree !== tree) recovered.tree.delete();
+      if (recovered.tree && recovered.tree !== tree) recovered.tree.delete();
     }
     return this.finish(raw, text, config);
+  }
+
+  /**
+   * For the recovery of a document the text reader has read before: whether it vouches for a
+   * text (reading only what changed since, and keeping it for readRecovered).
+   */
+  private textReader(cache: LoweringCache | undefined): ((text: string) => boolean) | undefined {
+    if (!cache?.text) return undefined;
+    return (text) => text.length <= MAX_TEXT_PATH_CHARS && lowerText(text, cache, undefined, true) !== null;
+  }
+
+  /** The recovered text lowered from its tree (parsed now if the recovery did not need to). */
+  private analyzeRecoveredTree(recovered: Recovered, options: EngineOptions, cache: LoweringCache | undefined): AnalysisResult {
+    if (recovered.tree) return analyzeModule(recovered.tree.rootNode, recovered.text, options, cache);
+    const tree = this.parse(recovered.text);
+    if (!tree) return notAnalysed('the parser gave up on this file (too deeply nested or too large)');
+    try {
+      return analyzeModule(tree.rootNode, recovered.text, options, cache);
+    } finally {
+      tree.delete();
+    }
   }
 
   /**
@@ -121,7 +142,7 @@ export class Analyzer {
    * it cannot vouch for the text: the tree is lowered instead.
    */
   private readRecovered(recovered: Recovered, options: EngineOptions, cache: LoweringCache | undefined): AnalysisResult | undefined {
-    if (!cache?.text || recovered.maskedLines.length === 0 || recovered.tree.rootNode.hasError || recovered.text.length > MAX_TEXT_PATH_CHARS) return undefined;
+    if (!cache?.text || recovered.maskedLines.length === 0 || recovered.tree?.rootNode.hasError || recovered.text.length > MAX_TEXT_PATH_CHARS) return undefined;
     const module = lowerText(recovered.text, cache, undefined, true);
     return module ? analyzeLowered(() => module, recovered.text, options, cache.islands) : undefined;
   }

@@ -6,7 +6,8 @@ import type { Tree } from 'web-tree-sitter';
 const MAX_ROUNDS = 6;
 
 export interface Recovered {
-  tree: Tree;
+  /** The tree of `text`; undefined when `readable` vouched for `text` and it was not parsed. */
+  tree: Tree | undefined;
   text: string;
   /** Lines (0-based) that were blanked out to get past syntax errors. */
   maskedLines: number[];
@@ -15,8 +16,11 @@ export interface Recovered {
 /**
  * Returns the tree to analyse: `tree` itself when it is good enough, or a new tree (owned by
  * the caller, who must delete it) over a copy of `text` with broken lines blanked.
+ * `readable`: whether the text reader (text-lower.ts) vouches for a text, which means tree-sitter
+ * parses it without an error. A blanked text it vouches for is where the rounds below would
+ * stop (no error, so the least damage), and it is returned without that parse (and no tree).
  */
-export function recoverFromErrors(tree: Tree, text: string, parse: (t: string, old: Tree) => Tree | null): Recovered {
+export function recoverFromErrors(tree: Tree, text: string, parse: (t: string, old: Tree) => Tree | null, readable?: (t: string) => boolean): Recovered {
   if (!tree.rootNode.hasError) return { tree, text, maskedLines: [] };
   let bestTree = tree;
   let bestText = text;
@@ -27,7 +31,7 @@ export function recoverFromErrors(tree: Tree, text: string, parse: (t: string, o
   /** `from` (text and tree) with line `row` blanked, parsed again incrementally, and its damage. */
   const blanked = (fromText: string, fromTree: Tree, row: number): { text: string; tree: Tree; damage: number } | undefined => {
     const blank = lineRange(fromText, row);
-    const next = fromText.slice(0, blank.start) + ' '.repeat(blank.end - blank.start) + fromText.slice(blank.end);
+    const next = blankLine(fromText, row);
     // The blanked line is an edit of the same length.
     const base = fromTree.copy();
     base.edit({
@@ -45,6 +49,14 @@ export function recoverFromErrors(tree: Tree, text: string, parse: (t: string, o
   for (let round = 0; round < MAX_ROUNDS && currentTree.rootNode.hasError; round++) {
     const at = firstError(currentTree);
     if (at === undefined || masked.includes(at.row)) break;
+    if (readable && bestDamage > 0) {
+      const candidate = blankLine(current, at.row);
+      if (readable(candidate)) {
+        if (currentTree !== tree) currentTree.delete();
+        if (bestTree !== tree && bestTree !== currentTree) bestTree.delete();
+        return { tree: undefined, text: candidate, maskedLines: [...masked, at.row] };
+      }
+    }
     let row = at.row;
     let next = blanked(current, currentTree, row);
     // An error inside a statement that opens a bracket on its first line and does not close it
@@ -113,6 +125,12 @@ function firstError(tree: Tree): { row: number; statementRow: number } | undefin
   } finally {
     cursor.delete();
   }
+}
+
+/** `text` with line `row`'s content replaced by as many spaces (every offset stays valid). */
+function blankLine(text: string, row: number): string {
+  const blank = lineRange(text, row);
+  return text.slice(0, blank.start) + ' '.repeat(blank.end - blank.start) + text.slice(blank.end);
 }
 
 /** Offsets of a line's content (its break excluded). */
