@@ -243,6 +243,24 @@ describe('the incremental analysis equals the whole module run', () => {
     }
   });
 
+  it('a 30,000-line file (over a million characters) is read from the text, and so are its edits: nothing is parsed', () => {
+    let text = generate(30_000, 9);
+    expect(text.length).toBeGreaterThan(1_000_000);
+    const key = 'large';
+    const parses = vi.spyOn(Analyzer.prototype, 'parse');
+    analyzeVersion(text, key);
+    analyzeVersion(text, key);
+    for (const pair of (editPairs(text) as { kind: string; apply: unknown; undo: unknown }[]).filter((p) => p.kind !== 'break')) {
+      text = applyEdit(text, pair.apply);
+      analyzeVersion(text, key);
+      expect(lastRun(key).ran, pair.kind).toBeLessThanOrEqual(2);
+      text = applyEdit(text, pair.undo);
+      analyzeVersion(text, key);
+    }
+    expect(parses).not.toHaveBeenCalled();
+    parses.mockRestore();
+  }, 60_000);
+
   it('a call typed on a new line, character by character and left open on the way: the tree path keeps islands too', () => {
     const text = generate(1500, 5);
     const lines = text.split('\n');

@@ -16,7 +16,7 @@ import {
   type LogMessageParams,
   type Range,
 } from 'vscode-languageserver-protocol/node';
-import { Analyzer } from '../../server/src/analysis';
+import { Analyzer, MAX_TEXT_PATH_CHARS } from '../../server/src/analysis';
 import type { AnalysisResult } from '../../server/src/analysis-types';
 import { startBuiltServer } from '../lsp/built-server';
 import { TestClient, hintSummary } from '../lsp/harness';
@@ -251,7 +251,7 @@ describe('a document the parser gives up on, typed in', () => {
       // the last attempt's (none); the editor is asked to refresh them once the diagnostics have
       // analysed the text, and then gets them.
       const refreshes = client.refreshRequests;
-      const readable = `${SMALL}#${'x'.repeat(1_200_000)}\n`;
+      const readable = `${SMALL}#${'x'.repeat(MAX_TEXT_PATH_CHARS)}\n`;
       v = await client.change(uri, [{ text: readable }]);
       expect(await client.inlayHints(uri)).toEqual([]);
       expect(await within(client.diagnosticsFor(uri, v), ANSWER_MS, 'diagnostics of the readable text')).toEqual([expect.objectContaining({ code: 'same-stride-uneven' })]);
