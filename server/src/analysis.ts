@@ -3,7 +3,7 @@
 import type { Parser, Tree } from 'web-tree-sitter';
 import type { AnalysisResult, DiagnosticReport } from './analysis-types';
 import type { AnalysisConfig } from './config';
-import type { EngineOptions } from './engine/types';
+import type { Module } from './python/ast';
 import { analyzeLowered, analyzeModule, mentionsKeras } from './python/analyze-module';
 import { LoweringCache } from './python/lowering-cache';
 import { createPythonParser } from './python/parser';
@@ -106,10 +106,16 @@ export class Analyzer {
     if (text.length > MAX_DOCUMENT_CHARS) return notAnalysed(`the file has ${text.length} characters, over the limit of ${MAX_DOCUMENT_CHARS}`);
     const options = { defaultDataFormat: config.dataFormat };
     const cache = this.loweringCache(documentKey);
-    const recovered = recoverFromErrors(tree, text, (t, old) => this.parse(t, old), this.textReader(cache));
+    const read = this.textReader(cache);
+    const recovered = recoverFromErrors(tree, text, (t, old) => this.parse(t, old), read);
     let raw: AnalysisResult;
     try {
-      raw = this.readRecovered(recovered, options, cache) ?? this.analyzeRecoveredTree(recovered, options, cache);
+      const lowered = (module: Module): AnalysisResult => analyzeLowered(() => module, recovered.text, options, cache?.islands);
+      if (recovered.tree === undefined) raw = lowered(recovered.read);
+      else {
+        const module = this.readRecovered(recovered.tree, recovered, read);
+        raw = module ? lowered(module) : analyzeModule(recovered.tree.rootNode, recovered.text, options, cache);
+      }
     } finally {
       if (recovered.tree && recovered.tree !== tree) recovered.tree.delete();
     }
@@ -117,38 +123,22 @@ export class Analyzer {
   }
 
   /**
-   * For the recovery of a document the text reader has read before: whether it vouches for a
-   * text (reading only what changed since, and keeping it for readRecovered).
-   */
-  private textReader(cache: LoweringCache | undefined): ((text: string) => boolean) | undefined {
-    if (!cache?.text) return undefined;
-    return (text) => text.length <= MAX_TEXT_PATH_CHARS && lowerText(text, cache, undefined, true) !== null;
-  }
-
-  /** The recovered text lowered from its tree (parsed now if the recovery did not need to). */
-  private analyzeRecoveredTree(recovered: Recovered, options: EngineOptions, cache: LoweringCache | undefined): AnalysisResult {
-    if (recovered.tree) return analyzeModule(recovered.tree.rootNode, recovered.text, options, cache);
-    const tree = this.parse(recovered.text);
-    if (!tree) return notAnalysed('the parser gave up on this file (too deeply nested or too large)');
-    try {
-      return analyzeModule(tree.rootNode, recovered.text, options, cache);
-    } finally {
-      tree.delete();
-    }
-  }
-
-  /**
    * A document being typed in, with its broken lines blanked into a text tree-sitter parses
-   * without an error: read from that text alone, which is the same module as the tree's
-   * (text-lower.ts), so the document's lowering and island runs from its last readable version
-   * are reused. Its first syntax error no longer runs every statement again. Only for a document
-   * the text reader has read before (then only the changed part is read again); undefined when
-   * it cannot vouch for the text: the tree is lowered instead.
+   * without an error, is read from that text alone, which is the same module as the tree's
+   * (text-lower.ts): the document's lowering and island runs from its last readable version are
+   * reused, and its first syntax error does not run every statement again. The reader, for a
+   * document the text reader has read before (then only what changed since is read again); the
+   * recovery uses it too, to skip parsing a blanked text the reader vouches for.
    */
-  private readRecovered(recovered: Recovered, options: EngineOptions, cache: LoweringCache | undefined): AnalysisResult | undefined {
-    if (!cache?.text || recovered.maskedLines.length === 0 || recovered.tree?.rootNode.hasError || recovered.text.length > MAX_TEXT_PATH_CHARS) return undefined;
-    const module = lowerText(recovered.text, cache, undefined, true);
-    return module ? analyzeLowered(() => module, recovered.text, options, cache.islands) : undefined;
+  private textReader(cache: LoweringCache | undefined): ((text: string) => Module | null) | undefined {
+    if (!cache?.text) return undefined;
+    return (text) => (text.length <= MAX_TEXT_PATH_CHARS ? lowerText(text, cache, undefined, true) : null);
+  }
+
+  /** A recovered tree's text read by `read`, when lines were blanked and the tree has no error. */
+  private readRecovered(tree: Tree, recovered: Recovered<Module>, read: ((text: string) => Module | null) | undefined): Module | null {
+    if (!read || recovered.maskedLines.length === 0 || tree.rootNode.hasError) return null;
+    return read(recovered.text);
   }
 
   /** Severities from the settings, `off` dropped, suppression comments applied. */

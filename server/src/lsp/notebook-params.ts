@@ -38,11 +38,17 @@ export interface NotebookClose {
   skipped: string[];
 }
 
+/** The notebook a notification is about, when it names one. */
+export function notebookUri(params: unknown): string | undefined {
+  const uri = field(field(params, 'notebookDocument'), 'uri');
+  return typeof uri === 'string' ? uri : undefined;
+}
+
 /** The checked didOpen, or a reason when it names no notebook. */
 export function checkOpen(params: unknown): NotebookOpen | { malformed: string } {
+  const uri = notebookUri(params);
+  if (uri === undefined) return { malformed: 'no notebook URI' };
   const notebook = field(params, 'notebookDocument');
-  const uri = field(notebook, 'uri');
-  if (typeof uri !== 'string') return { malformed: 'no notebook URI' };
   const skipped: string[] = [];
   const notebookType = field(notebook, 'notebookType');
   return {
@@ -56,8 +62,8 @@ export function checkOpen(params: unknown): NotebookOpen | { malformed: string }
 
 /** The checked didChange, or a reason when it names no notebook. */
 export function checkChange(params: unknown): NotebookChange | { malformed: string } {
-  const uri = field(field(params, 'notebookDocument'), 'uri');
-  if (typeof uri !== 'string') return { malformed: 'no notebook URI' };
+  const uri = notebookUri(params);
+  if (uri === undefined) return { malformed: 'no notebook URI' };
   const out: NotebookChange = { uri, opened: [], closed: [], data: [], texts: [], skipped: [] };
   const change = field(params, 'change');
   if (!isObject(change)) {
@@ -92,8 +98,8 @@ export function checkChange(params: unknown): NotebookChange | { malformed: stri
 
 /** The checked didClose, or a reason when it names no notebook. */
 export function checkClose(params: unknown): NotebookClose | { malformed: string } {
-  const uri = field(field(params, 'notebookDocument'), 'uri');
-  if (typeof uri !== 'string') return { malformed: 'no notebook URI' };
+  const uri = notebookUri(params);
+  if (uri === undefined) return { malformed: 'no notebook URI' };
   const skipped: string[] = [];
   return { uri, cellUris: listOf(field(params, 'cellTextDocuments'), toUri, 'cellTextDocuments', skipped), skipped };
 }

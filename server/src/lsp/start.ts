@@ -26,7 +26,7 @@ import { codeActions } from './code-actions';
 import { DiagnosticsPublisher } from './diagnostics';
 import { hover, unknownWhy } from './hover';
 import { inlayHints, resolveTooltip, type HintData } from './inlay-hints';
-import { checkChange, checkClose, checkOpen } from './notebook-params';
+import { checkChange, checkClose, checkOpen, notebookUri } from './notebook-params';
 import { checkRequest } from './request-params';
 import { errorDetails, errorSummary, OnceLog } from './log-once';
 import { shapeText } from './render';
@@ -268,34 +268,38 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   // ---------------------------------------------------------------- notebooks
 
   const notebookSync = connection.notebooks.synchronization;
-  /** Logs (once per notebook and method) what a notebook notification had that LSP does not allow. */
-  function malformed(method: string, uri: string, parts: string[]): void {
-    if (parts.length === 0) return;
-    log.error(uri, `malformed:${method}`, `Shapewise: ${uri}: ignored malformed parts of ${method} (the server's copy of the notebook may now differ from the editor's): ${parts.join('; ').slice(0, 300)}`);
-  }
   const UNKNOWN_NOTEBOOK = '(a notebook without a URI)';
-  const notebookUri = (p: unknown): string => {
-    const uri = (p as { notebookDocument?: { uri?: unknown } } | null)?.notebookDocument?.uri;
-    return typeof uri === 'string' ? uri : UNKNOWN_NOTEBOOK;
-  };
+  const uriOfNotebook = (p: unknown): string => notebookUri(p) ?? UNKNOWN_NOTEBOOK;
+  /**
+   * A notebook notification's checked form, or undefined when it names no notebook; what it had
+   * that LSP does not allow is logged once per notebook and method.
+   */
+  function checked<T extends { uri: string; skipped: string[] }>(method: string, result: T | { malformed: string }): T | undefined {
+    const ignored = (uri: string, parts: string[]): void => {
+      if (parts.length === 0) return;
+      log.error(uri, `malformed:${method}`, `Shapewise: ${uri}: ignored malformed parts of ${method} (the server's copy of the notebook may now differ from the editor's): ${parts.join('; ').slice(0, 300)}`);
+    };
+    if ('malformed' in result) {
+      ignored(UNKNOWN_NOTEBOOK, [result.malformed]);
+      return undefined;
+    }
+    ignored(result.uri, result.skipped);
+    return result;
+  }
 
   notebookSync.onDidOpenNotebookDocument(
-    guarded('notebook didOpen', notebookUri, (params) => {
-      const open = checkOpen(params);
-      if ('malformed' in open) return malformed('notebookDocument/didOpen', UNKNOWN_NOTEBOOK, [open.malformed]);
-      malformed('notebookDocument/didOpen', open.uri, open.skipped);
-      const unit = state?.workspace.openNotebook(open);
+    guarded('notebook didOpen', uriOfNotebook, (params) => {
+      const open = checked('notebookDocument/didOpen', checkOpen(params));
+      const unit = open && state?.workspace.openNotebook(open);
       if (unit) state?.debouncer.schedule(unit.key, 0);
     }),
   );
 
   notebookSync.onDidChangeNotebookDocument(
-    guarded('notebook didChange', notebookUri, (params) => {
+    guarded('notebook didChange', uriOfNotebook, (params) => {
       const s = state;
-      const change = checkChange(params);
-      if ('malformed' in change) return malformed('notebookDocument/didChange', UNKNOWN_NOTEBOOK, [change.malformed]);
-      malformed('notebookDocument/didChange', change.uri, change.skipped);
-      const changed = s?.workspace.changeNotebook(change);
+      const change = checked('notebookDocument/didChange', checkChange(params));
+      const changed = change && s?.workspace.changeNotebook(change);
       if (!s || !changed) return;
       if (changed.droppedCells.length > 0) s.publisher.clearCells(changed.unit.key, changed.droppedCells);
       s.debouncer.schedule(changed.unit.key);
@@ -303,11 +307,10 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   );
 
   notebookSync.onDidCloseNotebookDocument(
-    guarded('notebook didClose', notebookUri, (params) => {
+    guarded('notebook didClose', uriOfNotebook, (params) => {
       const s = state;
-      const close = checkClose(params);
-      if ('malformed' in close) return malformed('notebookDocument/didClose', UNKNOWN_NOTEBOOK, [close.malformed]);
-      malformed('notebookDocument/didClose', close.uri, close.skipped);
+      const close = checked('notebookDocument/didClose', checkClose(params));
+      if (!close) return;
       log.forget(close.uri);
       if (!s) return;
       const cells = s.workspace.closeNotebook(close.uri);

@@ -5,22 +5,21 @@ import type { Tree } from 'web-tree-sitter';
 
 const MAX_ROUNDS = 6;
 
-export interface Recovered {
-  /** The tree of `text`; undefined when `readable` vouched for `text` and it was not parsed. */
-  tree: Tree | undefined;
+/** The text to analyse, with its tree, or with what `read` made of it (then it was not parsed). */
+export type Recovered<R> = {
   text: string;
   /** Lines (0-based) that were blanked out to get past syntax errors. */
   maskedLines: number[];
-}
+} & ({ tree: Tree; read?: undefined } | { tree: undefined; read: R });
 
 /**
  * Returns the tree to analyse: `tree` itself when it is good enough, or a new tree (owned by
  * the caller, who must delete it) over a copy of `text` with broken lines blanked.
- * `readable`: whether the text reader (text-lower.ts) vouches for a text, which means tree-sitter
- * parses it without an error. A blanked text it vouches for is where the rounds below would
- * stop (no error, so the least damage), and it is returned without that parse (and no tree).
+ * `read`: the text reader (text-lower.ts), which reads only texts tree-sitter parses without an
+ * error (null for the others). A blanked text it reads is where the rounds below would stop (no
+ * error, so the least damage): it is returned with what was read, not parsed (and no tree).
  */
-export function recoverFromErrors(tree: Tree, text: string, parse: (t: string, old: Tree) => Tree | null, readable?: (t: string) => boolean): Recovered {
+export function recoverFromErrors<R>(tree: Tree, text: string, parse: (t: string, old: Tree) => Tree | null, read?: (t: string) => R | null): Recovered<R> {
   if (!tree.rootNode.hasError) return { tree, text, maskedLines: [] };
   let bestTree = tree;
   let bestText = text;
@@ -49,12 +48,13 @@ export function recoverFromErrors(tree: Tree, text: string, parse: (t: string, o
   for (let round = 0; round < MAX_ROUNDS && currentTree.rootNode.hasError; round++) {
     const at = firstError(currentTree);
     if (at === undefined || masked.includes(at.row)) break;
-    if (readable && bestDamage > 0) {
+    if (read && bestDamage > 0) {
       const candidate = blankLine(current, at.row);
-      if (readable(candidate)) {
+      const readText = read(candidate);
+      if (readText !== null) {
         if (currentTree !== tree) currentTree.delete();
         if (bestTree !== tree && bestTree !== currentTree) bestTree.delete();
-        return { tree: undefined, text: candidate, maskedLines: [...masked, at.row] };
+        return { tree: undefined, read: readText, text: candidate, maskedLines: [...masked, at.row] };
       }
     }
     let row = at.row;
