@@ -69,6 +69,23 @@ export class Analyzer {
     return tree;
   }
 
+  /**
+   * Parses a document's new text with its kept tree, which has received the edits since
+   * (incremental: what did not change is reused). Tree-sitter's error recovery can end
+   * differently when it reuses an old tree's parts than when it parses the same text afresh, so
+   * a text with a syntax error is parsed afresh: the analysis of a broken text is then the same
+   * whatever edits led to it, as the checker and a reopened file see it. An error-free text has
+   * one parse either way. The caller owns the tree and must `delete()` it.
+   */
+  parseEdited(text: string, kept: Tree | undefined): Tree | null {
+    // A text edited from a broken one is most often still broken: no incremental parse first.
+    if (!kept || kept.rootNode.hasError) return this.parse(text);
+    const tree = this.parse(text, kept);
+    if (!tree?.rootNode.hasError) return tree;
+    tree.delete();
+    return this.parse(text);
+  }
+
   analyzeText(text: string, config: AnalysisConfig): AnalysisResult {
     if (text.length > MAX_DOCUMENT_CHARS) return notAnalysed(`the file has ${text.length} characters, over the limit of ${MAX_DOCUMENT_CHARS}`);
     const direct = this.analyzeWithoutTree(text, config);

@@ -1,11 +1,13 @@
 // Incremental parsing: every content change becomes a tree edit computed from the text before
 // it, and re-parsing the edited old tree must give exactly the tree a fresh parse gives (node
-// types, offsets and row/column points). Also: the tree cache deletes every tree it lets go of,
-// and a one-character edit in a 500-line file answers hints in a few milliseconds.
+// types, offsets and row/column points), except where tree-sitter's error recovery differs
+// between the two: a text with a syntax error is parsed afresh. Also: the tree cache deletes
+// every tree it lets go of, and edits of a 500-line file (timings: \`npm run bench\`).
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Tree } from 'web-tree-sitter';
 import { Analyzer } from '../../server/src/analysis';
+import { defaultAnalysisConfig } from '../../server/src/config';
 import { TreeCache } from '../../server/src/lsp/tree-cache';
 import { checkChange, type NotebookChange } from '../../server/src/lsp/notebook-params';
 import { diffRange } from '../../server/src/lsp/tree-edits';
@@ -178,6 +180,49 @@ describe('tree edits from LSP changes', () => {
   });
 });
 
+describe('a text with a syntax error', () => {
+  // Found by the protocol fuzz (seed 777001), then shrunk: tree-sitter's incremental parse of
+  // this broken text (the old tree edited by the tab typed after `é`) recovers differently from
+  // a fresh parse of the same text, and lost the Conv2DTranspose call the fresh parse keeps.
+  const before = 'def d():\n 3,ét r\nfrom keras import layers\n)\n(\nf h\n((3,()\n 6)|layers.Conv2DTranspose()';
+  const at = before.indexOf('é') + 1;
+  const after = before.slice(0, at) + '\t' + before.slice(at);
+  const typeTab = { range: { start: positionOf(before, at), end: positionOf(before, at) }, text: '\t' };
+
+  it('is parsed as a fresh parse would, whatever the edit before it', () => {
+    const trees = new TreeCache(2);
+    const unit = new TextUnit('file:///broken.py', 1, before);
+    const first = analyzer.parseEdited(before, undefined);
+    if (!first) throw new Error('parse failed');
+    trees.set(unit.key, first);
+    unit.applyChanges([typeTab], 2, (e) => trees.edit(unit.key, e));
+    expect(unit.text).toBe(after);
+    const tree = analyzer.parseEdited(after, trees.get(unit.key));
+    if (!tree) throw new Error('parse failed');
+    trees.set(unit.key, tree);
+    expect(tree.rootNode.hasError).toBe(true);
+    expect(nodes(tree)).toEqual(fresh(after));
+    trees.dispose();
+  });
+
+  it('gets the diagnostics of a fresh analysis from the server after the edit', async () => {
+    const fromScratch = analyzer.analyzeText(after, defaultAnalysisConfig()).diagnostics;
+    expect(fromScratch.map((d) => d.code)).toEqual(['invalid-layer-argument']);
+    const client = await TestClient.start();
+    try {
+      const uri = 'file:///broken.py';
+      await client.open(uri, before);
+      // Analysed once, so that the server keeps the tree the edit goes to.
+      await client.diagnosticsFor(uri);
+      await client.change(uri, [typeTab]);
+      const diagnostics = await client.diagnosticsFor(uri);
+      expect(diagnostics.map((d) => [d.code, d.range.start.line, d.message])).toEqual([['invalid-layer-argument', 7, fromScratch[0].message]]);
+    } finally {
+      await client.stop();
+    }
+  });
+});
+
 describe('the tree cache', () => {
   function fakeTree(log: string[], name: string): Tree {
     return { delete: () => log.push(`delete ${name}`), edit: () => log.push(`edit ${name}`) } as unknown as Tree;
@@ -205,7 +250,7 @@ describe('the tree cache', () => {
   });
 });
 
-describe('speed', () => {
+describe('a 500-line file', () => {
   // A 500-line model file: a U-Net-like model (about 30 layers) among ordinary Python code.
   function bigFile(): string {
     const lines = ['import keras', 'from keras import layers', '', 'inputs = keras.Input(shape=(256, 256, 3))', 'x = inputs', 'skips = []'];
@@ -225,34 +270,24 @@ describe('speed', () => {
     return lines.slice(0, 500).join('\n') + '\n';
   }
 
-  function median(xs: number[]): number {
-    const s = [...xs].sort((a, b) => a - b);
-    return s[Math.floor(s.length / 2)];
-  }
-
-  it('re-parses a 500-line file incrementally in a few milliseconds after a one-character edit', () => {
+  it('is re-parsed incrementally into the tree a fresh parse gives, edit after edit', () => {
     const text = bigFile();
     expect(text.split('\n')).toHaveLength(501);
     const trees = new TreeCache(2);
     const unit = new TextUnit('file:///big.py', 1, text);
     reparse(trees, unit.key, text);
-    const times: number[] = [];
-    for (let i = 0; i < 20; i++) {
-      const t0 = performance.now();
+    for (let i = 0; i < 4; i++) {
       // Line 6 is `x = layers.Conv2D(16, ...`: toggle its first digit.
       unit.applyChanges([{ range: { start: { line: 6, character: 18 }, end: { line: 6, character: 19 } }, text: i % 2 === 0 ? '2' : '1' }], i + 2, (e) =>
         trees.edit(unit.key, e),
       );
-      const tree = analyzer.parse(unit.text, trees.get(unit.key));
-      if (!tree) throw new Error('parse failed');
-      trees.set(unit.key, tree);
-      times.push(performance.now() - t0);
+      expect(unit.text.split('\n')[6]).toMatch(i % 2 === 0 ? /Conv2D\(26,/ : /Conv2D\(16,/);
+      expect(reparse(trees, unit.key, unit.text)).toEqual(fresh(unit.text));
     }
-    expect(median(times)).toBeLessThan(5);
     trees.dispose();
   });
 
-  it('answers hints for the visible range of a 500-line file soon after a one-character edit', async () => {
+  it("answers the edited layer's new shape in the visible range after each edit", async () => {
     const client = await TestClient.start({ debounceMs: 1000, lazyTooltips: true });
     try {
       const uri = 'file:///big.py';
@@ -262,18 +297,14 @@ describe('speed', () => {
       const first = hintSummary(await client.inlayHints(uri, visible));
       expect(first[0]).toBe('3:41 → (None, 256, 256, 3)');
       expect(first.at(-1)).toBe('34:54 → (None, 256, 256, 1)');
-      const times: number[] = [];
-      for (let i = 0; i < 12; i++) {
+      for (let i = 0; i < 4; i++) {
         const filters = i % 2 === 0 ? '26' : '16';
-        const t0 = performance.now();
         await client.change(uri, [{ range: { start: { line: 6, character: 18 }, end: { line: 6, character: 20 } }, text: filters }]);
         const hints = hintSummary(await client.inlayHints(uri, visible));
-        times.push(performance.now() - t0);
         expect(hints[1]).toBe(`6:62 → (None, 256, 256, ${filters})`);
+        // The next layer takes the edited one's output: its hint is unchanged (same filters).
+        expect(hints[2]).toBe(first[2]);
       }
-      // The whole round trip: change, incremental parse, full re-analysis by the front end (which
-      // dominates), hints for the range. Generous for slow CI machines; typical is far less.
-      expect(median(times)).toBeLessThan(100);
     } finally {
       await client.stop();
     }

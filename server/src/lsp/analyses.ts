@@ -99,7 +99,7 @@ export class Analyses {
     if (direct) return this.noted(unit, direct, settings.analysis);
     let tree: Tree | null;
     try {
-      tree = this.analyzer.parse(text, this.trees.get(unit.key));
+      tree = this.analyzer.parseEdited(text, this.trees.get(unit.key));
     } catch (e) {
       this.trees.delete(unit.key);
       return this.failed(unit, 'parsing', e, settings.analysis);
