@@ -4,9 +4,9 @@
 // between the two: a text with a syntax error is parsed afresh. Also: the tree cache deletes
 // every tree it lets go of, and edits of a 500-line file (timings: \`npm run bench\`).
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Tree } from 'web-tree-sitter';
-import { Analyzer } from '../../server/src/analysis';
+import { Analyzer, MAX_FRESH_REPARSE_CHARS } from '../../server/src/analysis';
 import { defaultAnalysisConfig } from '../../server/src/config';
 import { TreeCache } from '../../server/src/lsp/tree-cache';
 import { checkChange, type NotebookChange } from '../../server/src/lsp/notebook-params';
@@ -203,6 +203,28 @@ describe('a text with a syntax error', () => {
     expect(tree.rootNode.hasError).toBe(true);
     expect(nodes(tree)).toEqual(fresh(after));
     trees.dispose();
+  });
+
+  it('is parsed incrementally when it is too large to parse afresh at every keystroke', () => {
+    // An unclosed bracket typed at the top of a text over the limit.
+    const code = 'x = layers.Conv2D(8, 3)(x)\n'.repeat(Math.ceil(MAX_FRESH_REPARSE_CHARS / 27) + 1);
+    const large = 'y = layers.Conv2D(8, 3)(\n' + code;
+    expect(large.length).toBeGreaterThan(MAX_FRESH_REPARSE_CHARS);
+    const kept = analyzer.parse(large);
+    if (!kept) throw new Error('parse failed');
+    expect(kept.rootNode.hasError).toBe(true);
+    const typed = large.replace('(8, 3)(\n', '(8, 3)(1\n');
+    const at = large.indexOf('(\n') + 1;
+    kept.edit({ startIndex: at, oldEndIndex: at, newEndIndex: at + 1, startPosition: { row: 0, column: at }, oldEndPosition: { row: 0, column: at }, newEndPosition: { row: 0, column: at + 1 } });
+    const parse = vi.spyOn(analyzer, 'parse');
+    try {
+      const tree = analyzer.parseEdited(typed, kept);
+      expect(parse.mock.calls.map((c) => c[1] === kept)).toEqual([true]);
+      tree?.delete();
+    } finally {
+      parse.mockRestore();
+      kept.delete();
+    }
   });
 
   it('gets the diagnostics of a fresh analysis from the server after the edit', async () => {

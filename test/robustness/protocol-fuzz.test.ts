@@ -66,9 +66,10 @@ import {
 const envSeed = process.env.SHAPEWISE_FUZZ_SEED;
 const SEED = envSeed !== undefined && envSeed !== '' ? Number(envSeed) : 20260611;
 const envRuns = process.env.SHAPEWISE_FUZZ_RUNS;
-const RUNS = envRuns !== undefined && envRuns !== '' ? Number(envRuns) : 100;
+const DEFAULT_RUNS = 200;
+const RUNS = envRuns !== undefined && envRuns !== '' ? Number(envRuns) : DEFAULT_RUNS;
 /** With the default number of sequences, at least this many edits (content changes) are sent. */
-const MIN_EDITS = 5_000;
+const MIN_EDITS = 10_000;
 const WHOLE: Range = { start: { line: 0, character: 0 }, end: { line: 1_000_000, character: 0 } };
 
 /** Replays one counterexample (the path fast-check printed) instead of the whole run. */
@@ -621,7 +622,7 @@ async function runSequence(seq: Sequence): Promise<void> {
 
 const NB_RUNS = (() => {
   const env = process.env.SHAPEWISE_FUZZ_NOTEBOOK_RUNS;
-  return env !== undefined && env !== '' ? Number(env) : 80;
+  return env !== undefined && env !== '' ? Number(env) : 160;
 })();
 
 type NbOp =
@@ -968,7 +969,7 @@ describe('random edit sequences over the protocol', () => {
       `protocol fuzz: ${totals.edits.toLocaleString('en-US')} edits over ${totals.sequences} sequences, ${totals.requests.toLocaleString('en-US')} requests checked, ` +
         `${totals.publishes.toLocaleString('en-US')} publishes checked, in ${seconds} s (seed ${SEED})`,
     );
-    if (RUNS >= 100) expect(totals.edits).toBeGreaterThanOrEqual(MIN_EDITS);
+    if (RUNS >= DEFAULT_RUNS) expect(totals.edits).toBeGreaterThanOrEqual(MIN_EDITS);
   }, 200_000);
 
   it(`${NB_RUNS} notebook sequences: cell edits, cells added, removed, moved, turned into markdown (the count is printed), seed ${SEED + 1}`, async () => {
