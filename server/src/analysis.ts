@@ -33,11 +33,12 @@ const MAX_PARSE_PROGRESS_REPORTS = 50_000;
 export const MAX_TEXT_PATH_CHARS = 2_000_000;
 /**
  * Broken texts up to this size are parsed afresh after an edit, not incrementally (parseEdited):
- * about 1,300 lines. With a layer call being typed (an unclosed bracket) in the middle, a
- * keystroke's parse took 21-32 ms afresh at 1,200 lines on a 2-core machine, against 4-7 ms
- * incrementally (13 against 3 at 500 lines; 40-53 against 8-9 at 2,000).
+ * about 650 lines. With a layer call being typed (an unclosed bracket) in the middle of a
+ * generated file, in-process on a 2-core machine, a keystroke's analysis took 17-18 ms at 500
+ * lines with the fresh parse (13-14 ms of it) against 5-14 ms incrementally, and 32-39 against
+ * 8-10 ms at 1,200 lines, over an edit's budget.
  */
-export const MAX_FRESH_REPARSE_CHARS = 50_000;
+export const MAX_FRESH_REPARSE_CHARS = 25_000;
 /** And after this long whatever the count: a guard for a machine far slower than expected. */
 const PARSE_TIMEOUT_MS = 15_000;
 

@@ -243,6 +243,32 @@ describe('the incremental analysis equals the whole module run', () => {
     }
   });
 
+  it('a layer call typed keystroke by keystroke on a new line: its line blanked, the rest read, one parse per broken version', () => {
+    const base = generate(300, 5);
+    const key = 'typing';
+    analyzeVersion(base, key);
+    analyzeVersion(base, key);
+    // A new line above `x = inputs_N`: with `(32,` open, that line reads as a keyword argument
+    // and the error shows two lines below, in the statement the call opened.
+    const at = base.indexOf('\nx = ', Math.floor(base.length / 2));
+    const typed = '\nx = layers.Conv2D(32, 3, padding="same")(x)';
+    let broken = 0;
+    for (let k = 1; k <= typed.length; k++) {
+      const text = base.slice(0, at) + typed.slice(0, k) + base.slice(at);
+      const parses = vi.spyOn(Analyzer.prototype, 'parse');
+      const incremental = analyzeVersion(text, key);
+      const parsed = parses.mock.calls.length;
+      parses.mockRestore();
+      expect(plain(incremental)).toEqual(plain(analyzer.analyzeText(text, config)));
+      // The broken text is parsed to find its first error; the text with the typed line
+      // blanked is read, not parsed.
+      expect(parsed, typed.slice(0, k)).toBeLessThanOrEqual(1);
+      broken += parsed;
+    }
+    expect(broken).toBeGreaterThan(20);
+    analyzer.forget(key);
+  });
+
   it('a 30,000-line file (over a million characters) is read from the text, and so are its edits: nothing is parsed', () => {
     let text = generate(30_000, 9);
     expect(text.length).toBeGreaterThan(1_000_000);

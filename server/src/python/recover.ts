@@ -48,6 +48,27 @@ export function recoverFromErrors<R>(tree: Tree, text: string, parse: (t: string
   for (let round = 0; round < MAX_ROUNDS && currentTree.rootNode.hasError; round++) {
     const at = firstError(currentTree);
     if (at === undefined || masked.includes(at.row)) break;
+    // An error inside a statement that opens a bracket on its first line and does not close it
+    // (`x = layers.Conv2D(32,` being typed above other code, which it swallows down to the line
+    // it cannot take): when blanking that first line leaves no error, the rounds stop there.
+    // Tried first, it spares parsing the text with the error's own line blanked (about a full
+    // parse, as the swallowed lines do not match the old tree) on most keystrokes of such a line.
+    if (at.statementRow < at.row && !masked.includes(at.statementRow) && opensBracket(current, at.statementRow)) {
+      const candidate = blankLine(current, at.statementRow);
+      const readText = read && bestDamage > 0 ? read(candidate) : null;
+      if (readText !== null) {
+        if (currentTree !== tree) currentTree.delete();
+        if (bestTree !== tree && bestTree !== currentTree) bestTree.delete();
+        return { tree: undefined, read: readText, text: candidate, maskedLines: [...masked, at.statementRow] };
+      }
+      const instead = blanked(current, currentTree, at.statementRow);
+      if (instead && !instead.tree.rootNode.hasError) {
+        if (currentTree !== tree && currentTree !== bestTree) currentTree.delete();
+        if (bestTree !== tree) bestTree.delete();
+        return { tree: instead.tree, text: instead.text, maskedLines: [...masked, at.statementRow] };
+      }
+      instead?.tree.delete();
+    }
     if (read && bestDamage > 0) {
       const candidate = blankLine(current, at.row);
       const readText = read(candidate);
