@@ -123,3 +123,53 @@ export function summarize(name, lines, samples, rounds) {
   }
   return { name, lines, rounds, hints: stats(samples, 'hintsMs'), diag: stats(samples, 'diagMs'), byKind, samples };
 }
+
+/**
+ * A layer call typed on a new line in the middle of the file, keystroke by keystroke, as the
+ * hints are wanted while typing: the line break, then the call, whose bracket stays open (the
+ * text broken) until its last characters.
+ */
+export const TYPED_CALL = '\nx = layers.Conv2D(32, 3, padding="same")(x)';
+
+/**
+ * Per keystroke of TYPED_CALL (after the end of the line before the middle `x = ...` line): one
+ * didChange, then the inlay hints for the ~100 lines around it, as in measureDocument (the next
+ * keystroke once the diagnostics of this one are published). The call is deleted again after
+ * each round (not measured); the first round is not measured either.
+ */
+export async function measureTyping({ name, uri, text, rounds = 2 }) {
+  const at = text.indexOf('\nx = ', Math.floor(text.length / 2));
+  if (at < 0) throw new Error(`no middle line to type under in ${name}`);
+  const before = text.slice(0, at);
+  const line = before.split('\n').length - 1;
+  const character = at - (before.lastIndexOf('\n') + 1);
+  const totalLines = countLines(text);
+  return withServer(shapewiseServer(), async (server) => {
+    await server.initialize();
+    let version = 1;
+    const opened = server.waitDiagnostics(uri, version, 60_000);
+    await server.open(uri, text, version);
+    await server.hints(uri, visibleRange(0, totalLines), 60_000);
+    await opened;
+    const samples = [];
+    const send = async (change, record) => {
+      const v = ++version;
+      const diag = server.waitDiagnostics(uri, v, 60_000);
+      const t0 = performance.now();
+      void server.change(uri, v, [change]);
+      await server.hints(uri, visibleRange(line, totalLines), 60_000);
+      const t1 = performance.now();
+      await diag;
+      if (record) samples.push(t1 - t0);
+    };
+    for (let r = 0; r < rounds; r++) {
+      let pos = { line, character };
+      for (const ch of TYPED_CALL) {
+        await send({ range: { start: pos, end: pos }, text: ch }, r > 0);
+        pos = ch === '\n' ? { line: pos.line + 1, character: 0 } : { line: pos.line, character: pos.character + 1 };
+      }
+      await send({ range: { start: { line, character }, end: pos }, text: '' }, false);
+    }
+    return { name, lines: totalLines, keystrokes: samples.length, median: median(samples), p95: percentile(samples, 95) };
+  });
+}

@@ -24,7 +24,7 @@ import { benchEntry, cacheDir, fig, fmt, median, percentile, root, runNode, sect
 import { EDIT_KINDS } from './edits.mjs';
 import { BASEDPYRIGHT_VERSION, basedpyrightServer, firstHints, installBasedpyright } from './first-hints.mjs';
 import { generateKerasFile } from './generate.mjs';
-import { measureDocument, serverDebounceMs, shapewiseServer, summarize } from './latency.mjs';
+import { measureDocument, measureTyping, serverDebounceMs, shapewiseServer, summarize, TYPED_CALL } from './latency.mjs';
 import { benchMemory } from './memory.mjs';
 import { benchThroughput } from './throughput.mjs';
 
@@ -115,6 +115,15 @@ await run('edits', async () => {
   figures.editP95MsExamples = fig(ex.hints.p95);
   figures.diagMedianMsExamples = fig(ex.diag.median);
   figures.diagDebounceMs = debounce;
+
+  console.log(`\n  a layer call typed on a new line in the middle, keystroke by keystroke (${JSON.stringify(TYPED_CALL.slice(1))}: the bracket`);
+  console.log(`  stays open until its end, so most keystrokes leave the text broken); didChange -> hints, ms`);
+  for (const lines of [500, 2000]) {
+    const t = await measureTyping({ name: `generated_${lines}.py`, uri: `file:///bench/typing_${lines}.py`, text: generateKerasFile(lines) });
+    console.log(`  ${pad(t.name, 22)}${pad(t.lines, 7)}${String(t.keystrokes).padStart(4)}  ${fmt(t.median, 13)}${fmt(t.p95, 9)}`);
+    figures[`typingMedianMs${sizeKey(lines)}`] = fig(t.median);
+    figures[`typingP95Ms${sizeKey(lines)}`] = fig(t.p95);
+  }
 
   console.log(`\n  hints median per edit kind, ms (top/middle/end: a digit typed into a number literal and deleted;`);
   console.log(`  stride: 2<->1; newline: a line break typed at the end of the top edit's line and deleted;`);
