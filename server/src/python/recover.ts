@@ -5,6 +5,13 @@ import type { Tree } from 'web-tree-sitter';
 
 const MAX_ROUNDS = 6;
 
+/** A text with one more line blanked, its tree, and how much of it is still broken. */
+interface Blanked {
+  text: string;
+  tree: Tree;
+  damage: number;
+}
+
 /** The text to analyse, with its tree, or with what `read` made of it (then it was not parsed). */
 export type Recovered<R> = {
   text: string;
@@ -28,7 +35,7 @@ export function recoverFromErrors<R>(tree: Tree, text: string, parse: (t: string
   let current = text;
   let currentTree: Tree = tree;
   /** `from` (text and tree) with line `row` blanked, parsed again incrementally, and its damage. */
-  const blanked = (fromText: string, fromTree: Tree, row: number): { text: string; tree: Tree; damage: number } | undefined => {
+  const blanked = (fromText: string, fromTree: Tree, row: number): Blanked | undefined => {
     const blank = lineRange(fromText, row);
     const next = blankLine(fromText, row);
     // The blanked line is an edit of the same length.
@@ -49,30 +56,34 @@ export function recoverFromErrors<R>(tree: Tree, text: string, parse: (t: string
     const at = firstError(currentTree);
     if (at === undefined || masked.includes(at.row)) break;
     // An error inside a statement that opens a bracket on its first line and does not close it
-    // (`x = layers.Conv2D(32,` being typed above other code, which it swallows down to the line
-    // it cannot take): when blanking that first line leaves no error, the rounds stop there.
-    // Tried first, it spares parsing the text with the error's own line blanked (about a full
-    // parse, as the swallowed lines do not match the old tree) on most keystrokes of such a line.
-    if (at.statementRow < at.row && !masked.includes(at.statementRow) && opensBracket(current, at.statementRow)) {
-      const candidate = blankLine(current, at.statementRow);
+    // (`x = layers.Conv2D(32,` typed above other code): the statement swallowed the lines below
+    // down to the one it cannot take, where the error shows. When blanking that first line
+    // leaves no error, the rounds stop there; tried first, it spares parsing the text with the
+    // error's own line blanked (about a full parse: the swallowed lines do not match the old
+    // tree) on most keystrokes of such a line. Otherwise it is the line to blank when blanking
+    // the error's own line does not help.
+    const bracketRow = at.statementRow < at.row && !masked.includes(at.statementRow) && opensBracket(current, at.statementRow) ? at.statementRow : undefined;
+    let atBracket: Blanked | undefined;
+    if (bracketRow !== undefined) {
+      const candidate = blankLine(current, bracketRow);
       const readText = read && bestDamage > 0 ? read(candidate) : null;
       if (readText !== null) {
         if (currentTree !== tree) currentTree.delete();
         if (bestTree !== tree && bestTree !== currentTree) bestTree.delete();
-        return { tree: undefined, read: readText, text: candidate, maskedLines: [...masked, at.statementRow] };
+        return { tree: undefined, read: readText, text: candidate, maskedLines: [...masked, bracketRow] };
       }
-      const instead = blanked(current, currentTree, at.statementRow);
-      if (instead && !instead.tree.rootNode.hasError) {
+      atBracket = blanked(current, currentTree, bracketRow);
+      if (atBracket && !atBracket.tree.rootNode.hasError) {
         if (currentTree !== tree && currentTree !== bestTree) currentTree.delete();
         if (bestTree !== tree) bestTree.delete();
-        return { tree: instead.tree, text: instead.text, maskedLines: [...masked, at.statementRow] };
+        return { tree: atBracket.tree, text: atBracket.text, maskedLines: [...masked, bracketRow] };
       }
-      instead?.tree.delete();
     }
     if (read && bestDamage > 0) {
       const candidate = blankLine(current, at.row);
       const readText = read(candidate);
       if (readText !== null) {
+        atBracket?.tree.delete();
         if (currentTree !== tree) currentTree.delete();
         if (bestTree !== tree && bestTree !== currentTree) bestTree.delete();
         return { tree: undefined, read: readText, text: candidate, maskedLines: [...masked, at.row] };
@@ -80,18 +91,12 @@ export function recoverFromErrors<R>(tree: Tree, text: string, parse: (t: string
     }
     let row = at.row;
     let next = blanked(current, currentTree, row);
-    // An error inside a statement that opens a bracket on its first line and does not close it
-    // (`y = layers.Conv2D(` typed above other code): the statement swallowed the lines below, and
-    // its first line is the one to blank when blanking the error's own line does not help.
     const nextDamage = next?.damage ?? Infinity;
-    if (at.statementRow < row && !masked.includes(at.statementRow) && nextDamage >= bestDamage && opensBracket(current, at.statementRow)) {
-      const instead = blanked(current, currentTree, at.statementRow);
-      if (instead && instead.damage < nextDamage) {
-        next?.tree.delete();
-        next = instead;
-        row = at.statementRow;
-      } else instead?.tree.delete();
-    }
+    if (atBracket && nextDamage >= bestDamage && atBracket.damage < nextDamage) {
+      next?.tree.delete();
+      next = atBracket;
+      row = at.statementRow;
+    } else atBracket?.tree.delete();
     masked.push(row);
     if (currentTree !== tree && currentTree !== bestTree) currentTree.delete();
     if (!next) break;
