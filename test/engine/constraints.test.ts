@@ -14,6 +14,7 @@ import {
   simplifyExpr,
   sizesThatWorkHint,
   solutionHas,
+  SolveBudget,
   solveConstraint,
   withHint,
   withLiteral,
@@ -126,6 +127,25 @@ describe('nearest sizes that work', () => {
     expect(sizesThatWorkHint(n, (v) => (v === 'H' ? 'the height' : 'the width'))).toBe('Sizes that work: 64 or 80 (for the height and the width).');
     expect(sizesThatWorkHint(nearestSizes(cs, { H: 64, W: 65 }))).toBe('Sizes that work: 64 or 80 (for W).');
     expect(sizesThatWorkHint(nearestSizes(cs, { H: 64, W: 64 }))).toBeUndefined();
+  });
+
+  it('a size typed huge is placed from the solution, not by trying every size below it', () => {
+    expect(nearestValid(solve(eq('16*ceil(H/16)', 'H')), 10 ** 12)).toEqual({ variable: 'H', value: 10 ** 12, works: true, below: 10 ** 12 - 16, above: 10 ** 12 + 16 });
+    // Nothing works: 2*ceil(H/2) is at most H + 1.
+    const none = solve(eq('2*ceil(H/2)', 'H + 2'));
+    expect(none.text).toBe('no size of H works');
+    expect(nearestValid(none, 10 ** 12)).toEqual({ variable: 'H', value: 10 ** 12, works: false, below: null, above: null });
+  });
+
+  it('a condition too costly to solve exactly is searched, and nearestSizes names no sizes when its budget cannot pay even that', () => {
+    // Strides of 1009 and 997 on one axis: a period of 1009 × 997, about 2^20.
+    const c = eq('1009*ceil(H/1009)', '997*ceil(H/997)');
+    const s = solve(c);
+    expect(s.exact).toBe(false);
+    // Multiples of 1,005,973 work: past the searched range, so nothing is claimed beyond it.
+    expect(s.text).toBe('no size of H up to 4096 works');
+    expect(nearestSizes([c], { H: 65_000 })).toEqual([{ variable: 'H', value: 65_000, works: false, below: null, above: null }]);
+    expect(nearestSizes([c], { H: 65_000 }, new SolveBudget(10_000))).toEqual([]);
   });
 
   it('withLiteral evaluates a condition at literal sizes', () => {

@@ -31,6 +31,16 @@ const cases: [string, () => string][] = [
   ['a tuple repeated past every limit', () => HEADER + 'x = (1,) * 10**9\ny = "a" * 10**9\ninp = keras.Input(x)\n'],
   ['deeply nested function calls', () => HEADER + 'def f(x):\n    return x\n' + 'y = ' + 'f('.repeat(3_000) + '1' + ')'.repeat(3_000) + '\n'],
   ['half-typed code everywhere', () => HEADER + 'inp = keras.Input((65, 65\nx = layers.Conv2D(32, 3, strides=2, padding="sa\ny = layers.\nz = (x\ndef g(:\n  return\nclass :\n'],
+  [
+    'strides of 1009 and 997 merged on one axis, sizes written and open (a period of about 2^20)',
+    () =>
+      HEADER +
+      'for inp in [keras.Input((65000, 64, 3)), keras.Input((None, None, 3))]:\n' +
+      '    a = layers.UpSampling2D((1009, 1))(layers.Conv2D(8, 3, strides=1009, padding="same")(inp))\n' +
+      '    b = layers.UpSampling2D((997, 1))(layers.Conv2D(8, 3, strides=997, padding="same")(inp))\n' +
+      '    c = layers.Concatenate()([a, b])\n' +
+      '    d = layers.Conv2D(8, 3)(c)\n',
+  ],
   ['CRLF and a BOM', () => '\uFEFF' + HEADER.replace(/\n/g, '\r\n') + 'inp = keras.Input((65, 65, 3))\r\nx = layers.Conv2D(8, 3, strides=2, padding="same")(inp)\r\n'],
 ];
 

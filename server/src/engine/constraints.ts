@@ -12,6 +12,34 @@ export const SEARCH_LIMIT = 4096;
 const EXACT_LIMIT = 1 << 20;
 
 /**
+ * How much solving may evaluate: evaluations of a condition, each weighted by the condition's
+ * size. The exact method evaluates a condition up to about 2^20 times, which sizes typed large
+ * (a stride of 93519 over a chain of layers) made minutes of work for one hint. Counted, not
+ * timed, so that the answer is the same on every machine.
+ */
+export class SolveBudget {
+  constructor(private left: number) {}
+
+  /** Takes `n`; false, taking nothing, when less is left. */
+  take(n: number): boolean {
+    if (n > this.left) return false;
+    this.left -= n;
+    return true;
+  }
+}
+
+/** Thrown when a budget cannot pay even for the bounded search. */
+export class OutOfBudget extends Error {}
+
+/** A solve's own budget when the caller gives none: about 0.1 s of evaluations. */
+const DEFAULT_SOLVE_BUDGET = 1 << 22;
+
+/** The weight of one evaluation of a condition: its sizes' length as written, roughly their node count. */
+function evaluationCost(a: SymbolicDim, b: SymbolicDim): number {
+  return 1 + Math.ceil((formatDim(a).length + formatDim(b).length) / 8);
+}
+
+/**
  * The positive sizes of one variable for which a condition holds: from `from` on, exactly those
  * whose remainder mod `modulus` is in `residues` (none when `residues` is empty), plus the values
  * in `also` below `from`. `{ modulus: 16, residues: [0], from: 1, also: [], min: 16 }` = the
@@ -92,7 +120,14 @@ export function solveConstraint(c: SizeConstraint): ConstraintSolution {
     return { ...base, variables: [], joint: joint.text, satisfiable: joint.satisfiable, always: false, text: joint.text };
   }
   const v = vars[0]!;
-  const sol = solveUnivariate(c, v);
+  let sol: VariableSolution;
+  try {
+    sol = solveUnivariate(c, v);
+  } catch (e) {
+    // Sizes too large to solve within the budget: nothing is said of them.
+    if (e instanceof OutOfBudget) return { ...base, variables: [], satisfiable: undefined, always: true, text: '' };
+    throw e;
+  }
   const always = sol.text === '';
   return { ...base, variables: [sol], satisfiable: sol.min !== null, always, text: sol.text };
 }
@@ -107,12 +142,15 @@ function fixedText(vars: string[]): string {
 }
 
 /** The set of one variable's sizes for which `c` holds (the other variables, if any, fixed by `env`). */
-function solveUnivariate(c: SizeConstraint, v: string, env: Readonly<Record<string, number>> = {}): VariableSolution {
+function solveUnivariate(c: SizeConstraint, v: string, env: Readonly<Record<string, number>> = {}, budget = new SolveBudget(DEFAULT_SOLVE_BUDGET)): VariableSolution {
   const holds = (x: number): boolean => constraintHolds(c, { ...env, [v]: x }) === true;
   const a = bind(c.a, env);
   const b = bind(c.b, env);
-  const bounds = exactBounds(c.kind, a, b, v);
-  if (bounds) return describeSet(v, holds, bounds.T, bounds.P, true);
+  const cost = evaluationCost(a, b);
+  // The exact method when the budget pays for it, else the bounded search, else nothing.
+  const bounds = exactBounds(c.kind, a, b, v, (evaluations) => budget.take(evaluations * cost));
+  if (bounds && budget.take((bounds.T + 2 * bounds.P) * cost)) return describeSet(v, holds, bounds.T, bounds.P, true);
+  if (!budget.take(SEARCH_LIMIT * cost)) throw new OutOfBudget();
   return describeSet(v, holds, 1, 0, false);
 }
 
@@ -125,7 +163,7 @@ function bind(d: SymbolicDim, env: Readonly<Record<string, number>>): SymbolicDi
  * For quasi-linear sizes: a threshold T and period P such that the solution set is P-periodic
  * from T on. Undefined when the sizes are not quasi-linear in v or the numbers are too large.
  */
-function exactBounds(kind: SizeConstraint['kind'], a: SymbolicDim, b: SymbolicDim, v: string): { T: number; P: number } | undefined {
+function exactBounds(kind: SizeConstraint['kind'], a: SymbolicDim, b: SymbolicDim, v: string, afford: (evaluations: number) => boolean): { T: number; P: number } | undefined {
   if (a === null || b === null) return undefined;
   const qa = quasiLinear(a as number | SymDim);
   const qb = quasiLinear(b as number | SymDim);
@@ -141,6 +179,8 @@ function exactBounds(kind: SizeConstraint['kind'], a: SymbolicDim, b: SymbolicDi
     P = P * m;
     return P <= EXACT_LIMIT ? { T: 1, P } : undefined;
   }
+  // The threshold takes two evaluations per value of a period (and two more).
+  if (P > EXACT_LIMIT || !afford(2 * P + 2)) return undefined;
   const zerosEnd = (g: (x: number) => number): number | undefined => {
     // Largest zero + 1 of g (g(x + P) = g(x) + K); 1 when g is periodic (K = 0) or has no zero.
     const K = g(1 + P) - g(1);
@@ -247,7 +287,7 @@ export function solutionHas(s: VariableSolution, x: number): boolean {
 }
 
 /** The solutions of several conditions on the same variable, intersected (multiples of 16 and of 8 → of 16). */
-export function combineSolutions(sols: readonly VariableSolution[]): VariableSolution {
+export function combineSolutions(sols: readonly VariableSolution[], budget = new SolveBudget(DEFAULT_SOLVE_BUDGET)): VariableSolution {
   if (sols.length === 0) throw new Error('combineSolutions needs at least one solution');
   const v = sols[0]!.variable;
   if (sols.some((s) => s.variable !== v)) throw new Error('combineSolutions: all solutions must be for the same variable');
@@ -257,8 +297,11 @@ export function combineSolutions(sols: readonly VariableSolution[]): VariableSol
   const P = sols.reduce((acc, s) => lcm(acc, s.modulus), 1);
   const exact = sols.every((s) => s.exact);
   const fixed = sols.some((s) => s.fixed);
-  const combined = T + 2 * P <= EXACT_LIMIT ? describeSet(v, holds, T, P, true) : describeSet(v, holds, 1, 0, false);
-  combined.exact = exact && T + 2 * P <= EXACT_LIMIT;
+  // Each evaluation asks every solution (the exact method when the budget pays for it).
+  const inExact = T + 2 * P <= EXACT_LIMIT && budget.take((T + 2 * P) * sols.length);
+  if (!inExact && !budget.take(SEARCH_LIMIT * sols.length)) throw new OutOfBudget();
+  const combined = inExact ? describeSet(v, holds, T, P, true) : describeSet(v, holds, 1, 0, false);
+  combined.exact = exact && inExact;
   if (fixed) {
     combined.fixed = true;
     combined.text = solutionText([v], combined);
@@ -313,23 +356,29 @@ function variableSolutionFor(
 }
 
 function nearestIn(s: VariableSolution, value: number): NearestSizes {
+  // Found from the set's description, not by stepping through sizes one by one: a size typed
+  // as 10**9 with no size that works below it took seconds.
   const works = solutionHas(s, value);
+  const m = s.modulus;
   let below: number | null = null;
-  for (let x = value - 1; x >= 1; x--) {
-    if (solutionHas(s, x)) {
-      below = x;
-      break;
-    }
-  }
   let above: number | null = null;
-  const limit = Math.max(value, s.from, ...s.also) + s.modulus + 1;
-  for (let x = Math.max(1, value + 1); x <= limit; x++) {
-    if (solutionHas(s, x)) {
-      above = x;
-      break;
-    }
+  for (const x of s.also) {
+    if (x < value && (below === null || x > below)) below = x;
+    if (x > value && (above === null || x < above)) above = x;
+  }
+  const start = Math.max(value + 1, s.from, 1);
+  for (const r of s.residues) {
+    // The last size below `value` and the first above it with this remainder, in the periodic part.
+    const under = value - 1 - mod(value - 1 - r, m);
+    if (under >= s.from && under >= 1 && (below === null || under > below)) below = under;
+    const over = start + mod(r - start, m);
+    if (above === null || over < above) above = over;
   }
   return { variable: s.variable, value, works, below, above };
+}
+
+function mod(x: number, m: number): number {
+  return ((x % m) + m) % m;
 }
 
 export interface LiteralCheck {
@@ -351,22 +400,28 @@ export function withLiteral(c: SizeConstraint, env: Readonly<Record<string, numb
  * the nearest sizes for which every constraint holds (univariate conditions intersected; a
  * condition on several variables with the others kept at their values).
  */
-export function nearestSizes(constraints: readonly SizeConstraint[], env: Readonly<Record<string, number>>): NearestSizes[] {
-  const perVar = new Map<string, VariableSolution[]>();
-  for (const c of constraints) {
-    if (c.kind === 'fixed') continue;
-    const vars = constraintVariables(c);
-    for (const v of vars) {
-      if (env[v] === undefined) continue;
-      const others = Object.fromEntries(vars.filter((u) => u !== v).map((u) => [u, env[u]]));
-      if (Object.values(others).some((x) => x === undefined)) continue;
-      const sol = solveUnivariate(c, v, others as Record<string, number>);
-      perVar.set(v, [...(perVar.get(v) ?? []), sol]);
+export function nearestSizes(constraints: readonly SizeConstraint[], env: Readonly<Record<string, number>>, budget = new SolveBudget(DEFAULT_SOLVE_BUDGET)): NearestSizes[] {
+  try {
+    const perVar = new Map<string, VariableSolution[]>();
+    for (const c of constraints) {
+      if (c.kind === 'fixed') continue;
+      const vars = constraintVariables(c);
+      for (const v of vars) {
+        if (env[v] === undefined) continue;
+        const others = Object.fromEntries(vars.filter((u) => u !== v).map((u) => [u, env[u]]));
+        if (Object.values(others).some((x) => x === undefined)) continue;
+        const sol = solveUnivariate(c, v, others as Record<string, number>, budget);
+        perVar.set(v, [...(perVar.get(v) ?? []), sol]);
+      }
     }
+    return [...perVar.entries()]
+      .sort(([x], [y]) => cmp(x, y))
+      .map(([v, sols]) => nearestIn(combineSolutions(sols, budget), env[v]!));
+  } catch (e) {
+    // Out of budget: no sizes are named (the hint is left out).
+    if (e instanceof OutOfBudget) return [];
+    throw e;
   }
-  return [...perVar.entries()]
-    .sort(([x], [y]) => cmp(x, y))
-    .map(([v, sols]) => nearestIn(combineSolutions(sols), env[v]!));
 }
 
 /**
@@ -397,7 +452,8 @@ function solutionText(subjects: string[], s: VariableSolution): string {
   const who = listWords(subjects);
   const plural = subjects.length > 1;
   const fixedNote = s.fixed ? ` (and ${plural ? 'fixed sizes' : 'a fixed size'}, written as numbers in the Input)` : '';
-  if (s.min === null) return `no size of ${who} works`;
+  // A search that found none proves nothing past its range (multiples of 1,005,973 may work).
+  if (s.min === null) return s.exact ? `no size of ${who} works` : `no size of ${who} up to ${SEARCH_LIMIT} works`;
   const tail = s.residues.length > 0;
   if (!tail) return `${who} must be ${orList(s.also)}${fixedNote}`;
   const exceptions = s.also.length > 0 ? ` (or ${orList(s.also)})` : '';

@@ -179,6 +179,7 @@ export {
   constraintHolds,
   constraintVariables,
   nearestSizes,
+  SolveBudget,
   nearestValid,
   sameSet,
   sizesThatWorkHint,

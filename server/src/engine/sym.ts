@@ -895,7 +895,9 @@ export function dimEquals(a: SymbolicDim | undefined, b: SymbolicDim | undefined
   if (lo > 0 || hi < 0) return false;
   const dd = dimOf(diff);
   const ql = quasiLinear(dd);
-  if (ql && ql.variable !== null) {
+  // One evaluation per value of a period, on every comparison: up to a period of 2^16 (strides
+  // of 1009 and 997 typed into one model gave a period of about 2^20, and seconds per layer).
+  if (ql && ql.variable !== null && ql.period <= CANON_PERIOD_MAX) {
     const v = ql.variable;
     let zeros = 0;
     for (let h = 1; h <= ql.period; h++) {

@@ -3,7 +3,7 @@
 // Concatenate needs 2*ceil(H/2) = H); at the end the conditions of one Input are solved and
 // stated once, on that Input, as an `input-size-constraint`.
 import type { SourceRange } from '../analysis-types';
-import { assignSymbols, constraintVariables, inputSizeConstraintMessage, nearestSizes, sizesThatWorkHint, type ConstraintSite } from '../engine/index';
+import { assignSymbols, constraintVariables, inputSizeConstraintMessage, nearestSizes, SolveBudget, sizesThatWorkHint, type ConstraintSite } from '../engine/index';
 import type { DataFormat, SizeConstraint, SymbolicShape } from '../engine/types';
 import type { Recorder } from './recorder';
 
@@ -21,9 +21,18 @@ interface Noted {
   expression: SourceRange;
 }
 
+/**
+ * What naming the sizes that work may evaluate in one analysis, over every layer (see
+ * SolveBudget): about 0.15 s on a 2-core machine. Past it, the hints are left out.
+ */
+const SIZES_THAT_WORK_BUDGET = 1 << 21;
+
 export class InputSizes {
   private readonly owners = new Map<string, Owner>();
   private readonly noted: Noted[] = [];
+  private readonly budget = new SolveBudget(SIZES_THAT_WORK_BUDGET);
+  /** Hints by the variables they are about: every layer with the same ones gets the same. */
+  private readonly hints = new Map<string, string | undefined>();
 
   /** `literals`: give symbols to written sizes too (the shadow pass that finds sizes that work). */
   constructor(readonly literals: boolean) {}
@@ -76,12 +85,16 @@ export class InputSizes {
     const here = this.noted.filter((n) => n.expression.start === expression.start && n.expression.end === expression.end);
     if (here.length === 0) return undefined;
     const variables = new Set(here.flatMap((n) => constraintVariables(n.constraint)));
+    const key = [...variables].sort().join(' ');
+    if (this.hints.has(key)) return this.hints.get(key);
     const env: Record<string, number> = {};
     for (const v of variables) {
       const literal = this.owners.get(v)?.literal;
       if (typeof literal === 'number') env[v] = literal;
     }
     const relevant = this.noted.filter((n) => constraintVariables(n.constraint).some((v) => variables.has(v))).map((n) => n.constraint);
-    return sizesThatWorkHint(nearestSizes(relevant, env));
+    const hint = sizesThatWorkHint(nearestSizes(relevant, env, this.budget));
+    this.hints.set(key, hint);
+    return hint;
   }
 }
