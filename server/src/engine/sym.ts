@@ -969,14 +969,28 @@ export interface AssignedSymbol {
  */
 export function assignSymbols(
   shape: readonly SymbolicDim[],
-  opts: { dataFormat: 'channels_last' | 'channels_first'; taken?: ReadonlySet<string>; literals?: boolean },
+  opts: {
+    dataFormat: 'channels_last' | 'channels_first';
+    taken?: ReadonlySet<string>;
+    literals?: boolean;
+    /**
+     * Where to start looking for a free suffix, per list of names, kept by a caller whose `taken`
+     * only grows (the suffixes below the last one found stay taken): 10,000 Inputs made in a loop
+     * otherwise try every suffix below theirs, seconds in all.
+     */
+    suffixFrom?: Map<string, number>;
+  },
 ): { shape: SymbolicDim[]; symbols: AssignedSymbol[] } {
   const rank = shape.length;
   const names = rank === 3 ? ['L'] : rank === 4 ? ['H', 'W'] : rank === 5 ? ['D', 'H', 'W'] : [];
   const first = opts.dataFormat === 'channels_first' ? 2 : 1;
   const taken = opts.taken ?? new Set<string>();
-  let suffix = '';
-  for (let k = 2; names.some((n) => taken.has(n + suffix)); k++) suffix = String(k);
+  // Suffix k: none for 1, then 2, 3, ...
+  const key = names.join(' ');
+  let k = opts.suffixFrom?.get(key) ?? 1;
+  while (names.some((n) => taken.has(n + (k === 1 ? '' : String(k))))) k++;
+  opts.suffixFrom?.set(key, k);
+  const suffix = k === 1 ? '' : String(k);
   const out = [...shape];
   const symbols: AssignedSymbol[] = [];
   names.forEach((n, i) => {

@@ -29,6 +29,9 @@ const SIZES_THAT_WORK_BUDGET = 1 << 21;
 
 export class InputSizes {
   private readonly owners = new Map<string, Owner>();
+  /** The owners' names (symbols are never given back), and where assignSymbols looks next. */
+  private readonly taken = new Set<string>();
+  private readonly suffixFrom = new Map<string, number>();
   private readonly noted: Noted[] = [];
   private readonly budget = new SolveBudget(SIZES_THAT_WORK_BUDGET);
   /** Hints by the variables they are about: every layer with the same ones gets the same. */
@@ -38,9 +41,11 @@ export class InputSizes {
   constructor(readonly literals: boolean) {}
 
   symbolize(shape: SymbolicShape, dataFormat: DataFormat, range: SourceRange): SymbolicShape {
-    const taken = new Set(this.owners.keys());
-    const { shape: out, symbols } = assignSymbols(shape, { dataFormat, taken, literals: this.literals });
-    for (const s of symbols) this.owners.set(s.name, { range, literal: s.literal });
+    const { shape: out, symbols } = assignSymbols(shape, { dataFormat, taken: this.taken, literals: this.literals, suffixFrom: this.suffixFrom });
+    for (const s of symbols) {
+      this.owners.set(s.name, { range, literal: s.literal });
+      this.taken.add(s.name);
+    }
     return out;
   }
 
