@@ -54,27 +54,14 @@ export async function measureDocument({ name, uri, text, rounds, budgetMs, warmu
   if (pairs.length === 0) throw new Error(`no edit spot found in ${name}`);
   const totalLines = countLines(text);
   return withServer(shapewiseServer(nodeArgs), async (server) => {
-    await server.initialize();
-    let version = 1;
-    const opened = server.waitDiagnostics(uri, version, 60_000);
-    await server.open(uri, text, version);
-    const firstHints = await server.hints(uri, visibleRange(0, totalLines), 60_000);
-    await opened;
+    const firstHints = await openDocument(server, uri, text);
     if (!Array.isArray(firstHints) || firstHints.length === 0) throw new Error(`shapewise gave no hints for the first lines of ${name}`);
 
+    let version = 1;
     const samples = [];
     const edit = async (change, record) => {
-      const v = ++version;
-      const range = visibleRange(change.range.start.line, totalLines);
-      const diag = server.waitDiagnostics(uri, v, 60_000);
-      const t0 = performance.now();
-      void server.change(uri, v, [{ range: change.range, text: change.text }]);
-      const hints = await server.hints(uri, range, 60_000);
-      const t1 = performance.now();
-      const published = await diag;
-      if (record) {
-        samples.push({ kind: change.kind, hintsMs: t1 - t0, diagMs: published.at - t0, hints: hints?.length ?? 0, diagnostics: published.diagnostics.length });
-      }
+      const t = await timedChange(server, uri, ++version, { range: change.range, text: change.text }, visibleRange(change.range.start.line, totalLines));
+      if (record) samples.push({ kind: change.kind, ...t });
     };
     for (let r = 0; r < warmupRounds; r++) {
       for (const p of pairs) {
@@ -109,6 +96,30 @@ export async function measureDocument({ name, uri, text, rounds, budgetMs, warmu
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** initialize, then didOpen (version 1) and the hints of the first lines; resolves with those hints once the diagnostics are published. */
+async function openDocument(server, uri, text) {
+  await server.initialize();
+  const opened = server.waitDiagnostics(uri, 1, 60_000);
+  await server.open(uri, text, 1);
+  const hints = await server.hints(uri, visibleRange(0, countLines(text)), 60_000);
+  await opened;
+  return hints;
+}
+
+/**
+ * One didChange, at once followed by the hints for `range`: the time to those hints (`hintsMs`)
+ * and to the diagnostics of that version (`diagMs`), which it waits for.
+ */
+async function timedChange(server, uri, version, change, range) {
+  const diag = server.waitDiagnostics(uri, version, 60_000);
+  const t0 = performance.now();
+  void server.change(uri, version, [change]);
+  const hints = await server.hints(uri, range, 60_000);
+  const t1 = performance.now();
+  const published = await diag;
+  return { hintsMs: t1 - t0, diagMs: published.at - t0, hints: hints?.length ?? 0, diagnostics: published.diagnostics.length };
+}
 
 function stats(samples, key) {
   const xs = samples.map((s) => s[key]);
@@ -145,22 +156,12 @@ export async function measureTyping({ name, uri, text, rounds = 2 }) {
   const character = at - (before.lastIndexOf('\n') + 1);
   const totalLines = countLines(text);
   return withServer(shapewiseServer(), async (server) => {
-    await server.initialize();
+    await openDocument(server, uri, text);
     let version = 1;
-    const opened = server.waitDiagnostics(uri, version, 60_000);
-    await server.open(uri, text, version);
-    await server.hints(uri, visibleRange(0, totalLines), 60_000);
-    await opened;
     const samples = [];
     const send = async (change, record) => {
-      const v = ++version;
-      const diag = server.waitDiagnostics(uri, v, 60_000);
-      const t0 = performance.now();
-      void server.change(uri, v, [change]);
-      await server.hints(uri, visibleRange(line, totalLines), 60_000);
-      const t1 = performance.now();
-      await diag;
-      if (record) samples.push(t1 - t0);
+      const t = await timedChange(server, uri, ++version, change, visibleRange(line, totalLines));
+      if (record) samples.push(t.hintsMs);
     };
     for (let r = 0; r < rounds; r++) {
       let pos = { line, character };

@@ -29,7 +29,17 @@ export class SolveBudget {
 }
 
 /** Thrown when a budget cannot pay even for the bounded search. */
-export class OutOfBudget extends Error {}
+class OutOfBudget extends Error {}
+
+/** `solve()`, or `otherwise` when its budget ran out (sizes typed huge: nothing is said of them). */
+export function withinBudget<T>(solve: () => T, otherwise: T): T {
+  try {
+    return solve();
+  } catch (e) {
+    if (e instanceof OutOfBudget) return otherwise;
+    throw e;
+  }
+}
 
 /** A solve's own budget when the caller gives none: about 0.1 s of evaluations. */
 const DEFAULT_SOLVE_BUDGET = 1 << 22;
@@ -120,14 +130,8 @@ export function solveConstraint(c: SizeConstraint): ConstraintSolution {
     return { ...base, variables: [], joint: joint.text, satisfiable: joint.satisfiable, always: false, text: joint.text };
   }
   const v = vars[0]!;
-  let sol: VariableSolution;
-  try {
-    sol = solveUnivariate(c, v);
-  } catch (e) {
-    // Sizes too large to solve within the budget: nothing is said of them.
-    if (e instanceof OutOfBudget) return { ...base, variables: [], satisfiable: undefined, always: true, text: '' };
-    throw e;
-  }
+  const sol = withinBudget<VariableSolution | undefined>(() => solveUnivariate(c, v), undefined);
+  if (!sol) return { ...base, variables: [], satisfiable: undefined, always: true, text: '' };
   const always = sol.text === '';
   return { ...base, variables: [sol], satisfiable: sol.min !== null, always, text: sol.text };
 }
@@ -401,7 +405,8 @@ export function withLiteral(c: SizeConstraint, env: Readonly<Record<string, numb
  * condition on several variables with the others kept at their values).
  */
 export function nearestSizes(constraints: readonly SizeConstraint[], env: Readonly<Record<string, number>>, budget = new SolveBudget(DEFAULT_SOLVE_BUDGET)): NearestSizes[] {
-  try {
+  // Out of budget: no sizes are named (the hint is left out).
+  return withinBudget(() => {
     const perVar = new Map<string, VariableSolution[]>();
     for (const c of constraints) {
       if (c.kind === 'fixed') continue;
@@ -417,11 +422,7 @@ export function nearestSizes(constraints: readonly SizeConstraint[], env: Readon
     return [...perVar.entries()]
       .sort(([x], [y]) => cmp(x, y))
       .map(([v, sols]) => nearestIn(combineSolutions(sols, budget), env[v]!));
-  } catch (e) {
-    // Out of budget: no sizes are named (the hint is left out).
-    if (e instanceof OutOfBudget) return [];
-    throw e;
-  }
+  }, []);
 }
 
 /**

@@ -2,7 +2,7 @@
 // application, so a second problem of the same code is appended to the first finding's message
 // (Keras would stop at the first error; the user is better served seeing all of them at once).
 import type { DiagnosticCode, Finding, SizeConstraint } from './types';
-import { OutOfBudget, SEARCH_LIMIT, combineSolutions, conditionText, constraintVariables, sameSet, solveConstraint, withLiteral, type VariableSolution } from './constraints';
+import { SEARCH_LIMIT, combineSolutions, conditionText, constraintVariables, sameSet, solveConstraint, withLiteral, withinBudget, type VariableSolution } from './constraints';
 
 export class FindingSink {
   private readonly byCode = new Map<DiagnosticCode, Finding>();
@@ -93,7 +93,7 @@ export function inputSizeConstraintMessage(sites: readonly ConstraintSite[], opt
     // Per variable: the intersection of the single-variable conditions.
     const perVar = new Map<string, VariableSolution[]>();
     for (const e of group) for (const v of e.sol.variables) perVar.set(v.variable, [...(perVar.get(v.variable) ?? []), v]);
-    const combined = [...perVar.values()].flatMap((sols) => combinedOrNothing(sols)).filter((s) => s.text !== '');
+    const combined = [...perVar.values()].flatMap((sols) => withinBudget(() => [combineSolutions(sols)], [])).filter((s) => s.text !== '');
     const parts: string[] = [];
     const used = new Set<VariableSolution>();
     for (const s of combined) {
@@ -158,14 +158,4 @@ export function withHint(f: Finding, hint: string | undefined): Finding {
   if (hint === undefined || hint.trim() === '') return f;
   const text = sentence(hint);
   return f.message.includes(text) ? f : { ...f, message: `${f.message} ${text}` };
-}
-
-/** The intersection of one variable's conditions; none when it is too much work to compute (sizes typed huge). */
-function combinedOrNothing(sols: readonly VariableSolution[]): VariableSolution[] {
-  try {
-    return [combineSolutions(sols)];
-  } catch (e) {
-    if (e instanceof OutOfBudget) return [];
-    throw e;
-  }
 }

@@ -971,7 +971,8 @@ export function assignSymbols(
   shape: readonly SymbolicDim[],
   opts: {
     dataFormat: 'channels_last' | 'channels_first';
-    taken?: ReadonlySet<string>;
+    /** Names already given (a Set, or the caller's map of them). */
+    taken?: { has(name: string): boolean };
     literals?: boolean;
     /**
      * Where to start looking for a free suffix, per list of names, kept by a caller whose `taken`

@@ -5,6 +5,13 @@ import type { Tree } from 'web-tree-sitter';
 
 const MAX_ROUNDS = 6;
 
+/** A text with one more line blanked, and that line's offsets. */
+interface Blank {
+  text: string;
+  start: number;
+  end: number;
+}
+
 /** A text with one more line blanked, its tree, and how much of it is still broken. */
 interface Blanked {
   text: string;
@@ -34,12 +41,14 @@ export function recoverFromErrors<R>(tree: Tree, text: string, parse: (t: string
   const masked: number[] = [];
   let current = text;
   let currentTree: Tree = tree;
-  /** `from` (text and tree) with line `row` blanked, parsed again incrementally, and its damage. */
-  const blanked = (fromText: string, fromTree: Tree, row: number): Blanked | undefined => {
-    const blank = lineRange(fromText, row);
-    const next = blankLine(fromText, row);
+  /** The trees this recovery made, deleted but `keep` (`tree` is the caller's). */
+  const release = (keep?: Tree): void => {
+    for (const t of new Set([currentTree, bestTree])) if (t !== tree && t !== keep) t.delete();
+  };
+  /** `blank` (the current text with line `row` blanked) parsed again incrementally, and its damage. */
+  const blanked = (blank: Blank, row: number): Blanked | undefined => {
     // The blanked line is an edit of the same length.
-    const base = fromTree.copy();
+    const base = currentTree.copy();
     base.edit({
       startIndex: blank.start,
       oldEndIndex: blank.end,
@@ -48,9 +57,16 @@ export function recoverFromErrors<R>(tree: Tree, text: string, parse: (t: string
       oldEndPosition: { row, column: blank.end - blank.start },
       newEndPosition: { row, column: blank.end - blank.start },
     });
-    const parsed = parse(next, base);
+    const parsed = parse(blank.text, base);
     base.delete();
-    return parsed ? { text: next, tree: parsed, damage: damage(parsed) } : undefined;
+    return parsed ? { text: blank.text, tree: parsed, damage: damage(parsed) } : undefined;
+  };
+  /** The recovery's result when the reader reads `blank` (then it is not parsed). */
+  const readBlank = (blank: Blank, row: number): Recovered<R> | undefined => {
+    const readText = read && bestDamage > 0 ? read(blank.text) : null;
+    if (readText === null) return undefined;
+    release();
+    return { tree: undefined, read: readText, text: blank.text, maskedLines: [...masked, row] };
   };
   for (let round = 0; round < MAX_ROUNDS && currentTree.rootNode.hasError; round++) {
     const at = firstError(currentTree);
@@ -65,32 +81,23 @@ export function recoverFromErrors<R>(tree: Tree, text: string, parse: (t: string
     const bracketRow = at.statementRow < at.row && !masked.includes(at.statementRow) && opensBracket(current, at.statementRow) ? at.statementRow : undefined;
     let atBracket: Blanked | undefined;
     if (bracketRow !== undefined) {
-      const candidate = blankLine(current, bracketRow);
-      const readText = read && bestDamage > 0 ? read(candidate) : null;
-      if (readText !== null) {
-        if (currentTree !== tree) currentTree.delete();
-        if (bestTree !== tree && bestTree !== currentTree) bestTree.delete();
-        return { tree: undefined, read: readText, text: candidate, maskedLines: [...masked, bracketRow] };
-      }
-      atBracket = blanked(current, currentTree, bracketRow);
+      const blank = blankLine(current, bracketRow);
+      const readAtBracket = readBlank(blank, bracketRow);
+      if (readAtBracket) return readAtBracket;
+      atBracket = blanked(blank, bracketRow);
       if (atBracket && !atBracket.tree.rootNode.hasError) {
-        if (currentTree !== tree && currentTree !== bestTree) currentTree.delete();
-        if (bestTree !== tree) bestTree.delete();
+        release();
         return { tree: atBracket.tree, text: atBracket.text, maskedLines: [...masked, bracketRow] };
       }
     }
-    if (read && bestDamage > 0) {
-      const candidate = blankLine(current, at.row);
-      const readText = read(candidate);
-      if (readText !== null) {
-        atBracket?.tree.delete();
-        if (currentTree !== tree) currentTree.delete();
-        if (bestTree !== tree && bestTree !== currentTree) bestTree.delete();
-        return { tree: undefined, read: readText, text: candidate, maskedLines: [...masked, at.row] };
-      }
+    const atError = blankLine(current, at.row);
+    const readAtError = readBlank(atError, at.row);
+    if (readAtError) {
+      atBracket?.tree.delete();
+      return readAtError;
     }
     let row = at.row;
-    let next = blanked(current, currentTree, row);
+    let next = blanked(atError, row);
     const nextDamage = next?.damage ?? Infinity;
     if (atBracket && nextDamage >= bestDamage && atBracket.damage < nextDamage) {
       next?.tree.delete();
@@ -109,7 +116,7 @@ export function recoverFromErrors<R>(tree: Tree, text: string, parse: (t: string
       bestDamage = next.damage;
     }
   }
-  if (currentTree !== tree && currentTree !== bestTree) currentTree.delete();
+  release(bestTree);
   return { tree: bestTree, text: bestText, maskedLines: bestTree === tree ? [] : masked };
 }
 
@@ -153,10 +160,10 @@ function firstError(tree: Tree): { row: number; statementRow: number } | undefin
   }
 }
 
-/** `text` with line `row`'s content replaced by as many spaces (every offset stays valid). */
-function blankLine(text: string, row: number): string {
-  const blank = lineRange(text, row);
-  return text.slice(0, blank.start) + ' '.repeat(blank.end - blank.start) + text.slice(blank.end);
+/** `text` with line `row`'s content replaced by as many spaces (every offset stays valid), and where that line is. */
+function blankLine(text: string, row: number): Blank {
+  const { start, end } = lineRange(text, row);
+  return { text: text.slice(0, start) + ' '.repeat(end - start) + text.slice(end), start, end };
 }
 
 /** Offsets of a line's content (its break excluded). */

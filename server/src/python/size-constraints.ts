@@ -28,9 +28,8 @@ interface Noted {
 const SIZES_THAT_WORK_BUDGET = 1 << 21;
 
 export class InputSizes {
+  /** By symbol name; never given back, so assignSymbols can look for free names where it stopped. */
   private readonly owners = new Map<string, Owner>();
-  /** The owners' names (symbols are never given back), and where assignSymbols looks next. */
-  private readonly taken = new Set<string>();
   private readonly suffixFrom = new Map<string, number>();
   private readonly noted: Noted[] = [];
   private readonly budget = new SolveBudget(SIZES_THAT_WORK_BUDGET);
@@ -41,11 +40,8 @@ export class InputSizes {
   constructor(readonly literals: boolean) {}
 
   symbolize(shape: SymbolicShape, dataFormat: DataFormat, range: SourceRange): SymbolicShape {
-    const { shape: out, symbols } = assignSymbols(shape, { dataFormat, taken: this.taken, literals: this.literals, suffixFrom: this.suffixFrom });
-    for (const s of symbols) {
-      this.owners.set(s.name, { range, literal: s.literal });
-      this.taken.add(s.name);
-    }
+    const { shape: out, symbols } = assignSymbols(shape, { dataFormat, taken: this.owners, literals: this.literals, suffixFrom: this.suffixFrom });
+    for (const s of symbols) this.owners.set(s.name, { range, literal: s.literal });
     return out;
   }
 
