@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { cacheFileName, defaultCacheDir, KEEP_CACHES, type CodeCacheStatus } from '../server/src/code-cache';
+import { cacheFileName, defaultCacheDir, KEEP_CACHES, makeFolders, type CodeCacheStatus } from '../server/src/code-cache';
 
 let dir = '';
 let runnerDir = '';
@@ -146,6 +146,14 @@ describe('loadBundle', () => {
     expect(existsSync(path.join(blocker, 'cache'))).toBe(false);
   });
 
+  it('a folder under /proc, where mkdir answers ENOENT although the parent exists: save reports the error at once', () => {
+    // Node's recursive mkdir made /proc (EEXIST) and retried the child (ENOENT) forever.
+    const file = writeBundle('bundle.js', 'a');
+    const r = load(file, path.join('/proc', `shapewise-no-such-folder-${process.pid}`, 'cache'), true);
+    expect(r.sum).toBe(sumOf(100, 'a'));
+    expect(r.saved).toMatch(/ENOENT|EACCES|EROFS/);
+  });
+
   it('a cache that cannot take its place: the bundle runs, save says why, and no partial file is left', () => {
     const file = writeBundle('bundle.js', 'a');
     const cacheDir = path.join(dir, 'cache');
@@ -156,6 +164,36 @@ describe('loadBundle', () => {
     expect(r.sum).toBe(sumOf(100, 'a'));
     expect(r.saved).toMatch(/EISDIR|ENOTEMPTY|EEXIST|EPERM|directory/i);
     expect(readdirSync(cacheDir)).toEqual([path.basename(target)]);
+  });
+});
+
+describe('makeFolders', () => {
+  it('makes every missing level with the mode, and accepts a folder that is already there', () => {
+    const deep = path.join(dir, 'a', 'b', 'c');
+    makeFolders(deep, 0o700);
+    expect(statSync(deep).isDirectory()).toBe(true);
+    if (process.platform !== 'win32') for (const d of ['a', 'a/b', 'a/b/c']) expect(statSync(path.join(dir, d)).mode & 0o777).toBe(0o700);
+    makeFolders(deep, 0o700);
+    makeFolders(dir, 0o700);
+    expect(readdirSync(path.join(dir, 'a', 'b'))).toEqual(['c']);
+  });
+
+  it('a relative path is taken from the working folder', () => {
+    const before = process.cwd();
+    process.chdir(dir);
+    try {
+      makeFolders(path.join('x', 'y'), 0o755);
+    } finally {
+      process.chdir(before);
+    }
+    expect(statSync(path.join(dir, 'x', 'y')).isDirectory()).toBe(true);
+  });
+
+  it('throws where a level cannot be made: a file in the way, or a file system that refuses', () => {
+    writeFileSync(path.join(dir, 'file'), 'x');
+    expect(() => makeFolders(path.join(dir, 'file', 'sub', 'deeper'), 0o700)).toThrow(/ENOTDIR/);
+    expect(() => makeFolders(path.join(dir, 'file'), 0o700)).toThrow(/ENOTDIR/);
+    expect(() => makeFolders(path.join('/proc', `shapewise-no-such-folder-${process.pid}`, 'x'), 0o700)).toThrow(/ENOENT|EACCES|EROFS/);
   });
 });
 

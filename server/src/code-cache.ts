@@ -105,7 +105,7 @@ export function loadBundle<T>(bundlePath: string, cacheDir: string | undefined):
     // Written aside and renamed: a server starting meanwhile never reads half a file.
     const partial = `${file}.${process.pid}.partial`;
     try {
-      mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
+      makeFolders(cacheDir, 0o700);
       writeFileSync(partial, script.createCachedData(), { mode: 0o600 });
       renameSync(partial, file);
       removeOldest(cacheDir, path.basename(bundlePath, '.js'));
@@ -133,4 +133,45 @@ function removeOldest(dir: string, stem: string): void {
     .map((name) => ({ name, at: statSync(path.join(dir, name)).mtimeMs }))
     .sort((a, b) => b.at - a.at);
   for (const old of caches.slice(KEEP_CACHES)) rmSync(path.join(dir, old.name), { force: true });
+}
+
+/**
+ * `mkdir -p`, one level at a time. Node's own (mkdirSync with `recursive`) never returns where
+ * mkdir fails with ENOENT although the parent exists: on Linux's /proc, for one, it makes the
+ * parent (EEXIST), retries the child (ENOENT) and so on forever, so a cache folder named there
+ * (XDG_CACHE_HOME=/proc/x) hung the checker and the server. Here each missing level is tried once.
+ * Throws mkdir's error where a level cannot be made.
+ */
+export function makeFolders(dir: string, mode: number): void {
+  const target = path.resolve(dir);
+  const missing: string[] = [];
+  for (let d = target; ; ) {
+    if (exists(d)) break;
+    missing.push(d);
+    const parent = path.dirname(d);
+    if (parent === d) break;
+    d = parent;
+  }
+  if (missing.length === 0 && !statSync(target).isDirectory()) {
+    throw Object.assign(new Error(`ENOTDIR: not a directory, mkdir '${target}'`), { code: 'ENOTDIR' });
+  }
+  for (const d of missing.reverse()) {
+    try {
+      mkdirSync(d, { mode });
+    } catch (e) {
+      // Made meanwhile by another process (two servers starting): fine if it is a folder.
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || !statSync(d).isDirectory()) throw e;
+    }
+  }
+}
+
+/** Whether anything is at `p` (a file there makes the mkdir below it fail with ENOTDIR). */
+function exists(p: string): boolean {
+  try {
+    statSync(p);
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw e;
+  }
 }

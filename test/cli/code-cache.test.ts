@@ -109,3 +109,14 @@ it('a folder of a few files is checked on this thread: its cache is written, the
     expect(cacheFiles(cache)).toEqual([expect.stringMatching(/^cli-main-[0-9a-f]{20}\.v8cache$/)]);
   });
 });
+
+it('a cache folder that can never be made (under /proc, where mkdir answers ENOENT): the same report, on this thread and on worker threads', () => {
+  // Node's recursive mkdir loops forever there; both runs hung at 100% CPU before.
+  withCache((cache) => {
+    const plain = run(['check', '.', '--format', 'json', '--no-code-cache'], cache);
+    const one = run(['check', 'pkg/m0.py', '--format', 'json', '--no-code-cache'], cache);
+    const proc = path.join('/proc', `shapewise-no-such-folder-${process.pid}`);
+    expect(run(['check', '.', '--format', 'json'], proc)).toEqual(plain);
+    expect(run(['check', 'pkg/m0.py', '--format', 'json'], proc)).toEqual(one);
+  });
+});
