@@ -198,11 +198,32 @@ describe('makeFolders', () => {
 });
 
 describe('defaultCacheDir', () => {
+  const at = (dir: string) => () => dir;
   it("is the platform's per-user cache folder", () => {
-    expect(defaultCacheDir({}, 'linux', '/home/u')).toBe(path.join('/home/u', '.cache', 'shapewise'));
-    expect(defaultCacheDir({ XDG_CACHE_HOME: '/x/cache' }, 'linux', '/home/u')).toBe(path.join('/x/cache', 'shapewise'));
-    expect(defaultCacheDir({}, 'darwin', '/Users/u')).toBe(path.join('/Users/u', 'Library', 'Caches', 'shapewise'));
-    expect(defaultCacheDir({ LOCALAPPDATA: 'C:\\Users\\u\\AppData\\Local' }, 'win32', 'C:\\Users\\u')).toBe(path.join('C:\\Users\\u\\AppData\\Local', 'shapewise', 'Cache'));
+    expect(defaultCacheDir({}, 'linux', at('/home/u'))).toBe('/home/u/.cache/shapewise');
+    expect(defaultCacheDir({ XDG_CACHE_HOME: '/x/cache' }, 'linux', at('/home/u'))).toBe('/x/cache/shapewise');
+    expect(defaultCacheDir({}, 'darwin', at('/Users/u'))).toBe('/Users/u/Library/Caches/shapewise');
+    expect(defaultCacheDir({ LOCALAPPDATA: 'C:\\Users\\u\\AppData\\Local' }, 'win32', at('C:\\Users\\u'))).toBe('C:\\Users\\u\\AppData\\Local\\shapewise\\Cache');
+    expect(defaultCacheDir({}, 'win32', at('C:\\Users\\u'))).toBe('C:\\Users\\u\\AppData\\Local\\shapewise\\Cache');
+  });
+
+  it('no home folder (os.homedir throws, as for a user the system does not list): no cache, unless the environment names one', () => {
+    const none = () => {
+      throw new Error('uv_os_homedir returned ENOENT');
+    };
+    expect(defaultCacheDir({}, 'linux', none)).toBeUndefined();
+    expect(defaultCacheDir({}, 'darwin', none)).toBeUndefined();
+    expect(defaultCacheDir({}, 'win32', none)).toBeUndefined();
+    expect(defaultCacheDir({ XDG_CACHE_HOME: '/x/cache' }, 'linux', none)).toBe('/x/cache/shapewise');
+    expect(defaultCacheDir({ LOCALAPPDATA: 'D:\\Local' }, 'win32', none)).toBe('D:\\Local\\shapewise\\Cache');
+  });
+
+  it('relative folders are ignored (XDG: "consider the path invalid"), and so is an empty or relative home', () => {
+    expect(defaultCacheDir({ XDG_CACHE_HOME: 'cache' }, 'linux', at('/home/u'))).toBe('/home/u/.cache/shapewise');
+    expect(defaultCacheDir({ XDG_CACHE_HOME: '' }, 'linux', at('/home/u'))).toBe('/home/u/.cache/shapewise');
+    expect(defaultCacheDir({ LOCALAPPDATA: 'Local' }, 'win32', at('C:\\Users\\u'))).toBe('C:\\Users\\u\\AppData\\Local\\shapewise\\Cache');
+    expect(defaultCacheDir({}, 'linux', at(''))).toBeUndefined();
+    expect(defaultCacheDir({}, 'darwin', at('home'))).toBeUndefined();
   });
 });
 

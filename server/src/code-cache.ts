@@ -32,11 +32,32 @@ export interface LoadedBundle<T> {
   save(): string | undefined;
 }
 
-/** Where the cache goes by default: the platform's per-user cache folder. */
-export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, home: string = os.homedir()): string {
-  if (platform === 'win32') return path.join(env.LOCALAPPDATA || path.join(home, 'AppData', 'Local'), 'shapewise', 'Cache');
-  if (platform === 'darwin') return path.join(home, 'Library', 'Caches', 'shapewise');
-  return path.join(env.XDG_CACHE_HOME || path.join(home, '.cache'), 'shapewise');
+/**
+ * Where the cache goes by default: the platform's per-user cache folder; undefined (no cache)
+ * when there is none to find. A process may have no home folder: a container run as a user the
+ * system does not list, without HOME, where os.homedir() throws (the checker and the server
+ * died of that at start). Relative XDG_CACHE_HOME is ignored, as the XDG specification asks.
+ */
+export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, home: () => string = os.homedir): string | undefined {
+  // The platform's own paths (the tests ask for another platform's folder).
+  const p = platform === 'win32' ? path.win32 : path.posix;
+  const absolute = (dir: string | undefined): string | undefined => (dir && p.isAbsolute(dir) ? dir : undefined);
+  const inHome = (...parts: string[]): string | undefined => {
+    let h: string | undefined;
+    try {
+      h = absolute(home());
+    } catch {
+      return undefined;
+    }
+    return h === undefined ? undefined : p.join(h, ...parts);
+  };
+  if (platform === 'win32') {
+    const local = absolute(env.LOCALAPPDATA) ?? inHome('AppData', 'Local');
+    return local === undefined ? undefined : p.join(local, 'shapewise', 'Cache');
+  }
+  if (platform === 'darwin') return inHome('Library', 'Caches', 'shapewise');
+  const xdg = absolute(env.XDG_CACHE_HOME) ?? inHome('.cache');
+  return xdg === undefined ? undefined : p.join(xdg, 'shapewise');
 }
 
 /** The cache file of a bundle: its name, the runtime and a hash of its text. */

@@ -27,7 +27,7 @@ Keras layers in Python files and Jupyter notebooks. Point your editor's LSP clie
 (through npx, pass the flag after --: npx -- shapewise-language-server --stdio)
 
 To start faster, the server keeps V8's compiled code of itself in a cache file (about 1 MB) in
-${defaultCacheDir()}
+${defaultCacheDir() ?? '(no folder: this process has no home folder; name one with --code-cache-dir)'}
 unless --code-cache-dir names another folder or --no-code-cache turns it off.
 `;
 

@@ -120,3 +120,19 @@ it('a cache folder that can never be made (under /proc, where mkdir answers ENOE
     expect(run(['check', 'pkg/m0.py', '--format', 'json'], proc)).toEqual(one);
   });
 });
+
+it('no home folder and no XDG_CACHE_HOME (os.homedir throws, as for a user the system does not list): no cache, the same report', () => {
+  // Both the checker and the server died at start of that (an uncaught SystemError).
+  const preload = path.join(work, 'no-home.cjs');
+  writeFileSync(preload, "require('node:os').homedir = () => { throw new Error('A system error occurred: uv_os_homedir returned ENOENT'); };\n");
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  delete env.HOME;
+  delete env.XDG_CACHE_HOME;
+  withCache((cache) => {
+    for (const target of ['pkg/m0.py', '.']) {
+      const expected = run(['check', target, '--format', 'json', '--no-code-cache'], cache);
+      const r = spawnSync(process.execPath, ['--require', preload, cli, 'check', target, '--format', 'json'], { cwd: work, encoding: 'utf8', timeout: 120_000, env });
+      expect({ status: r.status, stdout: r.stdout, stderr: r.stderr }).toEqual(expected);
+    }
+  });
+});

@@ -65,8 +65,8 @@ const VALID = 'import keras\nfrom keras import layers\nx = keras.Input(shape=(28
 const BROKEN = `${VALID}z = layers.Conv2D(4, 5)(\n`;
 
 /** One session with the built server: initialize, open `text`, its hints, its first publish, shutdown, exit. */
-async function session(args: string[], text: string, env: NodeJS.ProcessEnv = process.env) {
-  const server = await startBuiltServer(args, { env });
+async function session(args: string[], text: string, env: NodeJS.ProcessEnv = process.env, nodeArgs: string[] = []) {
+  const server = await startBuiltServer(args, { env, nodeArgs });
   const { conn, published } = server;
   try {
     expect(server.initializeResult.capabilities.textDocumentSync).toEqual({ openClose: true, change: 2 });
@@ -138,6 +138,29 @@ describe('shapewise-language-server executable', () => {
       expect(statSync(path.join(cacheDir, files[0])).size).toBeGreaterThan(100_000);
     } finally {
       rmSync(cacheDir, { recursive: true, force: true });
+    }
+  });
+
+  it('no home folder and no XDG_CACHE_HOME (os.homedir throws, as for a user the system does not list): it runs without a cache', async () => {
+    // It died at start of that (an uncaught SystemError), before reading a message.
+    const dir = mkdtempSync(path.join(tmpdir(), 'shapewise-lifecycle-'));
+    try {
+      const preload = path.join(dir, 'no-home.cjs');
+      writeFileSync(preload, "require('node:os').homedir = () => { throw new Error('A system error occurred: uv_os_homedir returned ENOENT'); };\n");
+      const env: NodeJS.ProcessEnv = { ...process.env };
+      delete env.HOME;
+      delete env.XDG_CACHE_HOME;
+      const r = await session(['--stdio'], VALID, env, ['--require', preload]);
+      expect(r.logs.find((l) => l.includes(' ready'))).toContain('(code cache off)');
+      expect(r.hints).toEqual(['→ (None, 28, 28, 1)', '→ (None, 24, 24, 4)']);
+      expect(r.exitCode).toBe(0);
+      expect(r.stderr).toBe('');
+      const usage = spawnSync(process.execPath, ['--require', preload, serverJs, '--help'], { encoding: 'utf8', env, timeout: 20_000 });
+      expect(usage.status).toBe(0);
+      expect(usage.stderr).toContain('no home folder');
+      expect(readdirSync(dir)).toEqual(['no-home.cjs']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
