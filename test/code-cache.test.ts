@@ -154,6 +154,21 @@ describe('loadBundle', () => {
     expect(r.saved).toMatch(/ENOENT|EACCES|EROFS/);
   });
 
+  it('a FIFO where the cache file goes (a shared folder): not waited on; the bundle runs, and save puts a cache in its place', () => {
+    // Opening it for reading blocked until a writer came: the process never started.
+    const file = writeBundle('bundle.js', 'a');
+    const cacheDir = path.join(dir, 'cache');
+    mkdirSync(cacheDir);
+    const target = path.join(cacheDir, cacheFileName(file, readFileSync(file, 'utf8')));
+    execFileSync('mkfifo', [target]);
+    const r = load(file, cacheDir, true);
+    expect(r.status).toEqual({ state: 'unreadable', file: target, why: 'not a plain file' });
+    expect(r.sum).toBe(sumOf(100, 'a'));
+    expect(r.saved).toBeNull();
+    expect(statSync(target).isFile()).toBe(true);
+    expect(load(file, cacheDir).status.state).toBe('used');
+  });
+
   it('a cache that cannot take its place: the bundle runs, save says why, and no partial file is left', () => {
     const file = writeBundle('bundle.js', 'a');
     const cacheDir = path.join(dir, 'cache');

@@ -9,7 +9,7 @@
 // per-user folder (created private) and a file owned by another user is never read. Every
 // failure (unreadable, rejected, unwritable) only means compiling as usual.
 import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import Module from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -66,12 +66,18 @@ export function cacheFileName(bundlePath: string, source: string): string {
   return `${path.basename(bundlePath, '.js')}-${hash}.v8cache`;
 }
 
-/** Reads a cache file unless it belongs to another user. */
+/**
+ * Reads a cache file unless it belongs to another user or is not a plain file. Opened without
+ * blocking: opening a FIFO put there (a shared folder named with --code-cache-dir, say) would
+ * wait for a writer forever, before the checks below.
+ */
 function readOwned(file: string): Buffer {
-  const fd = openSync(file, 'r');
+  const fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) throw new Error('not a plain file');
     const uid = typeof process.getuid === 'function' ? process.getuid() : undefined;
-    if (uid !== undefined && fstatSync(fd).uid !== uid) throw new Error('owned by another user');
+    if (uid !== undefined && stat.uid !== uid) throw new Error('owned by another user');
     return readFileSync(fd);
   } finally {
     closeSync(fd);
