@@ -4,6 +4,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Analyzer } from './analysis';
+import { EXIT_USAGE_OR_UNREADABLE } from './cli/args';
+import { describeFsError } from './cli/read-source';
 import { main } from './cli/run';
 
 export interface CliOutcome {
@@ -14,10 +16,13 @@ export interface CliOutcome {
 
 /** Runs `shapewise` with the process's arguments; never rejects. */
 export async function runCli(options: { codeCacheDir?: string }): Promise<CliOutcome> {
-  // A closed pipe (`shapewise check . | head`) is not an error of the checker.
+  // A closed pipe (`shapewise check . | head`) is not an error of the checker. Nowhere to put
+  // the report (a full disk, a read-only file) is: said plainly, with the status of a run that
+  // could not do its job rather than Node's stack trace and the status of findings.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw e;
+    process.stderr.write(`shapewise: error: cannot write the report: ${describeFsError(e)}\n`);
+    process.exit(EXIT_USAGE_OR_UNREADABLE);
   });
   let analysedHere = false;
   try {

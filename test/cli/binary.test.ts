@@ -2,7 +2,7 @@
 // files through the real analysis. Assertions on real files hold whatever layers the analysis
 // finds: exit statuses, error handling, and the JSON and SARIF structure.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { notebookJson, removeTree, tempTree } from './helpers';
@@ -138,5 +138,37 @@ describe('dist/cli.js', () => {
     expect(log.runs[0].columnKind).toBe('unicodeCodePoints');
     expect(log.runs[0].results).toEqual([]);
     expect(log.runs[0].invocations[0].executionSuccessful).toBe(true);
+  });
+
+  it('a report that cannot be written (stdout on a full disk): exit 2 and a clear message, not a stack trace', () => {
+    // It threw from the stream's error handler: Node's trace, and exit 1 (the status of findings).
+    for (const args of [['check', 'models/clean.py'], ['check', '.', '--format', 'json', '--fail-on', 'never'], ['check', 'models', '--format', 'sarif']]) {
+      const full = openSync('/dev/full', 'w');
+      try {
+        const r = spawnSync(process.execPath, [cli, ...args], { cwd: work, encoding: 'utf8', timeout: 60_000, stdio: ['ignore', full, 'pipe'] });
+        expect(r.status).toBe(2);
+        expect(r.stderr).toMatch(/^(shapewise: error: broken\/bad\.ipynb: .*\n)?shapewise: error: cannot write the report: no space left on device \(ENOSPC\)\n$/);
+      } finally {
+        closeSync(full);
+      }
+    }
+  });
+
+  it('a file whose name is not valid UTF-8: reported as such (Node cannot open it by name), the others checked', () => {
+    const dir = tempTree({ 'ok.py': CLEAN_MODEL });
+    try {
+      mkdirSync(path.join(dir, 'sub'));
+      // "caf\xe9.py" in Latin-1: a name Node lists with U+FFFD in place of the byte.
+      writeFileSync(Buffer.concat([Buffer.from(path.join(dir, 'sub', 'caf')), Buffer.from([0xe9]), Buffer.from('.py')]), CLEAN_MODEL);
+      const r = run(['check', '.', '--format', 'json'], dir);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toBe("shapewise: error: sub/caf\uFFFD.py: cannot read: its name is not valid UTF-8, which Node's file functions cannot open by name (the name shows U+FFFD for the bytes it could not decode)\n");
+      expect(JSON.parse(r.stdout).files.map((f: { path: string; error?: string }) => [f.path, f.error === undefined])).toEqual([
+        ['ok.py', true],
+        ['sub/caf\uFFFD.py', false],
+      ]);
+    } finally {
+      removeTree(dir);
+    }
   });
 });

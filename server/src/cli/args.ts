@@ -29,8 +29,9 @@ among all cells) and "cellLine".
 Exit status:
   0  nothing at or above --fail-on was found
   1  something at or above --fail-on was found
-  2  usage error, or a path that could not be read or checked (every other
-     file is still checked and reported)
+  2  usage error, a path that could not be read or checked (every other
+     file is still checked and reported), or a report that could not be
+     written
 
 Examples:
   shapewise check models/ notebooks/train.ipynb

@@ -21,7 +21,7 @@ export function readFileBounded(path: string, maxBytes: number): ReadOutcome {
     if (!st.isFile()) return { ok: false, error: 'not a regular file' };
     size = st.size;
   } catch (e) {
-    return { ok: false, error: describeFsError(e) };
+    return { ok: false, error: notFoundByName(path, e) ?? describeFsError(e) };
   }
   if (size > maxBytes) return { ok: false, tooLarge: size };
   let fd: number;
@@ -68,7 +68,20 @@ const FS_ERRORS: Record<string, string> = {
   EMFILE: 'too many open files',
   EIO: 'input/output error',
   EAGAIN: 'resource temporarily unavailable',
+  ENOSPC: 'no space left on device',
+  EROFS: 'read-only file system',
+  EDQUOT: 'disk quota exceeded',
+  EFBIG: 'file too large',
 };
+
+/**
+ * A file listed but not found whose name holds U+FFFD: Node lists a name that is not valid UTF-8
+ * with U+FFFD in place of the bytes it cannot decode, and cannot open the file by that name.
+ */
+function notFoundByName(path: string, e: unknown): string | undefined {
+  if ((e as { code?: unknown } | null)?.code !== 'ENOENT' || !path.includes('\uFFFD')) return undefined;
+  return "its name is not valid UTF-8, which Node's file functions cannot open by name (the name shows U+FFFD for the bytes it could not decode)";
+}
 
 /** "permission denied (EACCES)" rather than Node's "EACCES: permission denied, open '...'". */
 export function describeFsError(e: unknown): string {
