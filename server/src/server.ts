@@ -10,6 +10,7 @@ import path from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { defaultCacheDir, loadBundle } from './code-cache';
 import type * as ServerMain from './server-main';
+import type { Transport } from './server-main';
 
 // The server lives for hours beside the editor and every edit leaves the previous analysis as
 // garbage: let the heap grow to a third past what is live before a full collection, not V8's
@@ -33,16 +34,44 @@ unless --code-cache-dir names another folder or --no-code-cache turns it off.
 
 const CACHE_DIR = '--code-cache-dir=';
 
+/**
+ * The transport the arguments name, read as vscode-languageserver reads them (the first transport
+ * argument wins; `--socket N` and `--pipe NAME` may be two arguments), or why it cannot be used.
+ * The library itself crashed with a stack trace on a port that is not one, and quietly exited 0
+ * on --node-ipc without an IPC channel.
+ */
+function transportOf(args: readonly string[]): Transport | { error: string } | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const [flag, ...rest] = args[i].split('=');
+    if (!TRANSPORTS.includes(flag)) continue;
+    const value = rest.length > 0 ? rest.join('=') : args[i + 1];
+    if (flag === '--stdio') return { kind: 'stdio' };
+    if (flag === '--node-ipc') {
+      return typeof process.send === 'function' ? { kind: 'node-ipc' } : { error: '--node-ipc: this process has no IPC channel (the client must start it with one, as VS Code does); use --stdio otherwise' };
+    }
+    if (flag === '--socket') {
+      const port = value !== undefined && /^[0-9]+$/.test(value) ? Number(value) : NaN;
+      return port >= 1 && port <= 65535 ? { kind: 'socket', port } : { error: `--socket needs the port (1 to 65535) the client listens on${value === undefined ? '' : `, not ${JSON.stringify(value)}`}` };
+    }
+    return value ? { kind: 'pipe', name: value } : { error: '--pipe needs the name of the pipe or socket file the client listens on' };
+  }
+  return undefined;
+}
+
 const args = process.argv.slice(2);
+const transport = transportOf(args);
 if (args.includes('--help') || args.includes('-h')) {
   process.stderr.write(USAGE);
   process.exitCode = 0;
-} else if (!args.some((a) => TRANSPORTS.some((t) => a === t || a.startsWith(`${t}=`)))) {
+} else if (transport === undefined) {
   process.stderr.write(`shapewise-language-server: no transport given.\n\n${USAGE}`);
+  process.exitCode = 2;
+} else if ('error' in transport) {
+  process.stderr.write(`shapewise-language-server: ${transport.error}.\n\n${USAGE}`);
   process.exitCode = 2;
 } else {
   const named = args.filter((a) => a.startsWith(CACHE_DIR)).pop()?.slice(CACHE_DIR.length);
   const cacheDir = args.includes('--no-code-cache') ? undefined : named ? path.resolve(named) : defaultCacheDir();
   const bundle = loadBundle<typeof ServerMain>(path.join(__dirname, 'server-main.js'), cacheDir);
-  bundle.exports.main({ codeCache: bundle.status, onWarm: () => bundle.save() });
+  bundle.exports.main({ transport, codeCache: bundle.status, onWarm: () => bundle.save() });
 }
