@@ -24,10 +24,18 @@ export async function runCli(options: { codeCacheDir?: string }): Promise<CliOut
     process.stderr.write(`shapewise: error: cannot write the report: ${describeFsError(e)}\n`);
     process.exit(EXIT_USAGE_OR_UNREADABLE);
   });
+  let cwd: string;
+  try {
+    cwd = process.cwd();
+  } catch (e) {
+    // Run from a folder deleted meanwhile: paths are shown relative to it, so nothing can run.
+    process.stderr.write(`shapewise: error: cannot read the current folder (deleted?): ${describeFsError(e)}\n`);
+    return { code: EXIT_USAGE_OR_UNREADABLE, analysedHere: false };
+  }
   let analysedHere = false;
   try {
     const code = await main(process.argv.slice(2), {
-      cwd: process.cwd(),
+      cwd,
       stdout: (s) => void process.stdout.write(s),
       stderr: (s) => void process.stderr.write(s),
       createAnalyzer: () => {

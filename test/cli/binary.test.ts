@@ -171,4 +171,15 @@ describe('dist/cli.js', () => {
       removeTree(dir);
     }
   });
+
+  it('run from a folder deleted meanwhile: exit 2 and a clear message, not an internal error', () => {
+    const gone = tempTree({});
+    const file = path.join(work, 'models', 'clean.py');
+    const r = spawnSync('sh', ['-c', 'cd "$1" && rmdir "$1" && exec "$2" "$3" check "$4"', 'sh', gone, process.execPath, cli, file], { encoding: 'utf8', timeout: 60_000 });
+    expect({ status: r.status, stdout: r.stdout, stderr: r.stderr }).toEqual({
+      status: 2,
+      stdout: '',
+      stderr: 'shapewise: error: cannot read the current folder (deleted?): no such file or directory (ENOENT)\n',
+    });
+  });
 });
