@@ -185,6 +185,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   function answering<P, R>(phase: string, empty: R, where: (params: P) => { uri: string; at?: string }, handler: (params: P, token: CancellationToken) => Promise<R>) {
     return async (params: P, token: CancellationToken): Promise<R> => {
       refuseAfterShutdown();
+      state?.debouncer.noteMessage();
       try {
         return await handler(params, token);
       } catch (e) {
@@ -198,6 +199,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   /** A notification handler that logs (once) instead of throwing. */
   function guarded<P>(phase: string, uriOf: (params: P) => string, handler: (params: P) => void) {
     return (params: P): void => {
+      state?.debouncer.noteMessage();
       try {
         handler(params);
       } catch (e) {
@@ -328,6 +330,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   connection.onDidChangeConfiguration((params) => {
     const s = state;
     if (!s) return;
+    s.debouncer.noteMessage();
     s.settings.invalidate(params.settings);
     for (const unit of s.workspace.units()) s.debouncer.schedule(unit.key, 0);
     if (s.client.inlayHintRefresh) void connection.languages.inlayHint.refresh();
