@@ -4,6 +4,7 @@
 //   'valid' → floor((n - k) / s) + 1
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Diagnostic, MarkupContent } from 'vscode-languageserver-protocol';
+import { MAX_KEPT_RESULTS } from '../../server/src/lsp/analyses';
 import { TestClient, hintSummary, pos, rangeOf } from './harness';
 
 const DOCS = 'https://github.com/shapewise/shapewise/blob/main/docs/diagnostics.md';
@@ -304,6 +305,26 @@ describe('related information', () => {
       expect(rank.relatedInformation?.[0].message).toContain('(None, 30752)');
       // The failing Concatenate and Conv2D get no (guessed) shape hint; Flatten: 62·62·8 = 30752.
       expect(hintSummary(await client.inlayHints(uri))).toEqual(['2:34 → (None, 64, 64, 3)', '3:26 → (None, 62, 62, 8)', '5:23 → (None, 30752)']);
+    } finally {
+      await client.stop();
+    }
+  });
+});
+
+describe('many open documents', () => {
+  it('hints and hovers stay right for a document whose result was dropped (more documents analysed since than are kept)', async () => {
+    const client = await TestClient.start();
+    try {
+      const uris = Array.from({ length: MAX_KEPT_RESULTS + 6 }, (_, i) => `file:///many/m${i}.py`);
+      for (const uri of uris) await client.open(uri, SOURCE);
+      const first = hintSummary(await client.inlayHints(uris[0]));
+      expect(first).toEqual(EXPECTED_HINTS);
+      const hover = await client.hoverText(uris[0], pos(SOURCE, 'Conv2D(8'));
+      expect(hover).toContain('ceil(64 / 2) = 32');
+      for (const uri of uris.slice(1)) expect(hintSummary(await client.inlayHints(uri))).toEqual(EXPECTED_HINTS);
+      expect(hintSummary(await client.inlayHints(uris[0]))).toEqual(EXPECTED_HINTS);
+      expect(await client.hoverText(uris[0], pos(SOURCE, 'Conv2D(8'))).toBe(hover);
+      await client.until(() => uris.every((u) => client.latestDiagnostics(u)), 'every document published');
     } finally {
       await client.stop();
     }
