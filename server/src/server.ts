@@ -10,7 +10,6 @@ import path from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { defaultCacheDir, loadBundle } from './code-cache';
 import type * as ServerMain from './server-main';
-import type { Transport } from './server-main';
 
 // The server lives for hours beside the editor and every edit leaves the previous analysis as
 // garbage: let the heap grow to a third past what is live before a full collection, not V8's
@@ -40,11 +39,13 @@ const CACHE_DIR = '--code-cache-dir=';
  * The library itself crashed with a stack trace on a port that is not one, and quietly exited 0
  * on --node-ipc without an IPC channel.
  */
-function transportOf(args: readonly string[]): Transport | { error: string } | undefined {
+function transportOf(args: readonly string[]): ServerMain.Transport | { error: string } | undefined {
   for (let i = 0; i < args.length; i++) {
     const [flag, ...rest] = args[i].split('=');
     if (!TRANSPORTS.includes(flag)) continue;
     const value = rest.length > 0 ? rest.join('=') : args[i + 1];
+    // The library takes these two only as they are: with a value it would find no transport.
+    if ((flag === '--stdio' || flag === '--node-ipc') && rest.length > 0) return { error: `${flag} takes no value` };
     if (flag === '--stdio') return { kind: 'stdio' };
     if (flag === '--node-ipc') {
       return typeof process.send === 'function' ? { kind: 'node-ipc' } : { error: '--node-ipc: this process has no IPC channel (the client must start it with one, as VS Code does); use --stdio otherwise' };

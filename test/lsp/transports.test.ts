@@ -114,6 +114,7 @@ describe('transports', () => {
     [['--socket=80a'], '--socket needs the port (1 to 65535) the client listens on, not "80a"'],
     [['--socket'], '--socket needs the port (1 to 65535) the client listens on'],
     [['--pipe='], '--pipe needs the name of the pipe or socket file the client listens on'],
+    [['--stdio=yes'], '--stdio takes no value'],
     [['--node-ipc'], '--node-ipc: this process has no IPC channel (the client must start it with one, as VS Code does); use --stdio otherwise'],
   ];
   for (const [args, message] of unusable) {
