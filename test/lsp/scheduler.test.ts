@@ -2,7 +2,7 @@
 // one at a time, each in a task of its own, and only once messages pause; so a request sent in a
 // burst of opened documents is answered before their analyses, not after all of them.
 import { afterEach, describe, expect, it } from 'vitest';
-import { Debouncer, MAX_DEFER_MS, QUIET_MS } from '../../server/src/lsp/scheduler';
+import { Debouncer, MAX_DEFER_MS, MAX_RUN_WAIT_MS, QUIET_MS } from '../../server/src/lsp/scheduler';
 import { TestClient } from './harness';
 // @ts-expect-error plain JavaScript module without type declarations
 import { generateKerasFile } from '../bench/generate.mjs';
@@ -115,6 +115,20 @@ describe('Debouncer', () => {
     await until(() => runs.length === 2);
     await sleep(20);
     expect(runs.map((r) => r.key)).toEqual(['throws', 'b']);
+  });
+
+  it('a run that never settles (a client that never answers) holds back the next for MAX_RUN_WAIT_MS at most', async () => {
+    const runs: { key: string; at: number }[] = [];
+    debouncer = new Debouncer(0, (key) => {
+      runs.push({ key, at: performance.now() });
+      return key === 'stuck' ? new Promise<void>(() => undefined) : undefined;
+    });
+    debouncer.noteMessage();
+    debouncer.schedule('stuck');
+    debouncer.schedule('b');
+    await until(() => runs.length === 2, 10 * MAX_RUN_WAIT_MS);
+    expect(runs.map((r) => r.key)).toEqual(['stuck', 'b']);
+    expect(runs[1].at - runs[0].at).toBeGreaterThanOrEqual(MAX_RUN_WAIT_MS - 2);
   });
 
   it('nothing runs after dispose', async () => {

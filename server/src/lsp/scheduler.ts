@@ -12,6 +12,12 @@
 export const QUIET_MS = 5;
 /** A run deferred this long starts even while messages keep coming (a chatty client). */
 export const MAX_DEFER_MS = 500;
+/**
+ * A run still waiting after this long (for the client's answer to workspace/configuration, say)
+ * no longer holds back the next: a client that never answers must not stop every document's
+ * diagnostics.
+ */
+export const MAX_RUN_WAIT_MS = 1_000;
 
 export class Debouncer {
   private readonly timers = new Map<string, NodeJS.Timeout>();
@@ -71,11 +77,13 @@ export class Debouncer {
         waitingSince = undefined;
         const key: string = this.due.values().next().value as string;
         this.due.delete(key);
+        let work: void | Promise<void> = undefined;
         try {
-          await this.run(key);
+          work = this.run(key);
         } catch {
           // `run` reports its own errors; one failing unit must not stop the others.
         }
+        await settledWithin(work, MAX_RUN_WAIT_MS);
         // A task boundary: a message read meanwhile is handled (and noted) before the next run.
         await sleep(0);
       }
@@ -83,6 +91,19 @@ export class Debouncer {
       this.pumping = false;
     }
   }
+}
+
+/** Resolves when `work` settles (failures are `run`'s to report) or after `ms`, whichever comes first. */
+function settledWithin(work: void | Promise<void>, ms: number): Promise<void> {
+  if (!(work instanceof Promise)) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    const done = (): void => {
+      clearTimeout(timer);
+      resolve();
+    };
+    work.then(done, done);
+  });
 }
 
 function sleep(ms: number): Promise<void> {
