@@ -8,8 +8,12 @@
 // so a hint request sent right after waited for all of them (9 s for 100 files of 2,000 lines).
 // Now a request waits for one run at most.
 
-/** How long no message must have been handled before a queued run starts. */
-export const QUIET_MS = 5;
+/**
+ * How long no message must have been handled before a queued run starts. A burst's messages do
+ * not come back to back: with 5 ms, a client busy answering the server's settings requests left
+ * gaps enough for a run after nearly every opened document.
+ */
+export const QUIET_MS = 30;
 /** A run deferred this long starts even while messages keep coming (a chatty client). */
 export const MAX_DEFER_MS = 500;
 /**

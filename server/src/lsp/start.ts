@@ -235,23 +235,12 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     return { s, unit, analysis: s.analyses.current(unit, settings, { orNotAnalysed: true }), settings };
   }
 
-  /**
-   * A unit just opened: its settings are asked for now, so that the client's answer is on its way
-   * while the first hint request comes in (the diagnostics wait for messages to pause).
-   */
-  function opened(unit: AnalysisUnit): void {
-    const s = state;
-    if (!s) return;
-    void s.settings.get(unit.scopeUri);
-    s.debouncer.schedule(unit.key, 0);
-  }
-
   // ---------------------------------------------------------------- text documents
 
   connection.onDidOpenTextDocument(
     guarded('didOpen', (p) => p.textDocument.uri, ({ textDocument }) => {
       const unit = state?.workspace.openText(textDocument);
-      if (unit) opened(unit);
+      if (unit) state?.debouncer.schedule(unit.key, 0);
     }),
   );
 
@@ -304,7 +293,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     guarded('notebook didOpen', uriOfNotebook, (params) => {
       const open = checked('notebookDocument/didOpen', checkOpen(params));
       const unit = open && state?.workspace.openNotebook(open);
-      if (unit) opened(unit);
+      if (unit) state?.debouncer.schedule(unit.key, 0);
     }),
   );
 
