@@ -3,6 +3,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import path from 'node:path';
 import {
+  ConfigurationRequest,
   createProtocolConnection,
   InitializeRequest,
   LogMessageNotification,
@@ -31,7 +32,10 @@ export interface BuiltServer {
 }
 
 /** Starts `node [nodeArgs] dist/server.js args` and initializes it (no capabilities). */
-export async function startBuiltServer(args: string[], options: { nodeArgs?: string[]; env?: NodeJS.ProcessEnv } = {}): Promise<BuiltServer> {
+export async function startBuiltServer(
+  args: string[],
+  options: { nodeArgs?: string[]; env?: NodeJS.ProcessEnv; /** Advertise workspace/configuration and answer it (every setting unset). */ configuration?: boolean } = {},
+): Promise<BuiltServer> {
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), serverJs, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: options.env ?? process.env });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -44,6 +48,7 @@ export async function startBuiltServer(args: string[], options: { nodeArgs?: str
   conn.onNotification(LogMessageNotification.type, (p) => {
     logs.push(p);
   });
+  if (options.configuration) conn.onRequest(ConfigurationRequest.type, (p) => p.items.map(() => null));
   conn.listen();
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const close = (): void => {
@@ -51,7 +56,7 @@ export async function startBuiltServer(args: string[], options: { nodeArgs?: str
     child.kill();
   };
   try {
-    const initializeResult = await conn.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, workspaceFolders: null, capabilities: {} });
+    const initializeResult = await conn.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, workspaceFolders: null, capabilities: options.configuration ? { workspace: { configuration: true } } : {} });
     await conn.sendNotification('initialized', {});
     return { child, conn, initializeResult, published, logs, stderr: () => stderr, exited, close };
   } catch (e) {

@@ -2,7 +2,9 @@
 // one at a time, each in a task of its own, and only once messages pause; so a request sent in a
 // burst of opened documents is answered before their analyses, not after all of them.
 import { afterEach, describe, expect, it } from 'vitest';
+import { DidOpenTextDocumentNotification, InlayHintRequest } from 'vscode-languageserver-protocol/node';
 import { Debouncer, MAX_DEFER_MS, MAX_RUN_WAIT_MS, QUIET_MS } from '../../server/src/lsp/scheduler';
+import { startBuiltServer } from './built-server';
 import { TestClient } from './harness';
 // @ts-expect-error plain JavaScript module without type declarations
 import { generateKerasFile } from '../bench/generate.mjs';
@@ -160,6 +162,27 @@ describe('a burst of opened documents', () => {
       await client.until(() => uris.every((u) => client.latestDiagnostics(u)), 'every file published', 60_000);
     } finally {
       await client.stop();
+    }
+  });
+
+  it('the same over stdio with the built server and a client that answers workspace/configuration meanwhile', async () => {
+    // Messages over a pipe do not come back to back: the server's settings requests keep the
+    // client busy between its opens. With a pause of 5 ms and the settings asked for at open, a
+    // run went into nearly every gap and the request waited for almost all 60 analyses.
+    const server = await startBuiltServer(['--stdio', '--no-code-cache'], { configuration: true });
+    try {
+      const uris = Array.from({ length: 60 }, (_, i) => `file:///burst/s${i}.py`);
+      for (let i = 0; i < uris.length; i++) {
+        void server.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: uris[i], languageId: 'python', version: 1, text: generate(1000, i + 1) } });
+      }
+      const hints = await server.conn.sendRequest(InlayHintRequest.type, { textDocument: { uri: uris[59] }, range: { start: { line: 0, character: 0 }, end: { line: 1000, character: 0 } } });
+      const publishedBefore = new Set(server.published.map((p) => p.uri)).size;
+      expect(hints?.length).toBeGreaterThan(0);
+      expect(publishedBefore).toBeLessThan(20);
+      for (let i = 0; i < 600 && new Set(server.published.map((p) => p.uri)).size < uris.length; i++) await sleep(100);
+      expect(new Set(server.published.map((p) => p.uri)).size).toBe(uris.length);
+    } finally {
+      server.close();
     }
   });
 });
