@@ -172,33 +172,24 @@ function removeOldest(dir: string, stem: string): void {
 export function makeFolders(dir: string, mode: number): void {
   const target = path.resolve(dir);
   const missing: string[] = [];
-  for (let d = target; ; ) {
-    if (exists(d)) break;
+  let d = target;
+  let found = statSync(d, { throwIfNoEntry: false });
+  while (!found) {
     missing.push(d);
     const parent = path.dirname(d);
     if (parent === d) break;
     d = parent;
+    found = statSync(d, { throwIfNoEntry: false });
   }
-  if (missing.length === 0 && !statSync(target).isDirectory()) {
+  if (missing.length === 0 && !found?.isDirectory()) {
     throw Object.assign(new Error(`ENOTDIR: not a directory, mkdir '${target}'`), { code: 'ENOTDIR' });
   }
-  for (const d of missing.reverse()) {
+  for (const m of missing.reverse()) {
     try {
-      mkdirSync(d, { mode });
+      mkdirSync(m, { mode });
     } catch (e) {
       // Made meanwhile by another process (two servers starting): fine if it is a folder.
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || !statSync(d).isDirectory()) throw e;
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || !statSync(m).isDirectory()) throw e;
     }
-  }
-}
-
-/** Whether anything is at `p` (a file there makes the mkdir below it fail with ENOTDIR). */
-function exists(p: string): boolean {
-  try {
-    statSync(p);
-    return true;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
-    throw e;
   }
 }

@@ -71,9 +71,7 @@ export class Analyses {
     const gaveUp = { parser: false };
     const result = this.compute(unit, settings, gaveUp);
     const analysis: UnitAnalysis = { unit, key: unit.key, revision: unit.revision, settings, result, parserGaveUp: gaveUp.parser };
-    this.results.delete(unit.key);
-    this.results.set(unit.key, analysis);
-    if (this.results.size > MAX_KEPT_RESULTS) this.results.delete(this.results.keys().next().value as string);
+    this.keep(analysis);
     return analysis;
   }
 
@@ -91,10 +89,15 @@ export class Analyses {
   peek(unit: AnalysisUnit, settings: ShapewiseSettings): UnitAnalysis | undefined {
     const cached = this.results.get(unit.key);
     if (!cached || cached.unit !== unit || cached.revision !== unit.revision || cached.settings !== settings) return undefined;
-    // Most recently used last: the least recently used goes first when too many are kept.
-    this.results.delete(unit.key);
-    this.results.set(unit.key, cached);
+    this.keep(cached);
     return cached;
+  }
+
+  /** Keeps `analysis` as the most recently used; past MAX_KEPT_RESULTS the least recently used goes. */
+  private keep(analysis: UnitAnalysis): void {
+    this.results.delete(analysis.key);
+    this.results.set(analysis.key, analysis);
+    if (this.results.size > MAX_KEPT_RESULTS) this.results.delete(this.results.keys().next().value as string);
   }
 
   forget(key: string): void {
