@@ -1,7 +1,10 @@
 // Syntax-error recovery. Tree-sitter keeps most of a broken file, but an unclosed bracket can
 // swallow everything after it into one ERROR node. Then the offending line is blanked out
 // (same length, so every offset stays valid) and the text parsed again, a few times at most.
+// A line dedented to no enclosing block's level is such a line too (indentation.ts), though
+// tree-sitter parses it without an error.
 import type { Tree } from 'web-tree-sitter';
+import { DedentCheck, mayHaveUnmatchedDedent } from './indentation';
 
 const MAX_ROUNDS = 6;
 
@@ -34,10 +37,11 @@ export type Recovered<R> = {
  * error, so the least damage): it is returned with what was read, not parsed (and no tree).
  */
 export function recoverFromErrors<R>(tree: Tree, text: string, parse: (t: string, old: Tree) => Tree | null, read?: (t: string) => R | null): Recovered<R> {
-  if (!tree.rootNode.hasError) return { tree, text, maskedLines: [] };
+  let at = problems(tree, text) ? firstError(tree, text) : undefined;
+  if (at === undefined) return { tree, text, maskedLines: [] };
   let bestTree = tree;
   let bestText = text;
-  let bestDamage = damage(tree);
+  let bestDamage = damage(tree, text);
   const masked: number[] = [];
   let current = text;
   let currentTree: Tree = tree;
@@ -59,7 +63,7 @@ export function recoverFromErrors<R>(tree: Tree, text: string, parse: (t: string
     });
     const parsed = parse(blank.text, base);
     base.delete();
-    return parsed ? { text: blank.text, tree: parsed, damage: damage(parsed) } : undefined;
+    return parsed ? { text: blank.text, tree: parsed, damage: damage(parsed, blank.text) } : undefined;
   };
   /** The recovery's result when the reader reads `blank` (then it is not parsed). */
   const readBlank = (blank: Blank, row: number): Recovered<R> | undefined => {
@@ -68,9 +72,8 @@ export function recoverFromErrors<R>(tree: Tree, text: string, parse: (t: string
     release();
     return { tree: undefined, read: readText, text: blank.text, maskedLines: [...masked, row] };
   };
-  for (let round = 0; round < MAX_ROUNDS && currentTree.rootNode.hasError; round++) {
-    const at = firstError(currentTree);
-    if (at === undefined || masked.includes(at.row)) break;
+  for (let round = 0; round < MAX_ROUNDS && at !== undefined; round++) {
+    if (masked.includes(at.row)) break;
     // An error inside a statement that opens a bracket on its first line and does not close it
     // (`x = layers.Conv2D(32,` typed above other code): the statement swallowed the lines below
     // down to the one it cannot take, where the error shows. When blanking that first line
@@ -85,7 +88,7 @@ export function recoverFromErrors<R>(tree: Tree, text: string, parse: (t: string
       const readAtBracket = readBlank(blank, bracketRow);
       if (readAtBracket) return readAtBracket;
       atBracket = blanked(blank, bracketRow);
-      if (atBracket && !atBracket.tree.rootNode.hasError) {
+      if (atBracket && clean(atBracket.tree, atBracket.text)) {
         release();
         return { tree: atBracket.tree, text: atBracket.text, maskedLines: [...masked, bracketRow] };
       }
@@ -109,6 +112,7 @@ export function recoverFromErrors<R>(tree: Tree, text: string, parse: (t: string
     if (!next) break;
     current = next.text;
     currentTree = next.tree;
+    at = problems(currentTree, current) ? firstError(currentTree, current) : undefined;
     if (next.damage < bestDamage) {
       if (bestTree !== tree) bestTree.delete();
       bestTree = currentTree;
@@ -132,27 +136,55 @@ function opensBracket(text: string, row: number): boolean {
   return depth > 0;
 }
 
-/** Characters covered by module-level statements that contain errors: how much is lost. */
-function damage(tree: Tree): number {
-  let n = 0;
-  for (const c of tree.rootNode.children) if (c && c.hasError) n += c.endIndex - c.startIndex;
-  return n;
+/** Whether the tree may have an error or a misindented line (a quick check before the walk of firstError). */
+function problems(tree: Tree, text: string): boolean {
+  return tree.rootNode.hasError || mayHaveUnmatchedDedent(text);
 }
 
-/** The row where the first module-level error begins, and where its module-level statement starts. */
-function firstError(tree: Tree): { row: number; statementRow: number } | undefined {
+/** Whether the tree has neither an error nor a misindented line. */
+function clean(tree: Tree, text: string): boolean {
+  return !tree.rootNode.hasError && (!mayHaveUnmatchedDedent(text) || firstError(tree, text) === undefined);
+}
+
+/** Characters covered by module-level statements that contain errors or misindented lines: how much is lost. */
+function damage(tree: Tree, text: string): number {
+  let n = 0;
   const cursor = tree.walk();
+  const dedents = new DedentCheck(text);
+  try {
+    if (!cursor.gotoFirstChild()) return 0;
+    do {
+      if (cursor.nodeType === 'comment') continue;
+      if (cursor.currentNode.hasError || dedents.misindentedRow(cursor, 0) !== undefined) n += cursor.endIndex - cursor.startIndex;
+    } while (cursor.gotoNextSibling());
+    return n;
+  } finally {
+    cursor.delete();
+  }
+}
+
+/**
+ * The row where the first module-level error or misindented line is, and where its
+ * module-level statement starts.
+ */
+function firstError(tree: Tree, text: string): { row: number; statementRow: number } | undefined {
+  const cursor = tree.walk();
+  const dedents = new DedentCheck(text);
   try {
     if (!cursor.gotoFirstChild()) return undefined;
     do {
+      const type = cursor.nodeType;
+      if (type === 'comment') continue;
       const statementRow = cursor.startPosition.row;
-      if (cursor.nodeType === 'ERROR' || cursor.nodeIsMissing) return { row: statementRow, statementRow };
+      if (type === 'ERROR' || cursor.nodeIsMissing) return { row: statementRow, statementRow };
       const node = cursor.currentNode;
       if (node.hasError) {
         // An error inside a statement: find its first broken descendant.
         const inner = node.descendantsOfType('ERROR')[0];
         return { row: inner ? inner.startPosition.row : statementRow, statementRow };
       }
+      const row = dedents.misindentedRow(cursor, 0);
+      if (row !== undefined) return { row, statementRow };
     } while (cursor.gotoNextSibling());
     return undefined;
   } finally {
