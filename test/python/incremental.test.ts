@@ -433,10 +433,18 @@ describe('islands', () => {
     expect(islandsOf('import numpy as np\ny = np\nnp = 2\nz = np\n')).toEqual([[0, 1], [2, 3]]);
   });
 
+  it('a return, break or continue at module level (CPython refuses it) ends only its statement: the run and the islands go on', () => {
+    expect(islandsOf('import keras\nx = 1\nreturn x\ny = 2\nbreak\nz = y\n')).toEqual([[1, 2], [3, 5], [4]]);
+    const text = 'import keras\nfrom keras import layers\nx = keras.Input((8, 8, 1))\nreturn x\nbreak\ny = layers.Conv2D(2, 3)(x)\n';
+    expect(agree(text, 'file:///module-return.py').layers.map((l) => [l.className, l.result.output])).toEqual([
+      ['Input', [null, 8, 8, 1]],
+      ['Conv2D', [null, 6, 6, 2]],
+    ]);
+  });
+
   it('none where names do not show how statements meet', () => {
     expect(islandsOf('from keras.layers import *\nx = 1\n')).toBe('a star import');
     expect(islandsOf('import keras\nm = keras.Model()\nl = m.get_layer("a")\n')).toBe('get_layer()');
-    expect(islandsOf('for i in []:\n    pass\nbreak\n')).toBe('a return, break or continue at module level');
     expect(islandsOf('import keras\nkeras.config.set_image_data_format("channels_first")\n')).toBe('set_image_data_format()');
   });
 });

@@ -1,17 +1,20 @@
-// A line dedented to a column no enclosing block has ("unindent does not match any outer
-// indentation level" in CPython) is parsed by tree-sitter-python without an error: the recovery
-// finds it (python/indentation.ts) and blanks it as it blanks a line with a syntax error, so the
-// rest of the file keeps its shapes. Which texts CPython refuses, and with which error, was
-// checked with CPython 3.11's compile() when these cases were written.
+// Lines whose indentation breaks the blocks around them, which tree-sitter-python parses without
+// an error: a dedent to a column no enclosing block has (CPython: "unindent does not match any
+// outer indentation level"), and a line dedented inside a block with the block's lines after it
+// (CPython: "unexpected indent" on the next line). The recovery finds them (python/indentation.ts)
+// and blanks the dedented line as it blanks a line with a syntax error, so the rest of the file
+// keeps its shapes. Which texts CPython refuses, and with which error, was checked with CPython
+// 3.11's compile() when these cases were written.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Analyzer } from '../../server/src/analysis';
 import type { AnalysisResult } from '../../server/src/analysis-types';
 import { defaultAnalysisConfig } from '../../server/src/config';
-import { mayHaveUnmatchedDedent } from '../../server/src/python/indentation';
+import { mayHaveBrokenIndentation } from '../../server/src/python/indentation';
 import { recoverFromErrors } from '../../server/src/python/recover';
 // @ts-expect-error plain JavaScript module without type declarations
 import { generateKerasFile } from '../bench/generate.mjs';
+import { maskedLinesOf } from './masked-lines';
 import { repositoryPythonFiles } from './repository-files';
 
 const generate = generateKerasFile as (lines: number, seed?: number) => string;
@@ -28,12 +31,9 @@ afterAll(() => {
 /** The lines the recovery blanks in `text` (tree-sitter must parse it without an error: these are the texts only the indentation check catches). */
 function maskedLines(text: string): number[] {
   const tree = analyzer.parse(text);
-  if (!tree) throw new Error('parse failed');
-  expect(tree.rootNode.hasError, 'tree-sitter finds no error').toBe(false);
-  const recovered = recoverFromErrors(tree, text, (t, old) => analyzer.parse(t, old));
-  if (recovered.tree && recovered.tree !== tree) recovered.tree.delete();
-  tree.delete();
-  return recovered.maskedLines;
+  expect(tree?.rootNode.hasError, 'tree-sitter finds no error').toBe(false);
+  tree?.delete();
+  return maskedLinesOf(analyzer, text);
 }
 
 function blankLine(text: string, row: number): string {
@@ -58,10 +58,41 @@ describe('dedents to no enclosing level (CPython: IndentationError), which tree-
   };
   for (const [name, [text, row]] of Object.entries(cases)) {
     it(`blanks the line ${name}`, () => {
-      expect(mayHaveUnmatchedDedent(text)).toBe(true);
+      expect(mayHaveBrokenIndentation(text)).toBe(true);
       expect(maskedLines(text)).toEqual([row]);
     });
   }
+});
+
+describe('a line dedented inside a block, the lines after it at the block\'s column (CPython: unexpected indent on the next line)', () => {
+  const cases: Record<string, [string, number]> = {
+    'a line at column 0 in a function body': ['def f():\n    x = 1\ny = 2\n    z = 3\n    return z\n', 2],
+    "a line at a class's column in a method": ['class A:\n    def f(self):\n        x = 1\n    y = 2\n        return x\n', 3],
+  };
+  for (const [name, [text, row]] of Object.entries(cases)) {
+    it(`blanks ${name}`, () => {
+      expect(mayHaveBrokenIndentation(text)).toBe(true);
+      expect(maskedLines(text)).toEqual([row]);
+    });
+  }
+});
+
+describe('the line after a header, not indented (CPython: expected an indented block)', () => {
+  const cases: Record<string, [string, number]> = {
+    'a line break typed inside the indentation of a function body': ['def f():\n    \nx = 1\n    y = 2\n    return y\n', 2],
+    'the line right after the header': ['def f():\nx = 1\n    y = 2\n', 1],
+    'an else right after its if': ['if a:\nelse:\n    b = 1\n', 1],
+  };
+  for (const [name, [text, row]] of Object.entries(cases)) {
+    it(`blanks ${name}`, () => {
+      expect(mayHaveBrokenIndentation(text)).toBe(true);
+      expect(maskedLines(text)).toEqual([row]);
+    });
+  }
+
+  it('blanks nothing for a header on the last line', () => {
+    expect(maskedLines('x = 1\ndef f():\n')).toEqual([]);
+  });
 });
 
 describe('texts CPython compiles: nothing blanked', () => {
@@ -78,10 +109,13 @@ describe('texts CPython compiles: nothing blanked', () => {
     'try, except, else, finally': 'def f():\n    try:\n        a\n    except E:\n        b\n    else:\n        c\n    finally:\n        d\n',
     'match and case': 'match x:\n    case 1:\n        a = 1\n    case _:\n        b = 2\n',
     'a form feed in the indentation': 'def f():\n    x = 1\n\x0c    y = 2\n',
+    'a dedent, then a header and its block': 'def f():\n    x = 1\ny = 2\ndef g():\n    z = 3\n',
+    'calls spread over lines, one after another': 'x = foo(\n    1,\n)\ny = bar(\n    2,\n)\n',
   };
   for (const [name, text] of Object.entries(valid)) {
     it(name, () => {
       expect(maskedLines(text)).toEqual([]);
+      expect(mayHaveBrokenIndentation(text), 'the quick scan agrees').toBe(false);
     });
   }
 
@@ -107,6 +141,10 @@ describe('a line indented more than its block (CPython: unexpected indent) that 
   it('stays where tree-sitter puts it: such a line is most often meant to be in that block', () => {
     expect(maskedLines('def f():\n    x = 1\n     y = 2\n    z = 3\n')).toEqual([]);
   });
+
+  it('stays after a dedent when its column is not one that dedent closed', () => {
+    expect(maskedLines('def f():\n    return 1\nx = 2\n y = 3\n')).toEqual([]);
+  });
 });
 
 describe('the analysis of a file with such a dedent', () => {
@@ -127,6 +165,13 @@ describe('the analysis of a file with such a dedent', () => {
     const result = analyzer.analyzeText(broken, config);
     expect(shapes(result)).toEqual(shapes(expected));
     expect(result.diagnostics.map((d) => [d.code, d.start])).toEqual(expected.diagnostics.map((d) => [d.code, d.start]));
+  });
+
+  it('keeps every other line when the line is moved to column 0 instead', () => {
+    const atZero = [...lines.slice(0, row), lines[row].trimStart(), ...lines.slice(row + 1)].join('\n');
+    const expected = analyzer.analyzeText(blankLine(atZero, row), config);
+    expect(expected.layers.length).toBe(analyzer.analyzeText(text, config).layers.length - 3);
+    expect(shapes(analyzer.analyzeText(atZero, config))).toEqual(shapes(expected));
   });
 
   it('gives the same result incrementally, after the edit that makes the dedent', () => {

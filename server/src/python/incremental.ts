@@ -183,7 +183,6 @@ function sameNames(a: StatementNames, b: StatementNames): boolean {
     a.isImport === b.isImport &&
     a.starImport === b.starImport &&
     a.getLayer === b.getLayer &&
-    a.endsModule === b.endsModule &&
     a.setsDataFormat === b.setsDataFormat &&
     sameList(a.reads, b.reads) &&
     sameList(a.deferred, b.deferred) &&

@@ -110,7 +110,10 @@ export class Interpreter {
       const body = module.body;
       for (let i = 0; i < body.length; i++) {
         this.setMark(topIndices ? topIndices[i] : i);
-        if (this.execStmt(body[i], this.module, frame) !== 'normal') break;
+        // A return, break or continue outside a function or loop (CPython refuses the file) ends
+        // its statement only: it comes from lines whose indentation broke while typing (a
+        // function's body at module level), and the statements after it still count.
+        this.execStmt(body[i], this.module, frame);
       }
       this.runUncalledBuilders();
       this.runDeclaredCalls();

@@ -18,9 +18,8 @@ export interface Partition {
 
 /**
  * The islands of `body`, or why there are none: a star import (names appear without a binding),
- * a `get_layer` (layers found by name wherever they were made), `set_image_data_format` (it
- * changes every later layer) or a module-level `return` couple statements in ways the names do
- * not show.
+ * a `get_layer` (layers found by name wherever they were made) or `set_image_data_format` (it
+ * changes every later layer) couple statements in ways the names do not show.
  */
 export function partition(body: Stmt[]): Partition | { none: string } {
   const names: StatementNames[] = body.map(statementNames);
@@ -29,7 +28,6 @@ export function partition(body: Stmt[]): Partition | { none: string } {
     const n = names[i];
     if (n.starImport) return { none: 'a star import' };
     if (n.getLayer) return { none: 'get_layer()' };
-    if (n.endsModule) return { none: 'a return, break or continue at module level' };
     if (n.setsDataFormat) return { none: 'set_image_data_format()' };
     for (const b of n.binds) {
       const list = binders.get(b);

@@ -1,10 +1,10 @@
 // Syntax-error recovery. Tree-sitter keeps most of a broken file, but an unclosed bracket can
 // swallow everything after it into one ERROR node. Then the offending line is blanked out
 // (same length, so every offset stays valid) and the text parsed again, a few times at most.
-// A line dedented to no enclosing block's level is such a line too (indentation.ts), though
-// tree-sitter parses it without an error.
-import type { Tree } from 'web-tree-sitter';
-import { DedentCheck, mayHaveUnmatchedDedent } from './indentation';
+// Lines whose indentation breaks the blocks around them are such lines too (indentation.ts),
+// though tree-sitter parses them without an error.
+import type { Tree, TreeCursor } from 'web-tree-sitter';
+import { IndentationCheck, mayHaveBrokenIndentation } from './indentation';
 
 const MAX_ROUNDS = 6;
 
@@ -138,24 +138,24 @@ function opensBracket(text: string, row: number): boolean {
 
 /** Whether the tree may have an error or a misindented line (a quick check before the walk of firstError). */
 function problems(tree: Tree, text: string): boolean {
-  return tree.rootNode.hasError || mayHaveUnmatchedDedent(text);
+  return tree.rootNode.hasError || mayHaveBrokenIndentation(text);
 }
 
 /** Whether the tree has neither an error nor a misindented line. */
 function clean(tree: Tree, text: string): boolean {
-  return !tree.rootNode.hasError && (!mayHaveUnmatchedDedent(text) || firstError(tree, text) === undefined);
+  return !tree.rootNode.hasError && (!mayHaveBrokenIndentation(text) || firstError(tree, text) === undefined);
 }
 
 /** Characters covered by module-level statements that contain errors or misindented lines: how much is lost. */
 function damage(tree: Tree, text: string): number {
   let n = 0;
   const cursor = tree.walk();
-  const dedents = new DedentCheck(text);
+  const indentation = new IndentationCheck(text);
   try {
     if (!cursor.gotoFirstChild()) return 0;
     do {
       if (cursor.nodeType === 'comment') continue;
-      if (cursor.currentNode.hasError || dedents.misindentedRow(cursor, 0) !== undefined) n += cursor.endIndex - cursor.startIndex;
+      if (cursor.currentNode.hasError || indentation.misindentedRow(cursor, 0) !== undefined) n += cursor.endIndex - cursor.startIndex;
     } while (cursor.gotoNextSibling());
     return n;
   } finally {
@@ -169,22 +169,26 @@ function damage(tree: Tree, text: string): number {
  */
 function firstError(tree: Tree, text: string): { row: number; statementRow: number } | undefined {
   const cursor = tree.walk();
-  const dedents = new DedentCheck(text);
+  const indentation = new IndentationCheck(text);
   try {
     if (!cursor.gotoFirstChild()) return undefined;
     do {
       const type = cursor.nodeType;
       if (type === 'comment') continue;
       const statementRow = cursor.startPosition.row;
-      if (type === 'ERROR' || cursor.nodeIsMissing) return { row: statementRow, statementRow };
+      if (type === 'ERROR') {
+        const row = firstBrokenChildRow(cursor);
+        return row === undefined ? { row: statementRow, statementRow } : { row, statementRow: row };
+      }
+      if (cursor.nodeIsMissing) return { row: statementRow, statementRow };
       const node = cursor.currentNode;
       if (node.hasError) {
         // An error inside a statement: find its first broken descendant.
         const inner = node.descendantsOfType('ERROR')[0];
         return { row: inner ? inner.startPosition.row : statementRow, statementRow };
       }
-      const row = dedents.misindentedRow(cursor, 0);
-      if (row !== undefined) return { row, statementRow };
+      const row = indentation.misindentedRow(cursor, 0);
+      if (row !== undefined) return { row, statementRow: Math.min(row, statementRow) };
     } while (cursor.gotoNextSibling());
     return undefined;
   } finally {
@@ -210,4 +214,26 @@ function lineRange(text: string, row: number): { start: number; end: number } {
   if (end < 0) end = text.length;
   if (end > start && text.charCodeAt(end - 1) === 13) end--;
   return { start, end };
+}
+
+/**
+ * In an ERROR node that begins with whole statements tree-sitter could not place (`IMG = 128`
+ * before a line starting with a stray backslash), the row of the first child after them: the
+ * line that broke. Undefined when the node does not begin with a whole statement (an unclosed
+ * bracket: the node is the broken statement itself). The cursor is back on the node after.
+ */
+function firstBrokenChildRow(cursor: TreeCursor): number | undefined {
+  if (!cursor.gotoFirstChild()) return undefined;
+  try {
+    let skipped = false;
+    while (isWholeStatement(cursor) && cursor.gotoNextSibling()) skipped = true;
+    return skipped && !isWholeStatement(cursor) ? cursor.startPosition.row : undefined;
+  } finally {
+    cursor.gotoParent();
+  }
+}
+
+function isWholeStatement(cursor: TreeCursor): boolean {
+  const type = cursor.nodeType;
+  return (type.endsWith('_statement') || type.endsWith('_definition')) && !cursor.currentNode.hasError;
 }

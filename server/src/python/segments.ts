@@ -106,12 +106,10 @@ function scan(text: string, from: number, starts: number[], stop?: (start: numbe
         i++;
         break;
       case 35: // # to the end of the line
-        while (i < n && text.charCodeAt(i) !== 10) i++;
+        i = commentEnd(text, i);
         break;
       case 92: // \ continues the line when a line break follows
-        if (text.charCodeAt(i + 1) === 10) i += 2;
-        else if (text.charCodeAt(i + 1) === 13 && text.charCodeAt(i + 2) === 10) i += 3;
-        else i++;
+        i = continuationEnd(text, i) ?? i + 1;
         break;
       case 34: // "
       case 39: // '
@@ -146,8 +144,21 @@ function startsClause(text: string, i: number): boolean {
   return false;
 }
 
+/** Where the comment at `i` ends: at its line break (or the end of the text). */
+export function commentEnd(text: string, i: number): number {
+  const end = text.indexOf('\n', i);
+  return end < 0 ? text.length : end;
+}
+
+/** After the backslash at `i` and the line break it escapes; undefined when no line break follows it. */
+export function continuationEnd(text: string, i: number): number | undefined {
+  if (text.charCodeAt(i + 1) === 10) return i + 2;
+  if (text.charCodeAt(i + 1) === 13 && text.charCodeAt(i + 2) === 10) return i + 3;
+  return undefined;
+}
+
 /** The end of the string literal whose quote is at `i` (a backslash escapes the next character). */
-function stringEnd(text: string, i: number, quote: number): number {
+export function stringEnd(text: string, i: number, quote: number): number {
   const n = text.length;
   if (text.charCodeAt(i + 1) === quote && text.charCodeAt(i + 2) === quote) {
     let j = i + 3;

@@ -24,8 +24,6 @@ export interface StatementNames {
   starImport: boolean;
   /** `.get_layer` anywhere in it (it finds layers by name, wherever they were made). */
   getLayer: boolean;
-  /** A `return`, `break` or `continue` that would end the module's run here. */
-  endsModule: boolean;
   /** `set_image_data_format` anywhere (it changes what `data_format=None` means from then on). */
   setsDataFormat: boolean;
 }
@@ -60,8 +58,6 @@ class NameWalker {
   private readonly reads = new Set<string>();
   private readonly deferred = new Set<string>();
   private readonly binds = new Set<string>();
-  /** Loops entered at module level (they stop a break or continue there). */
-  private moduleLoops = 0;
 
   constructor(s: Stmt) {
     this.result = {
@@ -74,7 +70,6 @@ class NameWalker {
       isImport: s.t === 'import' || (s.t === 'from' && s.names !== '*'),
       starImport: false,
       getLayer: false,
-      endsModule: false,
       setsDataFormat: false,
     };
     const ctx: Ctx = { kind: 'module', bound: new Set(), free: new Set() };
@@ -123,7 +118,6 @@ class NameWalker {
         this.expr(s.value, ctx);
         return;
       case 'return':
-        if (ctx.kind === 'module') this.result.endsModule = true;
         if (s.value) this.expr(s.value, ctx);
         return;
       case 'assign':
@@ -167,13 +161,13 @@ class NameWalker {
         this.expr(s.iter, ctx);
         const inner = this.maybe(ctx);
         this.bindTarget(s.target, inner);
-        this.loop(s.body, inner);
+        this.block(s.body, inner);
         this.block(s.orelse, this.maybe(ctx));
         return;
       }
       case 'while':
         this.expr(s.test, ctx);
-        this.loop(s.body, this.maybe(ctx));
+        this.block(s.body, this.maybe(ctx));
         this.block(s.orelse, this.maybe(ctx));
         return;
       case 'import':
@@ -204,17 +198,10 @@ class NameWalker {
         return;
       case 'break':
       case 'continue':
-        if (ctx.kind === 'module' && this.moduleLoops === 0) this.result.endsModule = true;
         return;
       case 'other':
         return;
     }
-  }
-
-  private loop(body: Stmt[], ctx: Ctx): void {
-    if (ctx.kind === 'module') this.moduleLoops++;
-    this.block(body, ctx);
-    if (ctx.kind === 'module') this.moduleLoops--;
   }
 
   /**
