@@ -3,7 +3,7 @@
 // (same length, so every offset stays valid) and the text parsed again, a few times at most.
 // Lines whose indentation breaks the blocks around them are such lines too (indentation.ts),
 // though tree-sitter parses them without an error.
-import type { Tree, TreeCursor } from 'web-tree-sitter';
+import type { Node, Tree, TreeCursor } from 'web-tree-sitter';
 import { IndentationCheck, mayHaveBrokenIndentation } from './indentation';
 
 const MAX_ROUNDS = 6;
@@ -49,17 +49,18 @@ export function recoverFromErrors<R>(tree: Tree, text: string, parse: (t: string
   const release = (keep?: Tree): void => {
     for (const t of new Set([currentTree, bestTree])) if (t !== tree && t !== keep) t.delete();
   };
-  /** `blank` (the current text with line `row` blanked) parsed again incrementally, and its damage. */
+  /** `blank` (the current text with a part of line `row` blanked) parsed again incrementally, and its damage. */
   const blanked = (blank: Blank, row: number): Blanked | undefined => {
-    // The blanked line is an edit of the same length.
+    // The blanked part is an edit of the same length.
+    const column = blank.start - lineRange(current, row).start;
     const base = currentTree.copy();
     base.edit({
       startIndex: blank.start,
       oldEndIndex: blank.end,
       newEndIndex: blank.end,
-      startPosition: { row, column: 0 },
-      oldEndPosition: { row, column: blank.end - blank.start },
-      newEndPosition: { row, column: blank.end - blank.start },
+      startPosition: { row, column },
+      oldEndPosition: { row, column: column + blank.end - blank.start },
+      newEndPosition: { row, column: column + blank.end - blank.start },
     });
     const parsed = parse(blank.text, base);
     base.delete();
@@ -92,6 +93,22 @@ export function recoverFromErrors<R>(tree: Tree, text: string, parse: (t: string
         release();
         return { tree: atBracket.tree, text: atBracket.text, maskedLines: [...masked, bracketRow] };
       }
+    }
+    // Inside a statement over several lines (a Sequential's list being edited), what broke is
+    // most often one token or one line of it: each guess (trials) is kept when it leaves no error.
+    for (const trial of at.trials ?? []) {
+      const blank = blankSpan(current, trial.start, trial.end);
+      const readTrial = readBlank(blank, trial.row);
+      const tried = readTrial ? undefined : blanked(blank, trial.row);
+      if (readTrial || (tried && clean(tried.tree, tried.text))) {
+        atBracket?.tree.delete();
+        if (readTrial) return readTrial;
+        if (tried) {
+          release();
+          return { tree: tried.tree, text: tried.text, maskedLines: [...masked, trial.row] };
+        }
+      }
+      tried?.tree.delete();
     }
     const atError = blankLine(current, at.row);
     const readAtError = readBlank(atError, at.row);
@@ -163,11 +180,25 @@ function damage(tree: Tree, text: string): number {
   }
 }
 
+/** A part of one line to blank, tried before the rounds' lines (see firstError). */
+interface Trial {
+  row: number;
+  start: number;
+  end: number;
+}
+
+interface FirstError {
+  row: number;
+  statementRow: number;
+  trials?: Trial[];
+}
+
 /**
  * The row where the first module-level error or misindented line is, and where its
- * module-level statement starts.
+ * module-level statement starts; for an error inside a statement over several lines, the
+ * guesses to try first (trialsAtError, trialsAtMissing).
  */
-function firstError(tree: Tree, text: string): { row: number; statementRow: number } | undefined {
+function firstError(tree: Tree, text: string): FirstError | undefined {
   const cursor = tree.walk();
   const indentation = new IndentationCheck(text);
   try {
@@ -185,7 +216,8 @@ function firstError(tree: Tree, text: string): { row: number; statementRow: numb
       if (node.hasError) {
         // An error inside a statement: find its first broken descendant.
         const inner = node.descendantsOfType('ERROR')[0];
-        return { row: inner ? inner.startPosition.row : statementRow, statementRow };
+        if (inner) return { row: inner.startPosition.row, statementRow, trials: trialsAtError(text, inner, statementRow) };
+        return { row: statementRow, statementRow, trials: trialsAtMissing(text, node, statementRow) };
       }
       const row = indentation.misindentedRow(cursor, 0);
       if (row !== undefined) return { row, statementRow: Math.min(row, statementRow) };
@@ -199,6 +231,11 @@ function firstError(tree: Tree, text: string): { row: number; statementRow: numb
 /** `text` with line `row`'s content replaced by as many spaces (every offset stays valid), and where that line is. */
 function blankLine(text: string, row: number): Blank {
   const { start, end } = lineRange(text, row);
+  return blankSpan(text, start, end);
+}
+
+/** `text` with the characters from `start` to `end` (on one line) replaced by spaces. */
+function blankSpan(text: string, start: number, end: number): Blank {
   return { text: text.slice(0, start) + ' '.repeat(end - start) + text.slice(end), start, end };
 }
 
@@ -236,4 +273,70 @@ function firstBrokenChildRow(cursor: TreeCursor): number | undefined {
 function isWholeStatement(cursor: TreeCursor): boolean {
   const type = cursor.nodeType;
   return (type.endsWith('_statement') || type.endsWith('_definition')) && !cursor.currentNode.hasError;
+}
+
+/**
+ * For an ERROR node below a statement's first line, on one line and not all of it: the code line
+ * before it when it is the start of its line (a list element typed without its comma: the next
+ * element is the error), then the node itself (a stray token: `,,` in a list).
+ */
+function trialsAtError(text: string, error: Node, statementRow: number): Trial[] {
+  const row = error.startPosition.row;
+  if (row <= statementRow) return [];
+  const trials: Trial[] = [];
+  const line = lineRange(text, row);
+  const content = text.slice(line.start, line.end);
+  const indent = content.length - content.trimStart().length;
+  const oneLine = error.endPosition.row === row && error.endIndex > error.startIndex;
+  // Only the start of the line (`keras` of `keras.layers.X()`, where a comma was wanted before).
+  if (oneLine && error.startIndex === line.start + indent && error.endIndex < line.end) {
+    const before = previousCodeRow(text, row);
+    if (before !== undefined && before > statementRow) trials.push({ row: before, ...lineRange(text, before) });
+  }
+  if (oneLine && (error.startIndex > line.start + indent || error.endIndex < line.end)) {
+    trials.push({ row, start: error.startIndex, end: error.endIndex });
+  }
+  return trials;
+}
+
+const OPENING = new Set([40, 91, 123]); // ( [ {
+
+/**
+ * For a statement whose error is a node tree-sitter made up (MISSING, no ERROR): where its parent
+ * starts, when that is a bracket the parser closed: that bracket alone (typed before an element
+ * that was whole), then its line (`keras.layers.Dense(` typed as a new element of a Sequential's
+ * list); then the line of the token after it. Only below the statement's first line.
+ */
+function trialsAtMissing(text: string, statement: Node, statementRow: number): Trial[] {
+  const cursor = statement.walk();
+  try {
+    for (;;) {
+      if (cursor.nodeIsMissing) {
+        const parent = cursor.currentNode.parent;
+        const rows = [parent?.startPosition.row];
+        // The token the parser met instead (`.` at the start of a line, after `x,`).
+        if (cursor.gotoNextSibling()) rows.push(cursor.startPosition.row);
+        const trials = [...new Set(rows)].filter((r): r is number => r !== undefined && r > statementRow).map((r) => ({ row: r, ...lineRange(text, r) }));
+        // A bracket typed before an element that was whole (`(keras.Input(...)),`): that bracket alone.
+        if (parent && parent.startPosition.row > statementRow && OPENING.has(text.charCodeAt(parent.startIndex))) {
+          trials.unshift({ row: parent.startPosition.row, start: parent.startIndex, end: parent.startIndex + 1 });
+        }
+        return trials;
+      }
+      if (cursor.gotoFirstChild()) continue;
+      while (!cursor.gotoNextSibling()) if (!cursor.gotoParent()) return [];
+    }
+  } finally {
+    cursor.delete();
+  }
+}
+
+/** The nearest row above `row` with code (not blank, not only a comment). */
+function previousCodeRow(text: string, row: number): number | undefined {
+  for (let r = row - 1; r >= 0; r--) {
+    const { start, end } = lineRange(text, r);
+    const code = text.slice(start, end).trim();
+    if (code !== '' && !code.startsWith('#')) return r;
+  }
+  return undefined;
 }
