@@ -1,9 +1,10 @@
 // Lines whose indentation breaks the blocks around them, which tree-sitter-python parses without
 // an error: a dedent to a column no enclosing block has (CPython: "unindent does not match any
-// outer indentation level"), and a line dedented inside a block with the block's lines after it
-// (CPython: "unexpected indent" on the next line). The recovery finds them (python/indentation.ts)
-// and blanks the dedented line as it blanks a line with a syntax error, so the rest of the file
-// keeps its shapes. Which texts CPython refuses, and with which error, was checked with CPython
+// outer indentation level"), a line dedented inside a block with the block's lines after it
+// (CPython: "unexpected indent" on the next line), and the line after a header not indented
+// (CPython: "expected an indented block"). The recovery finds them (python/indentation.ts) and
+// blanks the line that broke the block as it blanks a line with a syntax error, so the rest of
+// the file keeps its shapes. Which texts CPython refuses, and with which error, was checked with CPython
 // 3.11's compile() when these cases were written.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -42,6 +43,16 @@ function blankLine(text: string, row: number): string {
   return lines.join('\n');
 }
 
+/** One test per case: the quick scan lets the walk run, and the recovery blanks that row alone. */
+function itBlanks(prefix: string, cases: Record<string, [string, number]>): void {
+  for (const [name, [text, row]] of Object.entries(cases)) {
+    it(`${prefix}${name}`, () => {
+      expect(mayHaveBrokenIndentation(text)).toBe(true);
+      expect(maskedLines(text)).toEqual([row]);
+    });
+  }
+}
+
 /** Layers as class, line and output shape (an origin's label is a getter: left out). */
 function shapes(r: AnalysisResult): string[] {
   return r.layers.map((l) => `${l.className}@${l.hintAt}:${JSON.stringify(l.result.output)}`);
@@ -56,12 +67,7 @@ describe('dedents to no enclosing level (CPython: IndentationError), which tree-
     'after a comment line': ['def f():\n    x = 1\n    # c\n  y = 2\n', 3],
     'in a method': ['class A:\n    def f(self):\n        x = 1\n       y = 2\n        z = 3\n', 3],
   };
-  for (const [name, [text, row]] of Object.entries(cases)) {
-    it(`blanks the line ${name}`, () => {
-      expect(mayHaveBrokenIndentation(text)).toBe(true);
-      expect(maskedLines(text)).toEqual([row]);
-    });
-  }
+  itBlanks('blanks the line ', cases);
 });
 
 describe('a line dedented inside a block, the lines after it at the block\'s column (CPython: unexpected indent on the next line)', () => {
@@ -69,12 +75,7 @@ describe('a line dedented inside a block, the lines after it at the block\'s col
     'a line at column 0 in a function body': ['def f():\n    x = 1\ny = 2\n    z = 3\n    return z\n', 2],
     "a line at a class's column in a method": ['class A:\n    def f(self):\n        x = 1\n    y = 2\n        return x\n', 3],
   };
-  for (const [name, [text, row]] of Object.entries(cases)) {
-    it(`blanks ${name}`, () => {
-      expect(mayHaveBrokenIndentation(text)).toBe(true);
-      expect(maskedLines(text)).toEqual([row]);
-    });
-  }
+  itBlanks('blanks ', cases);
 });
 
 describe('the line after a header, not indented (CPython: expected an indented block)', () => {
@@ -83,12 +84,7 @@ describe('the line after a header, not indented (CPython: expected an indented b
     'the line right after the header': ['def f():\nx = 1\n    y = 2\n', 1],
     'an else right after its if': ['if a:\nelse:\n    b = 1\n', 1],
   };
-  for (const [name, [text, row]] of Object.entries(cases)) {
-    it(`blanks ${name}`, () => {
-      expect(mayHaveBrokenIndentation(text)).toBe(true);
-      expect(maskedLines(text)).toEqual([row]);
-    });
-  }
+  itBlanks('blanks ', cases);
 
   it('blanks nothing for a header on the last line', () => {
     expect(maskedLines('x = 1\ndef f():\n')).toEqual([]);

@@ -145,8 +145,9 @@ let lastAnswer = false;
 /**
  * Whether the logical lines of `text` (outside brackets and strings) can hold such a line: a
  * dedent to a column no line before it opened, a line indented to a column that the line before
- * it, not a block's header, closed, or a line after a header not indented more than it. A quick filter before the walk, which the recovery
- * asks twice for the same text: the last answer is kept.
+ * it, not a block's header, closed, or a line after a header not indented more than it. A quick
+ * filter before the walk, which the recovery asks several times for the same text: the last
+ * answer is kept.
  */
 export function mayHaveBrokenIndentation(text: string): boolean {
   if (text === lastText) return lastAnswer;

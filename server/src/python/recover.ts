@@ -13,6 +13,8 @@ interface Blank {
   text: string;
   start: number;
   end: number;
+  /** Where `start` is in its line (0 for a whole line). */
+  column: number;
 }
 
 /** A text with one more line blanked, its tree, and how much of it is still broken. */
@@ -52,7 +54,7 @@ export function recoverFromErrors<R>(tree: Tree, text: string, parse: (t: string
   /** `blank` (the current text with a part of line `row` blanked) parsed again incrementally, and its damage. */
   const blanked = (blank: Blank, row: number): Blanked | undefined => {
     // The blanked part is an edit of the same length.
-    const column = blank.start - lineRange(current, row).start;
+    const { column } = blank;
     const base = currentTree.copy();
     base.edit({
       startIndex: blank.start,
@@ -97,16 +99,17 @@ export function recoverFromErrors<R>(tree: Tree, text: string, parse: (t: string
     // Inside a statement over several lines (a Sequential's list being edited), what broke is
     // most often one token or one line of it: each guess (trials) is kept when it leaves no error.
     for (const trial of at.trials ?? []) {
-      const blank = blankSpan(current, trial.start, trial.end);
+      const blank = blankSpan(current, trial);
       const readTrial = readBlank(blank, trial.row);
-      const tried = readTrial ? undefined : blanked(blank, trial.row);
-      if (readTrial || (tried && clean(tried.tree, tried.text))) {
+      if (readTrial) {
         atBracket?.tree.delete();
-        if (readTrial) return readTrial;
-        if (tried) {
-          release();
-          return { tree: tried.tree, text: tried.text, maskedLines: [...masked, trial.row] };
-        }
+        return readTrial;
+      }
+      const tried = blanked(blank, trial.row);
+      if (tried && clean(tried.tree, tried.text)) {
+        atBracket?.tree.delete();
+        release();
+        return { tree: tried.tree, text: tried.text, maskedLines: [...masked, trial.row] };
       }
       tried?.tree.delete();
     }
@@ -180,11 +183,12 @@ function damage(tree: Tree, text: string): number {
   }
 }
 
-/** A part of one line to blank, tried before the rounds' lines (see firstError). */
+/** A part of one line to blank, tried before the rounds' lines (see firstError): offsets, and the column of `start`. */
 interface Trial {
   row: number;
   start: number;
   end: number;
+  column: number;
 }
 
 interface FirstError {
@@ -230,13 +234,17 @@ function firstError(tree: Tree, text: string): FirstError | undefined {
 
 /** `text` with line `row`'s content replaced by as many spaces (every offset stays valid), and where that line is. */
 function blankLine(text: string, row: number): Blank {
-  const { start, end } = lineRange(text, row);
-  return blankSpan(text, start, end);
+  return blankSpan(text, lineTrial(text, row));
 }
 
 /** `text` with the characters from `start` to `end` (on one line) replaced by spaces. */
-function blankSpan(text: string, start: number, end: number): Blank {
-  return { text: text.slice(0, start) + ' '.repeat(end - start) + text.slice(end), start, end };
+function blankSpan(text: string, { start, end, column }: Trial): Blank {
+  return { text: text.slice(0, start) + ' '.repeat(end - start) + text.slice(end), start, end, column };
+}
+
+/** Line `row`'s content as a part to blank. */
+function lineTrial(text: string, row: number): Trial {
+  return { row, ...lineRange(text, row), column: 0 };
 }
 
 /** Offsets of a line's content (its break excluded). */
@@ -291,10 +299,10 @@ function trialsAtError(text: string, error: Node, statementRow: number): Trial[]
   // Only the start of the line (`keras` of `keras.layers.X()`, where a comma was wanted before).
   if (oneLine && error.startIndex === line.start + indent && error.endIndex < line.end) {
     const before = previousCodeRow(text, row);
-    if (before !== undefined && before > statementRow) trials.push({ row: before, ...lineRange(text, before) });
+    if (before !== undefined && before > statementRow) trials.push(lineTrial(text, before));
   }
   if (oneLine && (error.startIndex > line.start + indent || error.endIndex < line.end)) {
-    trials.push({ row, start: error.startIndex, end: error.endIndex });
+    trials.push({ row, start: error.startIndex, end: error.endIndex, column: error.startIndex - line.start });
   }
   return trials;
 }
@@ -316,10 +324,11 @@ function trialsAtMissing(text: string, statement: Node, statementRow: number): T
         const rows = [parent?.startPosition.row];
         // The token the parser met instead (`.` at the start of a line, after `x,`).
         if (cursor.gotoNextSibling()) rows.push(cursor.startPosition.row);
-        const trials = [...new Set(rows)].filter((r): r is number => r !== undefined && r > statementRow).map((r) => ({ row: r, ...lineRange(text, r) }));
+        const trials = [...new Set(rows)].filter((r): r is number => r !== undefined && r > statementRow).map((r) => lineTrial(text, r));
         // A bracket typed before an element that was whole (`(keras.Input(...)),`): that bracket alone.
         if (parent && parent.startPosition.row > statementRow && OPENING.has(text.charCodeAt(parent.startIndex))) {
-          trials.unshift({ row: parent.startPosition.row, start: parent.startIndex, end: parent.startIndex + 1 });
+          const row = parent.startPosition.row;
+          trials.unshift({ row, start: parent.startIndex, end: parent.startIndex + 1, column: parent.startIndex - lineRange(text, row).start });
         }
         return trials;
       }
