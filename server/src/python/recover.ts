@@ -4,6 +4,7 @@
 // Lines whose indentation breaks the blocks around them are such lines too (indentation.ts),
 // though tree-sitter parses them without an error.
 import type { Node, Tree, TreeCursor } from 'web-tree-sitter';
+import { defHeaderGuesses, isDefLine } from './header-guesses';
 import { IndentationCheck, mayHaveBrokenIndentation } from './indentation';
 
 const MAX_ROUNDS = 6;
@@ -75,6 +76,21 @@ export function recoverFromErrors<R>(tree: Tree, text: string, parse: (t: string
     release();
     return { tree: undefined, read: readText, text: blank.text, maskedLines: [...masked, row] };
   };
+  /** The first guess that leaves no error (read by the reader, or parsed), as the recovery's result. */
+  const attempt = (trials: readonly Trial[]): Recovered<R> | undefined => {
+    for (const trial of trials) {
+      const blank = blankSpan(current, trial);
+      const readTrial = readBlank(blank, trial.row);
+      if (readTrial) return readTrial;
+      const tried = blanked(blank, trial.row);
+      if (tried && clean(tried.tree, tried.text)) {
+        release();
+        return { tree: tried.tree, text: tried.text, maskedLines: [...masked, trial.row] };
+      }
+      tried?.tree.delete();
+    }
+    return undefined;
+  };
   for (let round = 0; round < MAX_ROUNDS && at !== undefined; round++) {
     if (masked.includes(at.row)) break;
     // An error inside a statement that opens a bracket on its first line and does not close it
@@ -84,6 +100,10 @@ export function recoverFromErrors<R>(tree: Tree, text: string, parse: (t: string
     // error's own line blanked (about a full parse: the swallowed lines do not match the old
     // tree) on most keystrokes of such a line. Otherwise it is the line to blank when blanking
     // the error's own line does not help.
+    // A broken `def` line: rewritten into a header with the parameters before the broken one,
+    // before its line or the statement's first line is blanked (the body would lose its function).
+    const atHeader = attempt(headerTrials(current, at));
+    if (atHeader) return atHeader;
     const bracketRow = at.statementRow < at.row && !masked.includes(at.statementRow) && opensBracket(current, at.statementRow) ? at.statementRow : undefined;
     let atBracket: Blanked | undefined;
     if (bracketRow !== undefined) {
@@ -98,20 +118,10 @@ export function recoverFromErrors<R>(tree: Tree, text: string, parse: (t: string
     }
     // Inside a statement over several lines (a Sequential's list being edited), what broke is
     // most often one token or one line of it: each guess (trials) is kept when it leaves no error.
-    for (const trial of at.trials ?? []) {
-      const blank = blankSpan(current, trial);
-      const readTrial = readBlank(blank, trial.row);
-      if (readTrial) {
-        atBracket?.tree.delete();
-        return readTrial;
-      }
-      const tried = blanked(blank, trial.row);
-      if (tried && clean(tried.tree, tried.text)) {
-        atBracket?.tree.delete();
-        release();
-        return { tree: tried.tree, text: tried.text, maskedLines: [...masked, trial.row] };
-      }
-      tried?.tree.delete();
+    const atTrial = attempt(at.trials ?? []);
+    if (atTrial) {
+      atBracket?.tree.delete();
+      return atTrial;
     }
     const atError = blankLine(current, at.row);
     const readAtError = readBlank(atError, at.row);
@@ -189,11 +199,17 @@ interface Trial {
   start: number;
   end: number;
   column: number;
+  /** What the part becomes, as long (spaces when not given). */
+  replacement?: string;
 }
 
 interface FirstError {
   row: number;
   statementRow: number;
+  /** Where the module-level statement the error is in ends. */
+  endRow: number;
+  /** The column of the error in `row`, when it is an ERROR node inside a statement. */
+  column?: number;
   trials?: Trial[];
 }
 
@@ -211,20 +227,21 @@ function firstError(tree: Tree, text: string): FirstError | undefined {
       const type = cursor.nodeType;
       if (type === 'comment') continue;
       const statementRow = cursor.startPosition.row;
+      const endRow = cursor.endPosition.row;
       if (type === 'ERROR') {
         const row = firstBrokenChildRow(cursor);
-        return row === undefined ? { row: statementRow, statementRow } : { row, statementRow: row };
+        return row === undefined ? { row: statementRow, statementRow, endRow } : { row, statementRow: row, endRow };
       }
-      if (cursor.nodeIsMissing) return { row: statementRow, statementRow };
+      if (cursor.nodeIsMissing) return { row: statementRow, statementRow, endRow };
       const node = cursor.currentNode;
       if (node.hasError) {
         // An error inside a statement: find its first broken descendant.
         const inner = node.descendantsOfType('ERROR')[0];
-        if (inner) return { row: inner.startPosition.row, statementRow, trials: trialsAtError(text, inner, statementRow) };
-        return { row: statementRow, statementRow, trials: trialsAtMissing(text, node, statementRow) };
+        if (inner) return { row: inner.startPosition.row, column: inner.startPosition.column, statementRow, endRow, trials: trialsAtError(text, inner, statementRow) };
+        return { row: statementRow, statementRow, endRow, trials: trialsAtMissing(text, node, statementRow) };
       }
       const row = indentation.misindentedRow(cursor, 0);
-      if (row !== undefined) return { row, statementRow: Math.min(row, statementRow) };
+      if (row !== undefined) return { row, statementRow: Math.min(row, statementRow), endRow: Math.max(row, endRow) };
     } while (cursor.gotoNextSibling());
     return undefined;
   } finally {
@@ -237,9 +254,9 @@ function blankLine(text: string, row: number): Blank {
   return blankSpan(text, lineTrial(text, row));
 }
 
-/** `text` with the characters from `start` to `end` (on one line) replaced by spaces. */
-function blankSpan(text: string, { start, end, column }: Trial): Blank {
-  return { text: text.slice(0, start) + ' '.repeat(end - start) + text.slice(end), start, end, column };
+/** `text` with the characters from `start` to `end` (on one line) replaced by spaces, or by the trial's replacement. */
+function blankSpan(text: string, { start, end, column, replacement }: Trial): Blank {
+  return { text: text.slice(0, start) + (replacement ?? ' '.repeat(end - start)) + text.slice(end), start, end, column };
 }
 
 /** Line `row`'s content as a part to blank. */
@@ -338,6 +355,62 @@ function trialsAtMissing(text: string, statement: Node, statementRow: number): T
   } finally {
     cursor.delete();
   }
+}
+
+/** How many lines of a statement are searched for a broken `def` line, and of a header for its colon. */
+const MAX_ROWS_TO_DEF = 2000;
+const MAX_HEADER_ROWS = 20;
+
+/**
+ * The guesses for a `def` line that is broken (header-guesses.ts): the first error's line when
+ * the error is in its header, or else the first `def` line in the error's statement whose
+ * header does not end with a colon (its bracket not closed, the colon not typed). A statement
+ * with no such line gets none: a call being typed in a function's body costs no parse of
+ * guesses (tree-sitter may place its error at the def line above it, after the header).
+ */
+function headerTrials(text: string, at: FirstError): Trial[] {
+  const guesses = (row: number, start: number, end: number): Trial[] =>
+    defHeaderGuesses(text.slice(start, end), start).map((g) => ({ row, start: g.start, end: g.end, column: g.start - start, replacement: g.replacement }));
+  const atError = lineRange(text, at.row);
+  const line = text.slice(atError.start, atError.end);
+  // The error on the def line itself (`k=):`), or a def line that does not end its header.
+  const onHeader = at.column !== undefined && at.column < line.trimEnd().length;
+  if (isDefLine(line) && (onHeader || !headerCloses(text, atError.start))) return guesses(at.row, atError.start, atError.end);
+  let { start } = lineRange(text, at.statementRow);
+  for (let row = at.statementRow; row <= at.endRow && row < at.statementRow + MAX_ROWS_TO_DEF; row++) {
+    const next = text.indexOf('\n', start);
+    const end = next < 0 ? text.length : next > start && text.charCodeAt(next - 1) === 13 ? next - 1 : next;
+    if (isDefLine(text.slice(start, end)) && !headerCloses(text, start)) return guesses(row, start, end);
+    if (next < 0) break;
+    start = next + 1;
+  }
+  return [];
+}
+
+/**
+ * Whether the header from `start` reaches a colon outside brackets before a line ends outside
+ * them (a header over several lines closes its bracket first). Strings and comments roughly.
+ */
+function headerCloses(text: string, start: number): boolean {
+  let depth = 0;
+  let rows = 0;
+  for (let i = start; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 35 /* # */) {
+      i = text.indexOf('\n', i) - 1;
+      if (i < 0) return false;
+    } else if (c === 34 || c === 39 /* " ' */) {
+      const close = text.indexOf(text[i], i + 1);
+      const nl = text.indexOf('\n', i + 1);
+      if (close < 0 || (nl >= 0 && nl < close)) return false;
+      i = close;
+    } else if (c === 40 || c === 91 || c === 123 /* ( [ { */) depth++;
+    else if (c === 41 || c === 93 || c === 125 /* ) ] } */) {
+      if (--depth < 0) return false;
+    } else if (c === 58 /* : */ && depth === 0) return true;
+    else if (c === 10 && (depth === 0 || ++rows > MAX_HEADER_ROWS)) return false;
+  }
+  return false;
 }
 
 /** The nearest row above `row` with code (not blank, not only a comment). */
