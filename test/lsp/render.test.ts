@@ -1,4 +1,5 @@
 // Labels and markdown, on hand-made layer reports (no analysis involved).
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { LayerReport } from '../../server/src/analysis-types';
 import type { Shape } from '../../server/src/engine/types';
@@ -38,6 +39,27 @@ describe('shape labels', () => {
     const label = outputHintLabel([report([null, 1026, 1026, 1026, 1], long)]);
     expect(label).toBe('→ (None, 1024, …, 1024, 256)');
     expect(label!.length).toBeLessThanOrEqual(HINT_LABEL_MAX);
+  });
+
+  it('keeps as many dimensions as fit, whatever the rank (the label of every smaller keep tried, as a reference)', () => {
+    // The most dimensions whose label fits, found by trying every count from the rank down.
+    const reference = (shape: (number | null)[], max: number): string => {
+      const full = shapeText(shape);
+      if (full.length <= max || shape.length <= 2) return full;
+      const dims = shape.map((d) => (d === null ? 'None' : String(d)));
+      for (let keep = dims.length - 1; keep >= 2; keep--) {
+        const label = `(${[...dims.slice(0, Math.ceil(keep / 2)), '…', ...dims.slice(dims.length - Math.floor(keep / 2))].join(', ')})`;
+        if (label.length <= max) return label;
+      }
+      return `(${dims[0]}, …, ${dims[dims.length - 1]})`;
+    };
+    fc.assert(
+      fc.property(fc.array(fc.option(fc.integer({ min: 1, max: 100_000 }), { nil: null }), { maxLength: 60 }), fc.integer({ min: 1, max: 80 }), (shape, max) => {
+        expect(shortShapeText(shape, max)).toBe(reference(shape, max));
+      }),
+    );
+    // An Input of rank 100,000 (a hostile file): the label is short, as for any rank.
+    expect(shortShapeText(new Array<number>(100_000).fill(2), HINT_LABEL_MAX).length).toBeLessThanOrEqual(HINT_LABEL_MAX);
   });
 
   it('counts distinct output shapes of several applications', () => {

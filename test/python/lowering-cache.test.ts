@@ -85,4 +85,24 @@ describe('lowering cache', () => {
     // "import keras\n" is 13 characters, the Input line 27 with its break: 40, one more for the new line.
     expect(second.body[2].span).toEqual({ start: 41, end: 46 });
   });
+
+  it('with many equal statements, takes the one that did not move, else the first left, and equals a fresh lowering', () => {
+    // Equal lines share a text: before, each took a search and a splice of all of them.
+    const lines = Array.from({ length: 400 }, () => 'a = 1');
+    const cache = new LoweringCache();
+    const text = lines.join('\n') + '\n';
+    const first = lower(text, cache);
+    // A line typed in the middle: every statement found at a place one had before is that one
+    // (none moves); the last, at a new place, is the first left (the one the new line replaced).
+    const edited = [...lines.slice(0, 200), 'b = 2', ...lines.slice(200)].join('\n') + '\n';
+    const second = lower(edited, cache);
+    expect(second).toEqual(lower(edited));
+    expect(second.body[10]).toBe(first.body[10]);
+    expect(second.body[300]).toBe(first.body[300]);
+    expect(second.body[400]).toBe(first.body[200]);
+    expect(second.body[400].span.start).toBe(400 * 6);
+    const third = lower(edited.replace('b = 2\n', ''), cache);
+    expect(third).toEqual(lower(text));
+  });
 });
+

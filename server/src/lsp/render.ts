@@ -30,7 +30,9 @@ export function shortShapeText(shape: AnyShape, max: number): string {
   const full = shapeText(shape);
   if (full.length <= max || shape.length <= 2) return full;
   const dims = shape.map(dimText);
-  for (let keep = dims.length - 1; keep >= 2; keep--) {
+  // Each dimension kept takes at least 3 characters (", 2"): start where a label can fit, not
+  // at the rank (an Input of rank 24,000 took seconds a label).
+  for (let keep = Math.min(dims.length - 1, Math.floor(max / 3)); keep >= 2; keep--) {
     const head = dims.slice(0, Math.ceil(keep / 2));
     const tail = dims.slice(dims.length - Math.floor(keep / 2));
     const label = `(${[...head, '…', ...tail].join(', ')})`;

@@ -9,7 +9,7 @@ import type { Language, Node, TreeCursor } from 'web-tree-sitter';
 import type { Expr, Module, Span, Stmt } from './ast';
 import { lowerModule } from './lower';
 import { StatementParser, type ClassHeader, type DefHeader } from './stmt-parser';
-import { keepCached, takeCached, type CachedStatement, type LoweringCache } from './lowering-cache';
+import { keepCached, takeCached, type CachedStatements, type LoweringCache } from './lowering-cache';
 import { copyTree, type SyntaxNode } from './syntax';
 import { FastPathMiss, miss, missReason } from './tokenize';
 
@@ -142,7 +142,7 @@ class Walker {
   module(hasError: boolean, cache?: LoweringCache): Module {
     // A broken file is lowered afresh: its statements' trees can depend on their surroundings.
     if (!cache || hasError) return { body: this.block(hasError), comments: this.comments };
-    const next = new Map<string, CachedStatement[]>();
+    const next = new Map<string, CachedStatements>();
     const body: Stmt[] = [];
     if (this.down()) {
       do {
