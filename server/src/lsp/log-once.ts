@@ -9,6 +9,12 @@ export interface LogSink {
 
 /** Distinct messages remembered per document; past this, further ones are dropped silently. */
 const MAX_KEYS_PER_DOCUMENT = 64;
+/**
+ * Documents remembered (the one logged longest ago forgotten first): a client that sends
+ * malformed notifications for ever new URIs, never closed, must not grow the server's memory
+ * without bound. A forgotten document may log its message again.
+ */
+export const MAX_DOCUMENTS = 2_000;
 
 export class OnceLog {
   private readonly seen = new Map<string, Set<string>>();
@@ -36,7 +42,10 @@ export class OnceLog {
 
   private once(uri: string, key: string): boolean {
     let keys = this.seen.get(uri);
-    if (!keys) this.seen.set(uri, (keys = new Set()));
+    if (!keys) {
+      if (this.seen.size >= MAX_DOCUMENTS) this.seen.delete(this.seen.keys().next().value as string);
+      this.seen.set(uri, (keys = new Set()));
+    }
     if (keys.has(key) || keys.size >= MAX_KEYS_PER_DOCUMENT) return false;
     keys.add(key);
     return true;

@@ -28,6 +28,7 @@ import { hover, unknownWhy } from './hover';
 import { inlayHints, resolveTooltip, type HintData } from './inlay-hints';
 import { checkChange, checkClose, checkOpen, notebookUri } from './notebook-params';
 import { checkRequest } from './request-params';
+import { checkTextChange, checkTextOpen, textDocumentUri } from './text-params';
 import { errorDetails, errorSummary, OnceLog } from './log-once';
 import { shapeText } from './render';
 import { Debouncer } from './scheduler';
@@ -105,15 +106,20 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     else if (options.codeCache?.state !== 'used' && options.codeCache?.state !== 'off') remote.info(`Shapewise: did not write the code cache ${file ?? ''}: ${why}`);
   };
 
+  let initializing = false;
   connection.onInitialize(async (params: InitializeParams): Promise<InitializeResult> => {
+    // LSP sends initialize once: a second one would drop every open document's state.
+    if (initializing || shutDown) throw new ResponseError(ErrorCodes.InvalidRequest, 'The server is already initialized: initialize is sent once.');
+    initializing = true;
     // A minimal client may send no capabilities at all.
     const caps = params.capabilities ?? {};
+    const resolvable = caps.textDocument?.inlayHint?.resolveSupport?.properties;
     const client: ClientSupport = {
       pullConfiguration: caps.workspace?.configuration === true,
       registerConfigurationChange: caps.workspace?.didChangeConfiguration?.dynamicRegistration === true,
       inlayHintRefresh: caps.workspace?.inlayHint?.refreshSupport === true,
       documentChanges: caps.workspace?.workspaceEdit?.documentChanges === true,
-      lazyHintTooltips: caps.textDocument?.inlayHint?.resolveSupport?.properties?.includes('tooltip') === true,
+      lazyHintTooltips: Array.isArray(resolvable) && resolvable.includes('tooltip'),
     };
     const analyzer = await analyzerLoading;
     const trees = new TreeCache(options.treeCacheSize ?? DEFAULT_TREE_CACHE_SIZE);
@@ -122,7 +128,11 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       trees,
       workspace: new Workspace(trees),
       analyses: new Analyses(analyzer, trees, log),
-      settings: new SettingsStore(connection, client.pullConfiguration),
+      settings: new SettingsStore(connection, client.pullConfiguration, () => {
+        // Settings that came late: what was published and shown with the defaults is redone.
+        for (const unit of s.workspace.units()) s.debouncer.schedule(unit.key, 0);
+        if (client.inlayHintRefresh) void connection.languages.inlayHint.refresh();
+      }),
       publisher: new DiagnosticsPublisher(connection),
       debouncer: new Debouncer(debounceMs, (key) => publishUnit(key)),
       client,
@@ -185,6 +195,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   function answering<P, R>(phase: string, empty: R, where: (params: P) => { uri: string; at?: string }, handler: (params: P, token: CancellationToken) => Promise<R>) {
     return async (params: P, token: CancellationToken): Promise<R> => {
       refuseAfterShutdown();
+      if (!initializing) throw new ResponseError(ErrorCodes.ServerNotInitialized, 'The server is not initialized yet: send initialize first.');
       state?.debouncer.noteMessage();
       try {
         return await handler(params, token);
@@ -226,10 +237,12 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     if (!s) return undefined;
     const first = s.workspace.unitFor(uri);
     if (!first) return undefined;
-    const settings = await s.settings.get(first.scopeUri);
+    const settings = await untilCancelled(s.settings.get(first.scopeUri), token);
     // The last point before the (synchronous) parse and analysis: a request cancelled while it
     // waited in the queue or for the settings costs nothing. LSP wants an answer all the same.
-    if (token?.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'The request was cancelled.');
+    if (token?.isCancellationRequested) throw cancelled();
+    // Shut down meanwhile: the parser is gone.
+    if (state !== s) return undefined;
     const unit = s.workspace.unitFor(uri);
     if (!unit) return undefined;
     return { s, unit, analysis: s.analyses.current(unit, settings, { orNotAnalysed: true }), settings };
@@ -237,17 +250,28 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   // ---------------------------------------------------------------- text documents
 
+  /** A text notification's checked form, or undefined when it names no document (logged once). */
+  function checkedText<T>(method: string, result: T | { malformed: string }): T | undefined {
+    if (typeof result === 'object' && result !== null && 'malformed' in result) {
+      log.error(UNKNOWN_DOCUMENT, `malformed:${method}`, `Shapewise: ignored a malformed ${method} notification (and will not say so again): ${result.malformed}`);
+      return undefined;
+    }
+    return result;
+  }
+
   connection.onDidOpenTextDocument(
-    guarded('didOpen', (p) => p.textDocument.uri, ({ textDocument }) => {
-      const unit = state?.workspace.openText(textDocument);
+    guarded('didOpen', (p) => textDocumentUri(p) ?? UNKNOWN_DOCUMENT, (params) => {
+      const doc = checkedText('textDocument/didOpen', checkTextOpen(params));
+      const unit = doc && state?.workspace.openText(doc);
       if (unit) state?.debouncer.schedule(unit.key, 0);
     }),
   );
 
   connection.onDidChangeTextDocument(
-    guarded('didChange', (p) => p.textDocument.uri, (params) => {
-      const changed = state?.workspace.changeText(params);
-      if (!changed) return;
+    guarded('didChange', (p) => textDocumentUri(p) ?? UNKNOWN_DOCUMENT, (raw) => {
+      const params = checkedText('textDocument/didChange', checkTextChange(raw));
+      const changed = params && state?.workspace.changeText(params);
+      if (!params || !changed) return;
       if (changed.skipped.length > 0) {
         const uri = changed.unit.key;
         log.error(uri, 'malformed-change', `Shapewise: ${uri}: ignored ${changed.skipped.length} malformed content change(s) in version ${String(params.textDocument.version)}; the server's copy of the document may now differ from the editor's: ${JSON.stringify(changed.skipped).slice(0, 200)}`);
@@ -257,13 +281,15 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   );
 
   connection.onDidCloseTextDocument(
-    guarded('didClose', (p) => p.textDocument.uri, ({ textDocument }) => {
+    guarded('didClose', (p) => textDocumentUri(p) ?? UNKNOWN_DOCUMENT, (params) => {
+      const uri = textDocumentUri(params);
+      if (uri === undefined) return void checkedText('textDocument/didClose', { malformed: 'textDocument.uri is not a string' });
       const s = state;
-      log.forget(textDocument.uri);
-      if (!s || !s.workspace.closeText(textDocument.uri)) return;
-      s.debouncer.cancel(textDocument.uri);
-      s.analyses.forget(textDocument.uri);
-      s.publisher.clear(textDocument.uri, [textDocument.uri]);
+      log.forget(uri);
+      if (!s || !s.workspace.closeText(uri)) return;
+      s.debouncer.cancel(uri);
+      s.analyses.forget(uri);
+      s.publisher.clear(uri, [uri]);
     }),
   );
 
@@ -338,7 +364,11 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   // ---------------------------------------------------------------- features
 
-  connection.languages.inlayHint.on(
+  // Registered with onRequest, not the library's feature helpers: those read the parameters'
+  // workDoneToken before any handler runs, and `"params": null` got an internal error (-32603)
+  // instead of InvalidParams from checkRequest.
+  connection.onRequest(
+    InlayHintRequest.type,
     answering('inlay hints', [], (p) => ({ uri: p.textDocument.uri, at: rangeText(p.range) }), async (params, token) => {
       checkRequest(InlayHintRequest.method, params);
       const found = await analysisFor(params.textDocument.uri, token);
@@ -353,6 +383,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   connection.languages.inlayHint.resolve(async (hint, token) => {
     const resolve = answering('inlay hint tooltip', hint, (h: typeof hint) => ({ uri: String((h.data as Partial<HintData>).uri), at: positionText(h.position) }), async (h) => {
+      if (typeof h !== 'object' || h === null) throw new ResponseError(ErrorCodes.InvalidParams, 'inlayHint/resolve: the parameters are not an inlay hint.');
       const data = h.data as Partial<HintData> | undefined;
       if (typeof data?.uri !== 'string') return h;
       const found = await analysisFor(data.uri, token);
@@ -362,7 +393,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     return resolve(hint, token);
   });
 
-  connection.onHover(
+  connection.onRequest(
+    HoverRequest.type,
     answering('hover', null, (p) => ({ uri: p.textDocument.uri, at: positionText(p.position) }), async (params, token) => {
       checkRequest(HoverRequest.method, params);
       const found = await analysisFor(params.textDocument.uri, token);
@@ -371,7 +403,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     }),
   );
 
-  connection.onCodeAction(
+  connection.onRequest(
+    CodeActionRequest.type,
     answering('code actions', [], (p) => ({ uri: p.textDocument.uri, at: rangeText(p.range) }), async (params, token) => {
       checkRequest(CodeActionRequest.method, params);
       const found = await analysisFor(params.textDocument.uri, token);
@@ -393,6 +426,22 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   });
 
   connection.listen();
+}
+
+const UNKNOWN_DOCUMENT = '(a document without a URI)';
+
+function cancelled(): ResponseError<void> {
+  return new ResponseError(LSPErrorCodes.RequestCancelled, 'The request was cancelled.');
+}
+
+/** `promise`, or RequestCancelled as soon as the request is cancelled while it waits. */
+function untilCancelled<T>(promise: Promise<T>, token: CancellationToken | undefined): Promise<T> {
+  if (!token) return promise;
+  if (token.isCancellationRequested) return Promise.reject(cancelled());
+  return new Promise<T>((resolve, reject) => {
+    const listener = token.onCancellationRequested(() => reject(cancelled()));
+    promise.then(resolve, reject).finally(() => listener.dispose());
+  });
 }
 
 /** The code cache's part of the "ready" message. */
