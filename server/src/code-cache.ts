@@ -5,7 +5,9 @@
 // only the top level, which is why this is not that package.
 //
 // Safety: V8 checks a cache against the source's length and the V8 version and flags, not the
-// source's content, so the file name carries a hash of the content. The cache lives in a
+// source's content, so the file name carries a hash of the content. Nor does release V8 check
+// the cache's own bytes: one flipped bit crashed the process in V8's deserializer (SIGSEGV, on
+// every start until the file was deleted), so the file starts with a checksum of the rest. The cache lives in a
 // per-user folder (created private) and a file owned by another user is never read. Every
 // failure (unreadable, rejected, unwritable) only means compiling as usual.
 import { createHash } from 'node:crypto';
@@ -14,6 +16,7 @@ import Module from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import vm from 'node:vm';
+import zlib from 'node:zlib';
 
 /** What happened to the cache, for the server's log. */
 export type CodeCacheStatus =
@@ -84,6 +87,33 @@ function readOwned(file: string): Buffer {
   }
 }
 
+/** The file's bytes: a header (a tag and the CRC-32 of the rest), then what V8 made. */
+const TAG = Buffer.from('SWCC1');
+const HEADER_BYTES = TAG.length + 4;
+
+function crc32(data: Uint8Array): number {
+  // zlib.crc32 is in Node 20.15 and later; an older runtime hashes instead.
+  const z = zlib as unknown as { crc32?: (d: Uint8Array) => number };
+  return z.crc32 ? z.crc32(data) : createHash('sha256').update(data).digest().readUInt32BE(0);
+}
+
+/** V8's data with the header in front. */
+export function sealCache(data: Buffer): Buffer {
+  const header = Buffer.alloc(HEADER_BYTES);
+  TAG.copy(header);
+  header.writeUInt32BE(crc32(data), TAG.length);
+  return Buffer.concat([header, data]);
+}
+
+/** V8's data from a file's bytes; throws when they are not whole (a damaged or older file). */
+export function unsealCache(file: Buffer): Buffer {
+  const data = file.subarray(HEADER_BYTES);
+  if (file.length < HEADER_BYTES || !file.subarray(0, TAG.length).equals(TAG) || file.readUInt32BE(TAG.length) !== crc32(data)) {
+    throw new Error('damaged (its checksum does not match): it will be written again');
+  }
+  return data;
+}
+
 /**
  * Runs the CommonJS bundle at `bundlePath` as `require` would, through the code cache in
  * `cacheDir` (none when undefined), and returns its exports.
@@ -95,7 +125,7 @@ export function loadBundle<T>(bundlePath: string, cacheDir: string | undefined):
   let unreadable: string | undefined;
   if (file) {
     try {
-      cachedData = readOwned(file);
+      cachedData = unsealCache(readOwned(file));
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code !== 'ENOENT') unreadable = e instanceof Error ? e.message : String(e);
@@ -133,7 +163,7 @@ export function loadBundle<T>(bundlePath: string, cacheDir: string | undefined):
     const partial = `${file}.${process.pid}.partial`;
     try {
       makeFolders(cacheDir, 0o700);
-      writeFileSync(partial, script.createCachedData(), { mode: 0o600 });
+      writeFileSync(partial, sealCache(script.createCachedData()), { mode: 0o600 });
       renameSync(partial, file);
       removeOldest(cacheDir, path.basename(bundlePath, '.js'));
       return undefined;
