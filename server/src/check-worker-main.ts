@@ -6,6 +6,7 @@ import { parentPort } from 'node:worker_threads';
 import { Analyzer } from './analysis';
 import { checkFile } from './cli/check-file';
 import { encodeJsonFile } from './cli/reporters/json';
+import { worstSeverity } from './cli/severity';
 import type { FileReport } from './cli/types';
 import type { WorkerClose, WorkerRequest, WorkerResponse } from './cli/parallel';
 
@@ -32,7 +33,7 @@ export function startWorker(options: { onClose?: () => void }): void {
         const full = checkFile(req.absolute, a, req.config, req.display);
         checked++;
         const json = req.format === 'json' ? encodeJsonFile(full) : undefined;
-        const report: FileReport = { ...full, layers: [], json };
+        const report: FileReport = json ? { ...full, layers: [], diagnostics: [], json, worstSeverity: worstSeverity(full) } : { ...full, layers: [] };
         // The bytes are moved, not copied: the buffer is the report's own (not a pooled one).
         port.postMessage({ id: req.id, report } satisfies WorkerResponse, json ? [json.buffer] : []);
       },

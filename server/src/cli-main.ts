@@ -19,11 +19,20 @@ export async function runCli(options: { codeCacheDir?: string }): Promise<CliOut
   // A closed pipe (`shapewise check . | head`) is not an error of the checker. Nowhere to put
   // the report (a full disk, a read-only file) is: said plainly, with the status of a run that
   // could not do its job rather than Node's stack trace and the status of findings.
+  // On a closed pipe the run goes on without output to its own exit status: a JSON report is
+  // written while the worker threads still check files, and exiting at the EPIPE gave 0 however
+  // many errors the files had (`set -o pipefail` read it as a pass).
+  let stdoutClosed = false;
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    if (e.code === 'EPIPE') {
+      stdoutClosed = true;
+      return;
+    }
     process.stderr.write(`shapewise: error: cannot write the report: ${describeFsError(e)}\n`);
     process.exit(EXIT_USAGE_OR_UNREADABLE);
   });
+  // Nowhere to say anything (stderr to a full disk or a closed pipe): the run and its status go on.
+  process.stderr.on('error', () => {});
   let cwd: string;
   try {
     cwd = process.cwd();
@@ -36,8 +45,8 @@ export async function runCli(options: { codeCacheDir?: string }): Promise<CliOut
   try {
     const code = await main(process.argv.slice(2), {
       cwd,
-      stdout: (s) => void process.stdout.write(s),
-      stderr: (s) => void process.stderr.write(s),
+      stdout: (s) => void (stdoutClosed || process.stdout.write(s)),
+      stderr: say,
       createAnalyzer: () => {
         analysedHere = true;
         return Analyzer.create();
@@ -47,8 +56,17 @@ export async function runCli(options: { codeCacheDir?: string }): Promise<CliOut
     });
     return { code, analysedHere };
   } catch (e) {
-    process.stderr.write(`shapewise: internal error (please report it): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    say(`shapewise: internal error (please report it): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     return { code: 2, analysedHere };
+  }
+}
+
+/** Writes to stderr; a write that fails (a closed pipe: such writes can throw) changes nothing else. */
+function say(text: string): void {
+  try {
+    process.stderr.write(text);
+  } catch {
+    // nowhere to say it
   }
 }
 

@@ -48,6 +48,18 @@ it('checks a folder on worker threads with the same output and exit status as in
   expect(inProcess.status).toBe(2);
 });
 
+it('exits on worker threads with a JSON report as in-process at every --fail-on (the threads send no diagnostics with it)', async () => {
+  const statuses: number[] = [];
+  for (const failOn of ['error', 'warning', 'information', 'never']) {
+    // No broken notebook here (pkg0 has it): the status comes from the diagnostics alone.
+    const { workers, inProcess } = await bothWays(['check', 'pkg1', 'pkg2', '--format', 'json', '--fail-on', failOn], work);
+    expect(workers.stdout).toBe(inProcess.stdout);
+    expect(workers.status).toBe(inProcess.status);
+    statuses.push(inProcess.status);
+  }
+  expect(statuses).toEqual([1, 1, 1, 0]);
+});
+
 it('gives the same text and SARIF reports on worker threads as in-process (workers send no layers for them)', async () => {
   for (const format of ['text', 'sarif']) {
     const { workers, inProcess } = await bothWays(['check', '.', '--format', format], work);
@@ -88,19 +100,25 @@ it('checks a folder of a few files in-process (the threads started for it are en
   }
 });
 
-it('fails clearly, without hanging, when the worker threads cannot start', async () => {
+it('checks the files on this thread, with the same report and status, when the worker threads cannot start', async () => {
+  // As under a memory or process limit that a run of a few files survives: the threads fail.
   const broken = tempTree({ 'worker.js': "throw new Error('this worker cannot start');\n" });
-  let out = '';
   try {
-    const run = main(['check', '.', '--format', 'json'], {
-      cwd: work,
-      stdout: (s) => (out += s),
-      stderr: () => undefined,
-      createAnalyzer: () => Analyzer.create(),
-      workerScript: path.join(broken, 'worker.js'),
-    });
-    await expect(run).rejects.toThrow('this worker cannot start');
-    expect(out).toBe('');
+    for (const format of ['json', 'text']) {
+      let out = '';
+      let err = '';
+      const code = await main(['check', '.', '--format', format], {
+        cwd: work,
+        stdout: (s) => (out += typeof s === 'string' ? s : Buffer.from(s).toString('utf8')),
+        stderr: (s) => (err += s),
+        createAnalyzer: () => Analyzer.create(),
+        workerScript: path.join(broken, 'worker.js'),
+      });
+      const inProcess = await runCli(['check', '.', '--format', format], work, analyzer);
+      expect(out).toBe(inProcess.stdout);
+      expect(code).toBe(inProcess.code);
+      expect(err).toContain('the worker threads failed (this worker cannot start); checking the files on this thread');
+    }
   } finally {
     removeTree(broken);
   }

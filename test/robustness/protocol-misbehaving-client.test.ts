@@ -74,9 +74,13 @@ function connect(configuration: () => Promise<unknown>): Client {
     },
     answer: (id) => new Promise((resolve) => answers.set(id, resolve)),
   };
-  connection.onNotification(LogMessageNotification.type, (p) => client.logs.push(p));
-  connection.onNotification(PublishDiagnosticsNotification.type, (p) => client.diagnostics.push(p));
-  connection.onRequest(ConfigurationRequest.type, () => configuration());
+  connection.onNotification(LogMessageNotification.type, (p) => {
+    client.logs.push(p);
+  });
+  connection.onNotification(PublishDiagnosticsNotification.type, (p) => {
+    client.diagnostics.push(p);
+  });
+  connection.onRequest(ConfigurationRequest.type, () => configuration() as Promise<unknown[]>);
   connection.onRequest(InlayHintRefreshRequest.type, () => {
     client.refreshes++;
   });

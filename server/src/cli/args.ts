@@ -66,7 +66,10 @@ export function parseArguments(argv: readonly string[], io: Output): ParsedArgs 
     .helpOption('-h, --help', 'show this help')
     .showHelpAfterError('(run "shapewise check --help" for usage)')
     .addHelpText('after', CHECK_HELP_AFTER)
-    .action((paths: string[], opts: { format: OutputFormat; failOn: FailOn; dataFormat: DataFormat }) => {
+    .action((paths: string[], opts: { format: OutputFormat; failOn: FailOn; dataFormat: DataFormat }, command: Command) => {
+      // An empty argument would resolve to the current folder: `check "$CHANGED"` with nothing
+      // changed checked everything.
+      if (paths.some((p) => p === '')) command.error('error: a path argument is empty');
       parsed = { paths, format: opts.format, failOn: opts.failOn, dataFormat: opts.dataFormat };
     });
 

@@ -97,9 +97,16 @@ async function searchFolder(folder: string): Promise<{ files: string[]; problems
       cb(err, entries);
     });
   }) as typeof fs.readdir;
-  const found = await globby([...SOURCE_PATTERNS, `**/${VENV_MARKER}`], {
+  // fast-glob reads a backslash in its folder as an escape on every platform: a folder whose
+  // path holds one is found empty. Said, rather than a run that checked nothing and passed.
+  if (path.sep === '/' && folder.includes('\\')) {
+    throw new Error('its path contains a backslash, which the folder search cannot take; name its files instead');
+  }
+  // Relative results joined here: fast-glob's absolute ones turn a backslash in a file's name
+  // into a slash (`back\slash.py` became `back/slash.py`, a file that does not exist).
+  const relative = await globby([...SOURCE_PATTERNS, `**/${VENV_MARKER}`], {
     cwd: folder,
-    absolute: true,
+    absolute: false,
     onlyFiles: true,
     dot: false,
     gitignore: true,
@@ -108,6 +115,7 @@ async function searchFolder(folder: string): Promise<{ files: string[]; problems
     ignore: EXCLUDED_FOLDERS,
     fs: { ...fs, readdir },
   });
+  const found = relative.map((r) => path.join(folder, r));
   const venvs = found.filter((f) => path.basename(f) === VENV_MARKER).map((f) => path.dirname(f) + path.sep);
   const files = found.filter((f) => path.basename(f) !== VENV_MARKER && !venvs.some((v) => f.startsWith(v)));
   return { files: files.map((f) => path.normalize(f)), problems };

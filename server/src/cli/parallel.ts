@@ -25,6 +25,12 @@ export interface WorkerResponse {
   report: FileReport;
 }
 
+/**
+ * Files handed to a thread before it answers: it starts its next file without waiting for the
+ * main thread to take its report and send another (idle gaps of about 3% of a thread's time).
+ */
+const FILES_IN_FLIGHT = 2;
+
 /** Below this many files, starting workers (each loads the parser) costs more than it saves. */
 export const MIN_FILES_FOR_WORKERS = 8;
 
@@ -46,6 +52,8 @@ export class WorkerPool {
   /** A thread that failed (its script would not load, or it crashed), kept for `check`. */
   private failure: unknown;
   private onFailure?: (e: unknown) => void;
+  /** The reports `check` has received, by index (holes for the others): kept when a thread fails. */
+  reportsSoFar: (FileReport | undefined)[] = [];
 
   private constructor(script: string, count: number, codeCacheDir: string | undefined) {
     this.workers = Array.from({ length: count }, (_, i) => {
@@ -82,6 +90,7 @@ export class WorkerPool {
     const workers = this.workers;
     return new Promise((resolve, reject) => {
       const reports: FileReport[] = new Array(files.length);
+      this.reportsSoFar = reports;
       if (this.failure !== undefined) return reject(this.failure);
       if (files.length === 0) return resolve(reports);
       let next = 0;
@@ -105,7 +114,7 @@ export class WorkerPool {
           onReport?.(res.id, res.report);
           if (++done === files.length) resolve(reports);
         });
-        feed(w);
+        for (let i = 0; i < FILES_IN_FLIGHT; i++) feed(w);
       }
     });
   }

@@ -3,7 +3,6 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { defaultAnalysisConfig, type AnalysisConfig } from '../config';
-import type { Severity } from '../engine/types';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE_OR_UNREADABLE, parseArguments } from './args';
 import { checkFile, isNotebookPath } from './check-file';
 import { collectFiles } from './collect';
@@ -11,8 +10,9 @@ import { mergeByPath, OrderedWriter } from './report-order';
 import { MIN_FILES_FOR_WORKERS, WorkerPool } from './parallel';
 import { formatJson, JsonChunkWriter } from './reporters/json';
 import { formatSarif } from './reporters/sarif';
-import { formatText } from './reporters/text';
+import { formatText, printable } from './reporters/text';
 import { TOOL_VERSION } from './rules';
+import { SEVERITY_RANK, worstSeverity } from './severity';
 import type { CheckOptions, FailOn, FileReport, SourceAnalyzer } from './types';
 
 export interface CliEnv {
@@ -67,12 +67,20 @@ async function check(options: CheckOptions, env: CliEnv, pool: WorkerPool | unde
   // The threads encode each file's JSON: it is written as soon as the files before it are done
   // (every other report is written at the end).
   const stream = threads && options.format === 'json' ? new OrderedWriter(order, new JsonChunkWriter((c) => env.stdout(c))) : undefined;
-  let checked: FileReport[];
+  let checked: FileReport[] | undefined;
+  let fromThreads: (FileReport | undefined)[] = [];
   if (threads) {
-    checked = await threads.check(collected.files, config, options.format, stream && ((i, r) => stream.add(i, r)));
-    stream?.end();
-  } else {
-    pool?.close();
+    try {
+      checked = await threads.check(collected.files, config, options.format, stream && ((i, r) => stream.add(i, r)));
+    } catch (e) {
+      // Threads that cannot start or die (a memory or process limit, a runtime without them):
+      // the files they did not check are checked here, as a run of a few files would be.
+      pool?.close(true);
+      fromThreads = threads.reportsSoFar;
+      env.stderr(`shapewise: note: the worker threads failed (${e instanceof Error ? e.message : String(e)}); checking the files on this thread\n`);
+    }
+  } else pool?.close();
+  if (!checked) {
     let analyzer: SourceAnalyzer & { dispose?(): void };
     try {
       analyzer = await (analyzerLoading ?? env.createAnalyzer());
@@ -81,18 +89,26 @@ async function check(options: CheckOptions, env: CliEnv, pool: WorkerPool | unde
       return EXIT_USAGE_OR_UNREADABLE;
     }
     try {
-      checked = collected.files.map((f) => checkFile(f.absolute, analyzer, config, f.display));
+      checked = collected.files.map((f, i) => {
+        const done = fromThreads[i];
+        if (done) return done;
+        const report = checkFile(f.absolute, analyzer, config, f.display);
+        stream?.add(i, report);
+        return report;
+      });
     } finally {
       analyzer.dispose?.();
     }
   }
+  stream?.end();
   const reports = order.map((slot) => (typeof slot === 'number' ? checked[slot] : slot));
 
-  for (const note of collected.notes) env.stderr(`shapewise: note: ${note}\n`);
+  for (const note of collected.notes) env.stderr(`shapewise: note: ${printable(note)}\n`);
   for (const r of reports) {
-    if (r.error !== undefined) env.stderr(`shapewise: error: ${r.path}: ${r.error}\n`);
-    else if (r.notAnalysed !== undefined) env.stderr(`shapewise: note: ${r.path} was not analysed: ${r.notAnalysed}\n`);
-    if (r.stoppedEarly !== undefined) env.stderr(`shapewise: note: ${r.path}: the analysis stopped part-way: ${r.stoppedEarly}\n`);
+    const shown = printable(r.path);
+    if (r.error !== undefined) env.stderr(`shapewise: error: ${shown}: ${printable(r.error)}\n`);
+    else if (r.notAnalysed !== undefined) env.stderr(`shapewise: note: ${shown} was not analysed: ${printable(r.notAnalysed)}\n`);
+    if (r.stoppedEarly !== undefined) env.stderr(`shapewise: note: ${shown}: the analysis stopped part-way: ${printable(r.stoppedEarly)}\n`);
   }
   if (!stream) env.stdout(format(reports, options, env.cwd));
   return exitStatus(reports, options.failOn);
@@ -117,12 +133,14 @@ function format(reports: FileReport[], options: CheckOptions, cwd: string): stri
   }
 }
 
-const RANK: Record<Severity, number> = { hint: 0, information: 1, warning: 2, error: 3 };
 const THRESHOLD: Record<FailOn, number> = { information: 1, warning: 2, error: 3, never: Infinity };
 
 /** 2 when a file could not be checked; else 1 when a diagnostic is at or above failOn; else 0. */
 export function exitStatus(reports: readonly FileReport[], failOn: FailOn): number {
   if (reports.some((r) => r.error !== undefined)) return EXIT_USAGE_OR_UNREADABLE;
-  const failing = reports.some((r) => r.diagnostics.some((d) => RANK[d.severity] >= THRESHOLD[failOn]));
+  const failing = reports.some((r) => {
+    const worst = r.json ? r.worstSeverity : worstSeverity(r);
+    return worst !== undefined && SEVERITY_RANK[worst] >= THRESHOLD[failOn];
+  });
   return failing ? EXIT_FINDINGS : EXIT_OK;
 }

@@ -75,6 +75,12 @@ export interface FileReport {
    * as UTF-8, its `layers` then left empty; only the JSON report shows layers.
    */
   json?: Uint8Array;
+  /**
+   * With `json`: the diagnostics are only there (`diagnostics` is left empty: cloning them to the
+   * main thread cost a few percent of a check), and this is their highest severity, for the
+   * exit status; undefined when there are none.
+   */
+  worstSeverity?: Severity;
 }
 
 export interface CheckOptions {

@@ -10,7 +10,7 @@ export function formatText(reports: readonly FileReport[]): string {
   for (const r of reports) {
     for (const d of r.diagnostics) {
       const inCell = d.cell !== undefined ? ` (cell ${d.cell + 1}, line ${d.cellLine})` : '';
-      out += `${r.path}:${d.line}:${d.column}: ${d.severity}[${d.code}] ${oneLine(d.message)}${inCell}\n`;
+      out += `${printable(r.path)}:${d.line}:${d.column}: ${d.severity}[${d.code}] ${printable(oneLine(d.message))}${inCell}\n`;
     }
   }
   return out + summary(reports) + '\n';
@@ -38,6 +38,18 @@ export function summary(reports: readonly FileReport[]): string {
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/**
+ * Control characters written as `\xNN` / `\u{NNNN}`: a file name with a line break split a
+ * diagnostic over two lines, and an escape sequence from the analysed source (quoted in a
+ * message) reached the terminal, which obeyed it.
+ */
+export function printable(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => {
+    const code = c.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u{${code.toString(16)}}`;
+  });
 }
 
 /** One diagnostic, one line: line breaks inside a message become spaces. */
