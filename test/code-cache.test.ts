@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { cacheFileName, defaultCacheDir, KEEP_CACHES, makeFolders, type CodeCacheStatus } from '../server/src/code-cache';
+import { cacheFileName, defaultCacheDir, KEEP_CACHES, makeFolders, sealCache, unsealCache, type CodeCacheStatus } from '../server/src/code-cache';
 
 let dir = '';
 let runnerDir = '';
@@ -92,7 +92,7 @@ describe('loadBundle', () => {
     expect(second.saved).toBe('the cache in use is current');
   });
 
-  it('a cache V8 rejects (damaged) costs only a compile, and is written again', () => {
+  it('a damaged cache (its checksum does not match) is not given to V8: it costs only a compile, and is written again', () => {
     const file = writeBundle('bundle.js', 'a');
     const cacheDir = path.join(dir, 'cache');
     load(file, cacheDir, true);
@@ -102,10 +102,37 @@ describe('loadBundle', () => {
     writeFileSync(cacheFile, damaged);
 
     const second = load(file, cacheDir, true);
+    expect(second.status).toEqual({ state: 'damaged', file: cacheFile });
+    expect(second.sum).toBe(sumOf(100, 'a'));
+    expect(second.saved).toBeNull();
+    expect(load(file, cacheDir).status.state).toBe('used');
+  });
+
+  it('a whole cache V8 rejects (another build or runtime) costs only a compile, and is written again', () => {
+    const file = writeBundle('bundle.js', 'a');
+    const cacheDir = path.join(dir, 'cache');
+    load(file, cacheDir, true);
+    const cacheFile = path.join(cacheDir, readdirSync(cacheDir)[0]);
+    // A checksum that matches bytes that are not V8's.
+    writeFileSync(cacheFile, sealCache(Buffer.alloc(4096, 7)));
+
+    const second = load(file, cacheDir, true);
     expect(second.status).toEqual({ state: 'rejected', file: cacheFile });
     expect(second.sum).toBe(sumOf(100, 'a'));
     expect(second.saved).toBeNull();
     expect(load(file, cacheDir).status.state).toBe('used');
+  });
+
+  it('seals and unseals: any flipped bit is found', () => {
+    const data = Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 31) % 256));
+    const sealed = sealCache(data);
+    expect(unsealCache(sealed)?.equals(data)).toBe(true);
+    for (let bit = 0; bit < sealed.length * 8; bit += 97) {
+      const copy = Buffer.from(sealed);
+      copy[bit >> 3] ^= 1 << (bit & 7);
+      expect(unsealCache(copy), `bit ${bit}`).toBeUndefined();
+    }
+    expect(unsealCache(Buffer.alloc(3))).toBeUndefined();
   });
 
   it('another content gets another cache file, and a folder keeps at most KEEP_CACHES of one bundle', () => {

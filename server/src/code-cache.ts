@@ -22,7 +22,7 @@ import zlib from 'node:zlib';
 export type CodeCacheStatus =
   | { state: 'off' }
   | { state: 'used'; file: string }
-  | { state: 'missing' | 'rejected'; file: string }
+  | { state: 'missing' | 'rejected' | 'damaged'; file: string }
   | { state: 'unreadable'; file: string; why: string };
 
 export interface LoadedBundle<T> {
@@ -105,12 +105,10 @@ export function sealCache(data: Buffer): Buffer {
   return Buffer.concat([header, data]);
 }
 
-/** V8's data from a file's bytes; throws when they are not whole (a damaged or older file). */
-export function unsealCache(file: Buffer): Buffer {
+/** V8's data from a file's bytes; undefined when they are not whole (a damaged or older file). */
+export function unsealCache(file: Buffer): Buffer | undefined {
   const data = file.subarray(HEADER_BYTES);
-  if (file.length < HEADER_BYTES || !file.subarray(0, TAG.length).equals(TAG) || file.readUInt32BE(TAG.length) !== crc32(data)) {
-    throw new Error('damaged (its checksum does not match): it will be written again');
-  }
+  if (file.length < HEADER_BYTES || !file.subarray(0, TAG.length).equals(TAG) || file.readUInt32BE(TAG.length) !== crc32(data)) return undefined;
   return data;
 }
 
@@ -123,9 +121,11 @@ export function loadBundle<T>(bundlePath: string, cacheDir: string | undefined):
   const file = cacheDir === undefined ? undefined : path.join(cacheDir, cacheFileName(bundlePath, source));
   let cachedData: Buffer | undefined;
   let unreadable: string | undefined;
+  let damaged = false;
   if (file) {
     try {
       cachedData = unsealCache(readOwned(file));
+      damaged = cachedData === undefined;
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code !== 'ENOENT') unreadable = e instanceof Error ? e.message : String(e);
@@ -140,11 +140,13 @@ export function loadBundle<T>(bundlePath: string, cacheDir: string | undefined):
       ? { state: 'off' }
       : unreadable !== undefined
         ? { state: 'unreadable', file, why: unreadable }
-        : cachedData === undefined
-          ? { state: 'missing', file }
-          : script.cachedDataRejected
-            ? { state: 'rejected', file }
-            : { state: 'used', file };
+        : damaged
+          ? { state: 'damaged', file }
+          : cachedData === undefined
+            ? { state: 'missing', file }
+            : script.cachedDataRejected
+              ? { state: 'rejected', file }
+              : { state: 'used', file };
 
   const mod = new Module(bundlePath, module);
   mod.filename = bundlePath;

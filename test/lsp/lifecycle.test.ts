@@ -133,7 +133,7 @@ describe('shapewise-language-server executable', () => {
 
       writeFileSync(path.join(cacheDir, files[0]), 'not a code cache');
       const third = await session(['--stdio', `--code-cache-dir=${cacheDir}`], VALID);
-      expect(third.logs.find((l) => l.includes(' ready'))).toMatch(/was made by another runtime or build: it will be written again/);
+      expect(third.logs.find((l) => l.includes(' ready'))).toMatch(/is damaged: it will be written again/);
       expect(third.hints).toEqual(['→ (None, 28, 28, 1)', '→ (None, 24, 24, 4)']);
       expect(statSync(path.join(cacheDir, files[0])).size).toBeGreaterThan(100_000);
     } finally {

@@ -457,6 +457,8 @@ function codeCacheNote(status: CodeCacheStatus | undefined): string {
       return ` (no code cache yet: it will be written to ${status.file})`;
     case 'rejected':
       return ` (the code cache ${status.file} was made by another runtime or build: it will be written again)`;
+    case 'damaged':
+      return ` (the code cache ${status.file} is damaged: it will be written again)`;
     case 'unreadable':
       return ` (cannot read the code cache ${status.file}: ${status.why})`;
   }
