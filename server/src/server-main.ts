@@ -1,19 +1,21 @@
 // The language server proper, bundled as dist/server-main.js. dist/server.js (server.ts) checks
 // the command line and loads this bundle through V8's code cache.
-import { createConnection, createServerPipeTransport, createServerSocketTransport, ProposedFeatures, type Connection } from 'vscode-languageserver/node';
+import { format } from 'node:util';
+import { createConnection, createServerPipeTransport, createServerSocketTransport, ProposedFeatures, StreamMessageReader, StreamMessageWriter, type Connection } from 'vscode-languageserver/node';
 import { startServer, type ServerOptions } from './lsp/start';
 
 /** What the command line asked for (server.ts reads and checks it). */
 export type Transport = { kind: 'stdio' } | { kind: 'node-ipc' } | { kind: 'socket'; port: number } | { kind: 'pipe'; name: string };
 
 export function main(options: Pick<ServerOptions, 'codeCache' | 'onWarm'> & { transport: Transport }): void {
-  startServer(connectionOver(options.transport), options);
+  let shutDown = false;
+  startServer(connectionOver(options.transport, () => shutDown), { ...options, onShutdown: () => (shutDown = true) });
 }
 
-function connectionOver(transport: Transport): Connection {
-  // stdio and node IPC as the library makes them from the command line (for stdio it also sends
-  // console output to the client's log, keeping stdout for the protocol).
-  if (transport.kind === 'stdio' || transport.kind === 'node-ipc') return createConnection(ProposedFeatures.all);
+function connectionOver(transport: Transport, shutDown: () => boolean): Connection {
+  if (transport.kind === 'stdio') return stdioConnection(shutDown);
+  // Node IPC as the library makes it from the command line.
+  if (transport.kind === 'node-ipc') return createConnection(ProposedFeatures.all);
   // A socket or pipe the client listens on. Made here to say why it failed: the library's own
   // quietly exited 0 when nothing listened there, and the client had no clue.
   const where = transport.kind === 'socket' ? `port ${transport.port}` : `pipe ${transport.name}`;
@@ -23,4 +25,43 @@ function connectionOver(transport: Transport): Connection {
     process.exitCode = 1;
   });
   return createConnection(ProposedFeatures.all, reader, writer);
+}
+
+/**
+ * stdio, with the reader made here: a frame the reader cannot take (no Content-Length, one that
+ * is not a number, a header line without a colon, or a body shorter than announced, which leaves
+ * the next header garbled) leaves the rest of the stream unreadable, and the library's own
+ * reader then went deaf without a word while the process lived on. Said on stderr, and the server
+ * exits, so the editor restarts it. The rest is what the library does for --stdio: exit when
+ * the client's end closes (0 after shutdown), and console output to the client's log, never to
+ * stdout.
+ */
+/** vscode-jsonrpc's messages for a frame it cannot take (messageReader.ts, messageBuffer.ts). */
+const FRAMING_ERROR = /^(Header must provide a Content-Length property|Content-Length value must be a number|Message header must separate key and value|Cannot read so many bytes)/;
+
+function stdioConnection(shutDown: () => boolean): Connection {
+  const reader = new StreamMessageReader(process.stdin);
+  reader.onError((e) => {
+    // The reader also reports bodies that are not JSON and errors thrown while a message is
+    // handled (`$/cancelRequest` with null params, in the library): the stream is in step then.
+    if (!FRAMING_ERROR.test(e.message)) return;
+    process.stderr.write(`shapewise-language-server: the client sent a message that cannot be read (${e.message.split('\n', 1)[0]}); the rest of the stream cannot be followed, so the server exits\n`);
+    process.exit(1);
+  });
+  const writer = new StreamMessageWriter(process.stdout);
+  const closed = (): never => process.exit(shutDown() ? 0 : 1);
+  // The client stopped reading (stdout closed): nobody to answer. Exiting here, before the
+  // library logs the failed write to that same closed connection and dies of an uncaught error.
+  writer.onError(([e]) => {
+    process.stderr.write(`shapewise-language-server: cannot write to the client (${e.message}); exiting\n`);
+    closed();
+  });
+  const connection = createConnection(ProposedFeatures.all, reader, writer);
+  process.stdin.on('end', closed);
+  process.stdin.on('close', closed);
+  for (const level of ['log', 'info', 'warn', 'error', 'debug', 'trace', 'dir'] as const) {
+    const send = level === 'warn' ? 'warn' : level === 'error' ? 'error' : level === 'info' ? 'info' : 'log';
+    console[level] = (...args: unknown[]) => connection.console[send](format(...args));
+  }
+  return connection;
 }

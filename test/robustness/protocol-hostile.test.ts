@@ -657,4 +657,31 @@ describe('dist/server.js over stdio', () => {
     }
     expect(server.stderr()).toBe('');
   }, 120_000);
+
+  it('a frame it cannot read (no Content-Length) is said on stderr and the server exits, rather than going deaf', async () => {
+    const server = await startBuiltServer(['--stdio', '--no-code-cache']);
+    try {
+      // A null cancellation and a body that is not JSON first: the stream is still in step there.
+      server.child.stdin.write('Content-Length: 58\r\n\r\n{"jsonrpc":"2.0","method":"$/cancelRequest","params":null}');
+      server.child.stdin.write('Content-Length: 9\r\n\r\n{not json');
+      await expect(server.conn.sendRequest('shapewise/noSuchMethod', {})).rejects.toThrow(/Unhandled method/);
+      server.child.stdin.write('Content-Type: application/vscode-jsonrpc\r\n\r\n{}');
+      expect(await within(server.exited, ANSWER_MS, 'exit')).toBe(1);
+    } finally {
+      server.close();
+    }
+    expect(server.stderr()).toMatch(/^shapewise-language-server: the client sent a message that cannot be read \(Header must provide a Content-Length property\.\); the rest of the stream cannot be followed, so the server exits\n$/);
+  }, 60_000);
+
+  it('a client that stops reading (its end of stdout closed): the server says so and exits, without a stack trace', async () => {
+    const server = await startBuiltServer(['--stdio', '--no-code-cache']);
+    try {
+      server.child.stdout.destroy();
+      for (let i = 0; i < 5; i++) server.child.stdin.write(`Content-Length: 61\r\n\r\n{"jsonrpc":"2.0","id":${100 + i},"method":"shapewise/x","params":{}}`);
+      expect(await within(server.exited, ANSWER_MS, 'exit')).toBe(1);
+    } finally {
+      server.close();
+    }
+    expect(server.stderr()).toMatch(/^shapewise-language-server: cannot write to the client \(write EPIPE\); exiting\n$/);
+  }, 60_000);
 });

@@ -50,6 +50,8 @@ export interface ServerOptions {
    * then writes the code cache, which holds what has been compiled by then. Returns why not.
    */
   onWarm?: () => string | undefined;
+  /** Called when the client's shutdown request is handled (the process then exits 0 when its input ends). */
+  onShutdown?: () => void;
 }
 
 /** How long after the first analysis the code cache is written: its hot code has run by then. */
@@ -416,6 +418,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   connection.onShutdown(() => {
     refuseAfterShutdown();
     shutDown = true;
+    options.onShutdown?.();
     const s = state;
     state = undefined;
     if (warm === 'timer') warmed();
