@@ -217,3 +217,25 @@ describe('related information across cells', () => {
     expect(await client.diagnosticsFor(nb.cells[0], 1)).toEqual([]);
   });
 });
+
+describe('a text document opened with a notebook\'s URI or a cell\'s', () => {
+  it('is ignored (logged once): the notebook keeps its diagnostics and hints', async () => {
+    const nb = await openNotebook('collide', [
+      [2, 'python', CELL1],
+      [2, 'python', CELL3],
+    ]);
+    const before = await client.diagnosticsFor(nb.cells[1], 1);
+    expect(before.length).toBeGreaterThan(0);
+    const mark = client.diagnostics.length;
+    for (const uri of [nb.uri, nb.cells[0]]) await client.open(uri, 'x = 1\n');
+    // A change in a cell publishes the notebook's diagnostics again, still for its cells.
+    await client.changeNotebook({
+      notebookDocument: { uri: nb.uri, version: 2 },
+      change: { cells: { textContent: [{ document: { uri: nb.cells[0], version: 2 }, changes: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '# edit\n' }] }] } },
+    });
+    expect(await published(nb.cells[1], (ds) => ds.length > 0, mark)).toEqual(before);
+    expect(client.diagnostics.slice(mark).some((d) => d.uri === nb.uri)).toBe(false);
+    expect(hintSummary(await client.inlayHints(nb.cells[1]))).toEqual(['0:58 → (None, 32, 32, 8)', '1:26 → (None, 32, 32, 4)']);
+    expect(client.logs.filter((l) => l.message.includes('an open notebook or notebook cell has that URI'))).toHaveLength(2);
+  });
+});

@@ -264,6 +264,12 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   connection.onDidOpenTextDocument(
     guarded('didOpen', (p) => textDocumentUri(p) ?? UNKNOWN_DOCUMENT, (params) => {
       const doc = checkedText('textDocument/didOpen', checkTextOpen(params));
+      // A text document with a notebook's URI (or a cell's) would take over the notebook's
+      // diagnostics and syntax tree, which are kept under that URI: the notebook wins.
+      if (doc && state?.workspace.isNotebookUri(doc.uri)) {
+        log.error(doc.uri, 'text-over-notebook', `Shapewise: ignored textDocument/didOpen of ${doc.uri}: an open notebook or notebook cell has that URI`);
+        return;
+      }
       const unit = doc && state?.workspace.openText(doc);
       if (unit) state?.debouncer.schedule(unit.key, 0);
     }),

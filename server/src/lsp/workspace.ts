@@ -25,6 +25,11 @@ export class Workspace {
     return [...this.texts.values(), ...this.notebooks.values()];
   }
 
+  /** Whether an open notebook, or one of its cells, has this URI. */
+  isNotebookUri(uri: string): boolean {
+    return this.notebooks.has(uri) || this.notebookOfCell.has(uri);
+  }
+
   /** Returns the opened unit, or undefined when the document is not Python (or has no text). */
   openText(doc: TextDocumentItem): AnalysisUnit | undefined {
     if (doc.languageId !== PYTHON || typeof doc.text !== 'string') return undefined;
