@@ -10,6 +10,7 @@ describe('defHeaderGuesses', () => {
   it('closes an open parameter list after its last whole parameters, longest first', () => {
     expect(applied('def block(x, filters, k=').map((l) => l.trimEnd())).toEqual(['def block(x, filters):', 'def block(x):']);
     expect(applied('    def call(self, x, ').map((l) => l.trimEnd())).toEqual(['    def call(self, x):', '    def call(self):']);
+    expect(applied('class Head(layers.Layer, M').map((l) => l.trimEnd())).toEqual(['class Head(layers.Layer):']);
   });
 
   it('ends a closed list with a colon, without its spaces when there is no room, or blanks one parameter', () => {
@@ -18,8 +19,8 @@ describe('defHeaderGuesses', () => {
     expect(applied('def block(x, k=, filters):')).toContain('def block(x    , filters):');
   });
 
-  it('makes none for lines that are not a def with its bracket', () => {
-    for (const line of ['x = 1', 'define(x)', 'def block', '# def block(x):', 'class A(B:']) {
+  it('makes none for lines that are not a def or class with its bracket', () => {
+    for (const line of ['x = 1', 'define(x)', 'def block', '# def block(x):', 'class A:', 'classify(x, ']) {
       expect(isDefLine(line)).toBe(false);
       expect(defHeaderGuesses(line, 0)).toEqual([]);
     }

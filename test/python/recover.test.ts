@@ -153,6 +153,8 @@ describe("a function's def line being edited: the layers its calls make keep the
     "a method's parameter typed (the class becomes one ERROR node)": [14, '    def call(self, x, training='],
     "a method's colon not typed yet": [14, '    def call(self, x)'],
     "the constructor's parameter typed after a comma": [10, '    def __init__(self, units, '],
+    "a class's base being typed after a comma": [9, 'class Head(layers.Layer, '],
+    "a class's base being typed (the error shows on the def line below, at its start)": [9, 'class Head(layers.Layer, M'],
   };
   for (const [name, [row, line]] of Object.entries(cases)) {
     it(name, () => {

@@ -1,7 +1,7 @@
 // Guesses for a function's `def` line broken while it is edited (`def block(x, filters, k=`,
 // `def block(x, filters, k=):`): the syntax-error recovery would blank the line, and the
 // function's body would run at module level, where its parameters are unknown, while its calls
-// lost what they made. Each guess rewrites the line, in its own length, into a header with the
+// lost what they made. A `class` line with its bases (`class Block(layers.Layer, `) likewise. Each guess rewrites the line, in its own length, into a header with the
 // parameters before the one being typed, which the recovery keeps only when the text then parses
 // without an error.
 
@@ -12,10 +12,10 @@ export interface HeaderGuess {
   replacement: string;
 }
 
-const DEF = /^[ \t]*(?:async[ \t]+)?def[ \t]+[A-Za-z_][A-Za-z0-9_]*[ \t]*\(/;
+const DEF = /^[ \t]*(?:(?:async[ \t]+)?def|class)[ \t]+[A-Za-z_][A-Za-z0-9_]*[ \t]*\(/;
 const MAX_GUESSES = 4;
 
-/** Whether the line is the first line of a `def` (its name and opening bracket written). */
+/** Whether the line is the first line of a `def` or a `class` with bases (its name and opening bracket written). */
 export function isDefLine(line: string): boolean {
   return DEF.test(line);
 }

@@ -373,8 +373,10 @@ function headerTrials(text: string, at: FirstError): Trial[] {
     defHeaderGuesses(text.slice(start, end), start).map((g) => ({ row, start: g.start, end: g.end, column: g.start - start, replacement: g.replacement }));
   const atError = lineRange(text, at.row);
   const line = text.slice(atError.start, atError.end);
-  // The error on the def line itself (`k=):`), or a def line that does not end its header.
-  const onHeader = at.column !== undefined && at.column < line.trimEnd().length;
+  // The error inside the def line's header (`k=):`; not at its start, where a line above that
+  // left a bracket open shows its error), or a def line that does not end its header.
+  const indent = line.length - line.trimStart().length;
+  const onHeader = at.column !== undefined && at.column > indent && at.column < line.trimEnd().length;
   if (isDefLine(line) && (onHeader || !headerCloses(text, atError.start))) return guesses(at.row, atError.start, atError.end);
   let { start } = lineRange(text, at.statementRow);
   for (let row = at.statementRow; row <= at.endRow && row < at.statementRow + MAX_ROWS_TO_DEF; row++) {
