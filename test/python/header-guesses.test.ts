@@ -17,6 +17,10 @@ describe('defHeaderGuesses', () => {
     expect(applied('def block(x, filters) -> ')[0].trimEnd()).toBe('def block(x, filters):');
     expect(applied('def block(x, filters)')[0]).toBe('def block(x,filters):');
     expect(applied('def block(x, k=, filters):')).toContain('def block(x    , filters):');
+    // A name the body uses keeps its place (a default being typed); one it does not is blanked.
+    const keepIfUsed = (used: boolean) => defHeaderGuesses('def block(x, filters=):', 0, () => used).map((g) => 'def block(x, filters=):'.slice(0, g.start) + g.replacement + 'def block(x, filters=):'.slice(g.end));
+    expect(keepIfUsed(true).slice(2)).toEqual(['def block(x, filters ):', 'def block(x          ):']);
+    expect(keepIfUsed(false).slice(2)).toEqual(['def block(x          ):']);
   });
 
   it('makes none for lines that are not a def or class with its bracket', () => {

@@ -148,6 +148,7 @@ describe("a function's def line being edited: the layers its calls make keep the
     'a parameter typed after a comma, the bracket not closed': [4, 'def block(x, filters, '],
     'a default being typed inside closed brackets': [4, 'def block(x, filters, k=):'],
     'a parameter being typed before another': [4, 'def block(x, k=, filters):'],
+    'a default being typed for a parameter the body uses': [4, 'def block(x, filters=):'],
     'the colon not typed yet': [4, 'def block(x, filters)'],
     'a return annotation being typed': [4, 'def block(x, filters) -> '],
     "a method's parameter typed (the class becomes one ERROR node)": [14, '    def call(self, x, training='],

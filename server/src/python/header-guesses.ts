@@ -24,35 +24,63 @@ export function isDefLine(line: string): boolean {
  * The guesses for the `def` line `line` (its content, at offset `start` of the text), longest
  * first: the parameter list cut after its last whole parameters and closed with `):`; when the
  * list closes on the line, the line ended after it with `:` (the list's spaces left out when
- * there is no room), or one parameter blanked with its comma.
+ * there is no room), or of one parameter that does not read as whole only its name kept (when
+ * `usedInBody` says the body uses it), or that parameter blanked with its comma. A comment
+ * after the header is kept.
  */
-export function defHeaderGuesses(line: string, start: number): HeaderGuess[] {
+export function defHeaderGuesses(line: string, start: number, usedInBody: (name: string) => boolean = () => false): HeaderGuess[] {
   const open = DEF.exec(line);
   if (!open) return [];
   const { commas, close, params } = parameterList(line, open[0].length);
+  // A comment after the header stays (it may declare a shape: `# shapewise: x=(...)`).
+  const codeEnd = commentStart(line, close ?? open[0].length);
   const guesses: HeaderGuess[] = [];
   const rewrite = (from: number, text: string): void => {
-    if (from + text.length > line.length) return;
-    guesses.push({ start: start + from, end: start + line.length, replacement: text.padEnd(line.length - from) });
+    if (from + text.length > codeEnd) return;
+    guesses.push({ start: start + from, end: start + codeEnd, replacement: text.padEnd(codeEnd - from) });
   };
   if (close === undefined) {
     // The list is still open: close it after the last parameter written, else after the ones before.
-    const end = line.trimEnd().length;
+    const end = line.slice(0, codeEnd).trimEnd().length;
     for (const cut of [end, ...[...commas].reverse()]) rewrite(cut, '):');
   } else {
     // Closed: what follows it is broken (a colon not typed yet, a return annotation being written).
     rewrite(close + 1, ':');
     // With no room after it for the colon, the list without its spaces may leave some.
     rewrite(open[0].length, `${params.map((p) => line.slice(p.start, p.end).trim()).join(',')}):`);
-    // Or one parameter is (`k=`): that parameter and its comma blanked.
-    for (let i = params.length - 1; i >= 0; i--) {
+    // Or one parameter is (`k=`, `x:`): only its name kept, else that parameter and its comma
+    // blanked. Never the first (`self`, or the tensor a helper takes), nor one that reads whole.
+    for (let i = params.length - 1; i >= 1; i--) {
       const p = params[i];
-      const from = i > 0 ? commas[i - 1] : p.start;
-      const to = i > 0 ? p.end : (commas[0] ?? p.end) + (commas.length > 0 ? 1 : 0);
-      guesses.push({ start: start + from, end: start + to, replacement: ' '.repeat(to - from) });
+      const text = line.slice(p.start, p.end);
+      if (WHOLE_PARAMETER.test(text)) continue;
+      const name = /^\s*([A-Za-z_][A-Za-z0-9_]*)/.exec(text);
+      const keepName: HeaderGuess | undefined = name ? { start: start + p.start + name[0].length, end: start + p.end, replacement: ' '.repeat(text.length - name[0].length) } : undefined;
+      const blank: HeaderGuess = { start: start + commas[i - 1], end: start + p.end, replacement: ' '.repeat(p.end - commas[i - 1]) };
+      // A name the body uses is a parameter being edited (`filters=` typed for a default); one it
+      // does not use yet is a new one being typed (`k=`): the header as it was has no `k`.
+      if (keepName && usedInBody(name![1])) guesses.push(keepName, blank);
+      else guesses.push(blank);
     }
   }
   return guesses.slice(0, MAX_GUESSES);
+}
+
+/** `name`, `*args`, `name: T`, `name=value`, `name: T = value` (roughly: the value not checked). */
+const WHOLE_PARAMETER = /^\s*(\*{1,2})?[A-Za-z_][A-Za-z0-9_]*\s*(:\s*[^=\s][^=]*)?(=\s*\S.*)?$/;
+
+/** Where a comment starts on the line after `from` (strings skipped roughly), else its length. */
+function commentStart(line: string, from: number): number {
+  for (let i = from; i < line.length; i++) {
+    const ch = line[i];
+    if (ch === '#') return i;
+    if (ch === '"' || ch === "'") {
+      const endQuote = line.indexOf(ch, i + 1);
+      if (endQuote < 0) return line.length;
+      i = endQuote;
+    }
+  }
+  return line.length;
 }
 
 /**

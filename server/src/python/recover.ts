@@ -370,7 +370,13 @@ const MAX_HEADER_ROWS = 20;
  */
 function headerTrials(text: string, at: FirstError): Trial[] {
   const guesses = (row: number, start: number, end: number): Trial[] =>
-    defHeaderGuesses(text.slice(start, end), start).map((g) => ({ row, start: g.start, end: g.end, column: g.start - start, replacement: g.replacement }));
+    defHeaderGuesses(text.slice(start, end), start, (name) => bodyUses(text, start, end, name)).map((g) => ({
+      row,
+      start: g.start,
+      end: g.end,
+      column: g.start - start,
+      replacement: g.replacement,
+    }));
   const atError = lineRange(text, at.row);
   const line = text.slice(atError.start, atError.end);
   // The error inside the def line's header (`k=):`; not at its start, where a line above that
@@ -387,6 +393,29 @@ function headerTrials(text: string, at: FirstError): Trial[] {
     start = next + 1;
   }
   return [];
+}
+
+/** How many lines of a body are searched for a parameter's name. */
+const MAX_BODY_ROWS = 400;
+
+/**
+ * Whether `name` appears as a word in the lines after the def line at `start`..`end` that are
+ * indented more than it (its body; blank lines go on), roughly: strings and comments count too.
+ */
+function bodyUses(text: string, start: number, end: number, name: string): boolean {
+  const indent = /^[ \t]*/.exec(text.slice(start, end))![0].length;
+  const word = new RegExp(`\\b${name}\\b`);
+  let at = text.indexOf('\n', end);
+  for (let n = 0; at >= 0 && n < MAX_BODY_ROWS; n++) {
+    const next = text.indexOf('\n', at + 1);
+    const line = text.slice(at + 1, next < 0 ? text.length : next);
+    if (line.trim() !== '') {
+      if (/^[ \t]*/.exec(line)![0].length <= indent) return false;
+      if (word.test(line)) return true;
+    }
+    at = next;
+  }
+  return false;
 }
 
 /**
