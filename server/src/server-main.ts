@@ -1,7 +1,18 @@
 // The language server proper, bundled as dist/server-main.js. dist/server.js (server.ts) checks
 // the command line and loads this bundle through V8's code cache.
 import { format } from 'node:util';
-import { createConnection, createServerPipeTransport, createServerSocketTransport, ProposedFeatures, StreamMessageReader, StreamMessageWriter, type Connection } from 'vscode-languageserver/node';
+import {
+  createConnection,
+  createServerPipeTransport,
+  createServerSocketTransport,
+  IPCMessageReader,
+  IPCMessageWriter,
+  ProposedFeatures,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type Connection,
+} from 'vscode-languageserver/node';
+import { guardInitialize } from './lsp/initialize-guard';
 import { startServer, type ServerOptions } from './lsp/start';
 
 /** What the command line asked for (server.ts reads and checks it). */
@@ -15,7 +26,10 @@ export function main(options: Pick<ServerOptions, 'codeCache' | 'onWarm'> & { tr
 function connectionOver(transport: Transport, shutDown: () => boolean): Connection {
   if (transport.kind === 'stdio') return stdioConnection(shutDown);
   // Node IPC as the library makes it from the command line.
-  if (transport.kind === 'node-ipc') return createConnection(ProposedFeatures.all);
+  if (transport.kind === 'node-ipc') {
+    const writer = new IPCMessageWriter(process);
+    return createConnection(ProposedFeatures.all, guardInitialize(new IPCMessageReader(process), writer), writer);
+  }
   // A socket or pipe the client listens on. Made here to say why it failed: the library's own
   // quietly exited 0 when nothing listened there, and the client had no clue.
   const where = transport.kind === 'socket' ? `port ${transport.port}` : `pipe ${transport.name}`;
@@ -24,8 +38,11 @@ function connectionOver(transport: Transport, shutDown: () => boolean): Connecti
     process.stderr.write(`shapewise-language-server: the connection on ${where} failed: ${e.message}\n`);
     process.exitCode = 1;
   });
-  return createConnection(ProposedFeatures.all, reader, writer);
+  return createConnection(ProposedFeatures.all, guardInitialize(reader, writer), writer);
 }
+
+/** vscode-jsonrpc's messages for a frame it cannot take (messageReader.ts, messageBuffer.ts). */
+const FRAMING_ERROR = /^(Header must provide a Content-Length property|Content-Length value must be a number|Message header must separate key and value|Cannot read so many bytes)/;
 
 /**
  * stdio, with the reader made here: a frame the reader cannot take (no Content-Length, one that
@@ -36,8 +53,6 @@ function connectionOver(transport: Transport, shutDown: () => boolean): Connecti
  * the client's end closes (0 after shutdown), and console output to the client's log, never to
  * stdout.
  */
-/** vscode-jsonrpc's messages for a frame it cannot take (messageReader.ts, messageBuffer.ts). */
-const FRAMING_ERROR = /^(Header must provide a Content-Length property|Content-Length value must be a number|Message header must separate key and value|Cannot read so many bytes)/;
 
 function stdioConnection(shutDown: () => boolean): Connection {
   const reader = new StreamMessageReader(process.stdin);
@@ -56,7 +71,7 @@ function stdioConnection(shutDown: () => boolean): Connection {
     process.stderr.write(`shapewise-language-server: cannot write to the client (${e.message}); exiting\n`);
     closed();
   });
-  const connection = createConnection(ProposedFeatures.all, reader, writer);
+  const connection = createConnection(ProposedFeatures.all, guardInitialize(reader, writer), writer);
   process.stdin.on('end', closed);
   process.stdin.on('close', closed);
   for (const level of ['log', 'info', 'warn', 'error', 'debug', 'trace', 'dir'] as const) {

@@ -3,6 +3,7 @@
 // in bounded time, with results equal to a fresh analysis of the text; where the analysis gives
 // up or stops part-way, the user is told why by one Information diagnostic on the first line
 // ("Shapewise: not analysed: ..."), and the Shapewise output gets one log line per document.
+import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CodeActionRequest,
@@ -13,6 +14,7 @@ import {
   HoverRequest,
   InlayHintRequest,
   ShutdownRequest,
+  StreamMessageReader,
   type Diagnostic,
   type LogMessageParams,
   type NotebookCell,
@@ -20,7 +22,7 @@ import {
   type TextDocumentItem,
 } from 'vscode-languageserver-protocol/node';
 import { Analyzer, MAX_DOCUMENT_CHARS } from '../../server/src/analysis';
-import { startBuiltServer } from '../lsp/built-server';
+import { serverJs, startBuiltServer } from '../lsp/built-server';
 import { TestClient, hintSummary } from '../lsp/harness';
 // @ts-expect-error plain JavaScript module without type declarations
 import { generateKerasFile } from '../bench/generate.mjs';
@@ -684,4 +686,27 @@ describe('dist/server.js over stdio', () => {
     }
     expect(server.stderr()).toMatch(/^shapewise-language-server: cannot write to the client \(write EPIPE\); exiting\n$/);
   }, 60_000);
+
+  it('initialize without an object of capabilities (null params, {}, null capabilities) is answered InvalidParams, and a proper one after it works', async () => {
+    const child = spawn(process.execPath, [serverJs, '--stdio', '--no-code-cache'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    try {
+      const answers: { id?: unknown; result?: unknown; error?: { code: number } }[] = [];
+      new StreamMessageReader(child.stdout).listen((m) => answers.push(m as never));
+      const send = (message: object): void => {
+        const body = JSON.stringify({ jsonrpc: '2.0', ...message });
+        child.stdin.write(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+      };
+      send({ id: 1, method: 'initialize', params: null });
+      send({ id: 2, method: 'initialize', params: {} });
+      send({ id: 3, method: 'initialize', params: { processId: null, rootUri: null, capabilities: null } });
+      send({ id: 4, method: 'initialize', params: { processId: null, rootUri: null, capabilities: {} } });
+      for (let i = 0; i < 400 && answers.filter((a) => a.id !== undefined).length < 4; i++) await new Promise((r) => setTimeout(r, 25));
+      const byId = (id: number) => answers.find((a) => a.id === id);
+      for (const id of [1, 2, 3]) expect(byId(id)?.error?.code, `initialize ${id}`).toBe(ErrorCodes.InvalidParams);
+      expect(byId(4)?.result).toMatchObject({ serverInfo: { name: 'shapewise' } });
+    } finally {
+      child.kill();
+    }
+  }, 60_000);
 });
+
