@@ -41,6 +41,16 @@ function connectionOver(transport: Transport, shutDown: () => boolean): Connecti
   return createConnection(ProposedFeatures.all, guardInitialize(reader, writer), writer);
 }
 
+/**
+ * How long the messages already read get before the process exits (the connection handles them
+ * one per turn of the event loop; an `exit` among them ends the process itself).
+ */
+const QUEUED_MESSAGES_GRACE_MS = 1_000;
+
+function afterQueued(exit: () => void): void {
+  setTimeout(exit, QUEUED_MESSAGES_GRACE_MS);
+}
+
 /** vscode-jsonrpc's messages for a frame it cannot take (messageReader.ts, messageBuffer.ts). */
 const FRAMING_ERROR = /^(Header must provide a Content-Length property|Content-Length value must be a number|Message header must separate key and value|Cannot read so many bytes)/;
 
@@ -61,15 +71,19 @@ function stdioConnection(shutDown: () => boolean): Connection {
     // handled (`$/cancelRequest` with null params, in the library): the stream is in step then.
     if (!FRAMING_ERROR.test(e.message)) return;
     process.stderr.write(`shapewise-language-server: the client sent a message that cannot be read (${e.message.split('\n', 1)[0]}); the rest of the stream cannot be followed, so the server exits\n`);
-    process.exit(1);
+    // After the messages read before it, which are answered first.
+    afterQueued(() => process.exit(1));
   });
   const writer = new StreamMessageWriter(process.stdout);
-  const closed = (): never => process.exit(shutDown() ? 0 : 1);
+  const exitNow = (): never => process.exit(shutDown() ? 0 : 1);
+  // The client's end closed: the messages read before it (a whole session piped in at once:
+  // initialize, shutdown, exit) are handled first; exiting at once lost them and gave status 1.
+  const closed = (): void => afterQueued(exitNow);
   // The client stopped reading (stdout closed): nobody to answer. Exiting here, before the
   // library logs the failed write to that same closed connection and dies of an uncaught error.
   writer.onError(([e]) => {
     process.stderr.write(`shapewise-language-server: cannot write to the client (${e.message}); exiting\n`);
-    closed();
+    exitNow();
   });
   const connection = createConnection(ProposedFeatures.all, guardInitialize(reader, writer), writer);
   process.stdin.on('end', closed);

@@ -239,3 +239,16 @@ describe('a text document opened with a notebook\'s URI or a cell\'s', () => {
     expect(client.logs.filter((l) => l.message.includes('an open notebook or notebook cell has that URI'))).toHaveLength(2);
   });
 });
+
+describe('a text document open with a cell\'s URI when the notebook opens', () => {
+  it('gives way to the notebook (closed, logged once): the cell gets the notebook\'s hints', async () => {
+    const cell = cellUri('late', 0);
+    await client.open(cell, 'import keras\nx = keras.Input((7,))\n');
+    expect(hintSummary(await client.inlayHints(cell))).toEqual(['1:21 → (None, 7)']);
+    const nb = await openNotebook('late', [[2, 'python', 'import keras\nx = keras.Input((9,))\n']]);
+    expect(nb.cells[0]).toBe(cell);
+    expect(hintSummary(await client.inlayHints(cell))).toEqual(['1:21 → (None, 9)']);
+    expect(client.logs.filter((l) => l.message.includes('a notebook opened with that URI or a cell'))).toHaveLength(1);
+  });
+});
+

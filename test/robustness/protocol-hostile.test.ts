@@ -708,5 +708,32 @@ describe('dist/server.js over stdio', () => {
       child.kill();
     }
   }, 60_000);
+
+  it('shutdown sent while initialize waits for the parser: nothing is published after it, and exit ends the process with 0', async () => {
+    const child = spawn(process.execPath, [serverJs, '--stdio', '--no-code-cache'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      const messages: { id?: unknown; method?: string; result?: unknown; error?: unknown }[] = [];
+      new StreamMessageReader(child.stdout).listen((m) => messages.push(m as never));
+      const frame = (message: object): string => {
+        const body = JSON.stringify({ jsonrpc: '2.0', ...message });
+        return `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+      };
+      // All at once, the parser still loading: initialize is answered before or after shutdown.
+      child.stdin.write(frame({ id: 1, method: 'initialize', params: { processId: null, rootUri: null, capabilities: {} } }) + frame({ id: 2, method: 'shutdown' }));
+      for (let i = 0; i < 200 && !(messages.some((m) => m.id === 1) && messages.some((m) => m.id === 2)); i++) await new Promise((r) => setTimeout(r, 25));
+      // The shutdown is answered first: initialize was still waiting for the parser.
+      expect(messages.findIndex((m) => m.id === 2)).toBeLessThan(messages.findIndex((m) => m.id === 1));
+      child.stdin.write(frame({ method: 'textDocument/didOpen', params: { textDocument: { uri: 'file:///late.py', languageId: 'python', version: 1, text: SMALL } } }));
+      await new Promise((r) => setTimeout(r, 500));
+      const shutdownAt = messages.findIndex((m) => m.id === 2);
+      expect(shutdownAt).toBeGreaterThanOrEqual(0);
+      expect(messages.some((m) => m.method === 'textDocument/publishDiagnostics')).toBe(false);
+      child.stdin.write(frame({ method: 'exit' }));
+      expect(await within(exited, ANSWER_MS, 'exit')).toBe(0);
+    } finally {
+      child.kill();
+    }
+  }, 60_000);
 });
 

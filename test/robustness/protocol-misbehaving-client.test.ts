@@ -164,6 +164,29 @@ describe('initialize and shutdown out of order', () => {
     expect(internalErrors(c)).toEqual([]);
   });
 
+  it('shutdown before initialize is refused with ServerNotInitialized, and initialize still works after it', async () => {
+    const c = connect(async () => [{}]);
+    await expect(c.connection.sendRequest(ShutdownRequest.type)).rejects.toMatchObject({ code: ErrorCodes.ServerNotInitialized });
+    await initialized(c);
+    await c.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: URI, languageId: 'python', version: 1, text: MODEL } });
+    expect(await hints(c)).toHaveLength(2);
+  });
+
+  it('settings that come after shutdown ask for no refresh and publish nothing', async () => {
+    let answerLate: (v: unknown) => void = () => {};
+    const late = new Promise((resolve) => (answerLate = resolve));
+    const c = connect(() => late);
+    await initialized(c);
+    await c.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: URI, languageId: 'python', version: 1, text: MODEL } });
+    await hints(c);
+    await c.connection.sendRequest(ShutdownRequest.type);
+    const published = c.diagnostics.length;
+    answerLate([{}]);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(c.refreshes).toBe(0);
+    expect(c.diagnostics.length).toBe(published);
+  });
+
   it('initialize with a resolveSupport whose properties are not a list', async () => {
     const c = connect(async () => [{}]);
     await c.connection.sendRequest(InitializeRequest.type, initializeParams({ textDocument: { inlayHint: { resolveSupport: { properties: {} as never } } } }));

@@ -124,6 +124,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       lazyHintTooltips: Array.isArray(resolvable) && resolvable.includes('tooltip'),
     };
     const analyzer = await analyzerLoading;
+    // Shut down while the parser loaded: no state to bring back to life after it.
+    if (shutDown) throw new ResponseError(ErrorCodes.InvalidRequest, 'The server has been shut down.');
     const trees = new TreeCache(options.treeCacheSize ?? DEFAULT_TREE_CACHE_SIZE);
     const s: State = {
       analyzer,
@@ -131,7 +133,9 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       workspace: new Workspace(trees),
       analyses: new Analyses(analyzer, trees, log),
       settings: new SettingsStore(connection, client.pullConfiguration, () => {
-        // Settings that came late: what was published and shown with the defaults is redone.
+        // Settings that came late: what was published and shown with the defaults is redone
+        // (unless the server was shut down meanwhile).
+        if (state !== s) return;
         for (const unit of s.workspace.units()) s.debouncer.schedule(unit.key, 0);
         if (client.inlayHintRefresh) void connection.languages.inlayHint.refresh();
       }),
@@ -326,8 +330,18 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   notebookSync.onDidOpenNotebookDocument(
     guarded('notebook didOpen', uriOfNotebook, (params) => {
       const open = checked('notebookDocument/didOpen', checkOpen(params));
-      const unit = open && state?.workspace.openNotebook(open);
-      if (unit) state?.debouncer.schedule(unit.key, 0);
+      const s = state;
+      if (!open || !s) return;
+      // Text documents opened before with the notebook's URI or a cell's give way to it.
+      for (const uri of [open.uri, ...open.cells.map((c) => c.document)]) {
+        if (!s.workspace.closeText(uri)) continue;
+        s.debouncer.cancel(uri);
+        s.analyses.forget(uri);
+        s.publisher.clear(uri, [uri]);
+        log.error(uri, 'text-over-notebook', `Shapewise: closed the text document ${uri}: a notebook opened with that URI or a cell's`);
+      }
+      const unit = s.workspace.openNotebook(open);
+      s.debouncer.schedule(unit.key, 0);
     }),
   );
 
@@ -423,6 +437,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   connection.onShutdown(() => {
     refuseAfterShutdown();
+    if (!initializing) throw new ResponseError(ErrorCodes.ServerNotInitialized, 'The server is not initialized yet: send initialize first.');
     shutDown = true;
     options.onShutdown?.();
     const s = state;
