@@ -123,3 +123,33 @@ it('checks the files on this thread, with the same report and status, when the w
     removeTree(broken);
   }
 });
+
+it('checks the files on this thread when a worker thread ends without an error, or cannot even be made', async () => {
+  // A thread that exits quietly (process.exit in it) left its files unanswered: status 0, no report.
+  const quiet = tempTree({ 'worker.js': 'process.exit(3);\n' });
+  try {
+    for (const [script, why] of [
+      [path.join(quiet, 'worker.js'), 'a worker thread ended unexpectedly (exit code 3)'],
+      // Not a path Worker takes: new Worker throws at once (as it does with EAGAIN).
+      ['not-a-worker-path.js', 'not-a-worker-path.js'],
+    ]) {
+      let out = '';
+      let err = '';
+      const code = await main(['check', '.', '--format', 'json'], {
+        cwd: work,
+        stdout: (s) => (out += typeof s === 'string' ? s : Buffer.from(s).toString('utf8')),
+        stderr: (s) => (err += s),
+        createAnalyzer: () => Analyzer.create(),
+        workerScript: script,
+      });
+      const inProcess = await runCli(['check', '.', '--format', 'json'], work, analyzer);
+      expect(out, script).toBe(inProcess.stdout);
+      expect(code).toBe(inProcess.code);
+      expect(err).toContain('the worker threads failed (');
+      expect(err).toContain(why);
+    }
+  } finally {
+    removeTree(quiet);
+  }
+});
+

@@ -55,17 +55,34 @@ export class WorkerPool {
   /** The reports `check` has received, by index (holes for the others): kept when a thread fails. */
   reportsSoFar: (FileReport | undefined)[] = [];
 
+  /** Threads told to end (or ended): their exit is no failure. */
+  private readonly ending = new WeakSet<Worker>();
+
   private constructor(script: string, count: number, codeCacheDir: string | undefined) {
-    this.workers = Array.from({ length: count }, (_, i) => {
+    this.workers = [];
+    const failed = (e: unknown): void => {
+      this.failure ??= e;
+      this.onFailure?.(e);
+    };
+    for (let i = 0; i < count; i++) {
       const workerData: CheckWorkerData = { codeCacheDir, writesCache: i === 0 };
-      const w = new Worker(script, { workerData });
+      let w: Worker;
+      try {
+        w = new Worker(script, { workerData });
+      } catch (e) {
+        // No thread to be had (EAGAIN under a process limit, a runtime that forbids them).
+        failed(e);
+        break;
+      }
       // Listened to from the start: a thread may fail while the folders are still searched.
-      w.on('error', (e) => {
-        this.failure ??= e;
-        this.onFailure?.(e);
+      w.on('error', failed);
+      // A thread that ends without an error (process.exit in it, killed) would leave its files
+      // unanswered, and the run would end with nothing said and status 0.
+      w.on('exit', (code) => {
+        if (!this.ending.has(w)) failed(new Error(`a worker thread ended unexpectedly (exit code ${code})`));
       });
-      return w;
-    });
+      this.workers.push(w);
+    }
   }
 
   /**
@@ -86,7 +103,7 @@ export class WorkerPool {
     format: OutputFormat,
     onReport?: (index: number, report: FileReport) => void,
   ): Promise<FileReport[]> {
-    for (const w of this.workers.splice(workerCount(files.length))) w.postMessage({ close: true } satisfies WorkerClose);
+    for (const w of this.workers.splice(workerCount(files.length))) this.end(w);
     const workers = this.workers;
     return new Promise((resolve, reject) => {
       const reports: FileReport[] = new Array(files.length);
@@ -124,9 +141,12 @@ export class WorkerPool {
    * ends (the process waits for it). `failed`: end them at once instead (a thread failed).
    */
   close(failed = false): void {
-    for (const w of this.workers.splice(0)) {
-      if (failed || this.failure !== undefined) void w.terminate();
-      else w.postMessage({ close: true } satisfies WorkerClose);
-    }
+    for (const w of this.workers.splice(0)) this.end(w, failed || this.failure !== undefined);
+  }
+
+  private end(w: Worker, now = false): void {
+    this.ending.add(w);
+    if (now) void w.terminate();
+    else w.postMessage({ close: true } satisfies WorkerClose);
   }
 }
