@@ -66,6 +66,20 @@ const FRAMING_ERROR = /^(Header must provide a Content-Length property|Content-L
 
 function stdioConnection(shutDown: () => boolean): Connection {
   const reader = new StreamMessageReader(process.stdin);
+  // Headers must end in CR LF CR LF: with bare LFs the library's reader waits for more for ever,
+  // without a word. The first header is looked at once, beside the reader.
+  let head = '';
+  const firstHeader = (chunk: Buffer | string): void => {
+    head += chunk.toString('latin1');
+    const crlf = head.indexOf('\r\n\r\n');
+    const lf = head.indexOf('\n\n');
+    if (crlf < 0 && lf >= 0 && !head.slice(0, lf).includes('\r')) {
+      process.stdin.off('data', firstHeader);
+      process.stderr.write('shapewise-language-server: the client sent a message header that does not end in CR LF CR LF (bare line feeds); the stream cannot be read, so the server exits\n');
+      afterQueued(() => process.exit(1));
+    } else if (crlf >= 0 || head.length > 4096) process.stdin.off('data', firstHeader);
+  };
+  process.stdin.on('data', firstHeader);
   reader.onError((e) => {
     // The reader also reports bodies that are not JSON and errors thrown while a message is
     // handled (`$/cancelRequest` with null params, in the library): the stream is in step then.

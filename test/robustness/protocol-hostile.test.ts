@@ -735,5 +735,20 @@ describe('dist/server.js over stdio', () => {
       child.kill();
     }
   }, 60_000);
+
+  it('a header that ends in bare line feeds is said on stderr and the server exits, rather than waiting for ever', async () => {
+    const child = spawn(process.execPath, [serverJs, '--stdio', '--no-code-cache'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    try {
+      const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { processId: null, rootUri: null, capabilities: {} } });
+      child.stdin.write(`Content-Length: ${Buffer.byteLength(body)}\n\n${body}`);
+      expect(await within(exited, ANSWER_MS, 'exit')).toBe(1);
+    } finally {
+      child.kill();
+    }
+    expect(stderr).toBe('shapewise-language-server: the client sent a message header that does not end in CR LF CR LF (bare line feeds); the stream cannot be read, so the server exits\n');
+  }, 60_000);
 });
 
