@@ -22,6 +22,8 @@ afterAll(() => {
 });
 
 const maskedLines = (text: string): number[] => maskedLinesOf(analyzer, text);
+/** Each layer's class and output shape. */
+const layersOf = (text: string): unknown[] => analyzer.analyzeText(text, defaultAnalysisConfig()).layers.map((l) => [l.className, l.result.output]);
 
 const HEADER = 'import keras\nfrom keras import layers\n\n';
 
@@ -70,7 +72,6 @@ describe("an error inside a Sequential's list: the other layers keep their shape
     '',
   ];
   const whole = lines.join('\n');
-  const layersOf = (text: string): unknown[] => analyzer.analyzeText(text, defaultAnalysisConfig()).layers.map((l) => [l.className, l.result.output]);
   const edited = (row: number, edit: (line: string) => string): string => lines.map((l, i) => (i === row ? edit(l) : l)).join('\n');
 
   it('the list as written', () => {
@@ -125,7 +126,6 @@ describe("a function's def line being edited: the layers its calls make keep the
     '',
   ];
   const whole = lines.join('\n');
-  const layersOf = (text: string): unknown[] => analyzer.analyzeText(text, defaultAnalysisConfig()).layers.map((l) => [l.className, l.result.output]);
   const edited = (row: number, line: string): string => lines.map((l, i) => (i === row ? line : l)).join('\n');
 
   it('the file as written', () => {

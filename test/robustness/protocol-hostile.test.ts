@@ -688,14 +688,8 @@ describe('dist/server.js over stdio', () => {
   }, 60_000);
 
   it('initialize without an object of capabilities (null params, {}, null capabilities) is answered InvalidParams, and a proper one after it works', async () => {
-    const child = spawn(process.execPath, [serverJs, '--stdio', '--no-code-cache'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const { child, messages: answers, send } = rawServer();
     try {
-      const answers: { id?: unknown; result?: unknown; error?: { code: number } }[] = [];
-      new StreamMessageReader(child.stdout).listen((m) => answers.push(m as never));
-      const send = (message: object): void => {
-        const body = JSON.stringify({ jsonrpc: '2.0', ...message });
-        child.stdin.write(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
-      };
       send({ id: 1, method: 'initialize', params: null });
       send({ id: 2, method: 'initialize', params: {} });
       send({ id: 3, method: 'initialize', params: { processId: null, rootUri: null, capabilities: null } });
@@ -710,15 +704,8 @@ describe('dist/server.js over stdio', () => {
   }, 60_000);
 
   it('shutdown sent while initialize waits for the parser: nothing is published after it, and exit ends the process with 0', async () => {
-    const child = spawn(process.execPath, [serverJs, '--stdio', '--no-code-cache'], { stdio: ['pipe', 'pipe', 'pipe'] });
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const { child, messages, exited, frame } = rawServer();
     try {
-      const messages: { id?: unknown; method?: string; result?: unknown; error?: unknown }[] = [];
-      new StreamMessageReader(child.stdout).listen((m) => messages.push(m as never));
-      const frame = (message: object): string => {
-        const body = JSON.stringify({ jsonrpc: '2.0', ...message });
-        return `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
-      };
       // All at once, the parser still loading: initialize is answered before or after shutdown.
       child.stdin.write(frame({ id: 1, method: 'initialize', params: { processId: null, rootUri: null, capabilities: {} } }) + frame({ id: 2, method: 'shutdown' }));
       for (let i = 0; i < 200 && !(messages.some((m) => m.id === 1) && messages.some((m) => m.id === 2)); i++) await new Promise((r) => setTimeout(r, 25));
@@ -737,10 +724,7 @@ describe('dist/server.js over stdio', () => {
   }, 60_000);
 
   it('a header that ends in bare line feeds is said on stderr and the server exits, rather than waiting for ever', async () => {
-    const child = spawn(process.execPath, [serverJs, '--stdio', '--no-code-cache'], { stdio: ['pipe', 'pipe', 'pipe'] });
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const { child, exited, stderr } = rawServer();
     try {
       const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { processId: null, rootUri: null, capabilities: {} } });
       child.stdin.write(`Content-Length: ${Buffer.byteLength(body)}\n\n${body}`);
@@ -748,7 +732,24 @@ describe('dist/server.js over stdio', () => {
     } finally {
       child.kill();
     }
-    expect(stderr).toBe('shapewise-language-server: the client sent a message header that does not end in CR LF CR LF (bare line feeds); the stream cannot be read, so the server exits\n');
+    expect(stderr()).toBe('shapewise-language-server: the client sent a message header that does not end in CR LF CR LF (bare line feeds); the stream cannot be read, so the server exits\n');
   }, 60_000);
 });
 
+/**
+ * The built server on stdio with no client library in between: frames written as they are (a
+ * client that breaks the protocol's order or framing), every message it sends, its stderr.
+ */
+function rawServer() {
+  const child = spawn(process.execPath, [serverJs, '--stdio', '--no-code-cache'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const messages: { id?: unknown; method?: string; result?: unknown; error?: { code: number } }[] = [];
+  new StreamMessageReader(child.stdout).listen((m) => messages.push(m as never));
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const frame = (message: object): string => {
+    const body = JSON.stringify({ jsonrpc: '2.0', ...message });
+    return `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+  };
+  return { child, exited, messages, stderr: () => stderr, frame, send: (message: object) => void child.stdin.write(frame(message)) };
+}

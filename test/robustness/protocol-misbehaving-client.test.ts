@@ -105,10 +105,16 @@ const hints = (c: Client, uri = URI): Promise<InlayHint[] | null> => c.connectio
 const internalErrors = (c: Client): string[] => c.logs.map((l) => l.message).filter((m) => /internal error/i.test(m));
 const never = (): Promise<unknown> => new Promise(() => {});
 
+/** Settings the test answers when it chooses (after the server's wait for them has given up). */
+function lateSettings(): { late: Promise<unknown>; answerLate: (settings: unknown) => void } {
+  let answerLate: (settings: unknown) => void = () => {};
+  const late = new Promise((resolve) => (answerLate = resolve));
+  return { late, answerLate };
+}
+
 describe('a client that never answers workspace/configuration', () => {
   it('gets its hints with the default settings after a bounded wait, and the settings when they come late', async () => {
-    let answerLate: (v: unknown) => void = () => {};
-    const late = new Promise((resolve) => (answerLate = resolve));
+    const { late, answerLate } = lateSettings();
     const c = connect(() => late);
     await initialized(c);
     await c.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: URI, languageId: 'python', version: 1, text: MODEL } });
@@ -173,8 +179,7 @@ describe('initialize and shutdown out of order', () => {
   });
 
   it('settings that come after shutdown ask for no refresh and publish nothing', async () => {
-    let answerLate: (v: unknown) => void = () => {};
-    const late = new Promise((resolve) => (answerLate = resolve));
+    const { late, answerLate } = lateSettings();
     const c = connect(() => late);
     await initialized(c);
     await c.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: URI, languageId: 'python', version: 1, text: MODEL } });

@@ -6,6 +6,7 @@
 import type { Node, Tree, TreeCursor } from 'web-tree-sitter';
 import { defHeaderGuesses, isDefLine } from './header-guesses';
 import { IndentationCheck, mayHaveBrokenIndentation } from './indentation';
+import { commentEnd } from './segments';
 
 const MAX_ROUNDS = 6;
 
@@ -93,6 +94,11 @@ export function recoverFromErrors<R>(tree: Tree, text: string, parse: (t: string
   };
   for (let round = 0; round < MAX_ROUNDS && at !== undefined; round++) {
     if (masked.includes(at.row)) break;
+    // A broken `def` or `class` line: rewritten into a header with the parameters before the
+    // broken one, before its line or the statement's first line is blanked (the body would lose
+    // its function).
+    const atHeader = attempt(headerTrials(current, at));
+    if (atHeader) return atHeader;
     // An error inside a statement that opens a bracket on its first line and does not close it
     // (`x = layers.Conv2D(32,` typed above other code): the statement swallowed the lines below
     // down to the one it cannot take, where the error shows. When blanking that first line
@@ -100,10 +106,6 @@ export function recoverFromErrors<R>(tree: Tree, text: string, parse: (t: string
     // error's own line blanked (about a full parse: the swallowed lines do not match the old
     // tree) on most keystrokes of such a line. Otherwise it is the line to blank when blanking
     // the error's own line does not help.
-    // A broken `def` line: rewritten into a header with the parameters before the broken one,
-    // before its line or the statement's first line is blanked (the body would lose its function).
-    const atHeader = attempt(headerTrials(current, at));
-    if (atHeader) return atHeader;
     const bracketRow = at.statementRow < at.row && !masked.includes(at.statementRow) && opensBracket(current, at.statementRow) ? at.statementRow : undefined;
     let atBracket: Blanked | undefined;
     if (bracketRow !== undefined) {
@@ -427,10 +429,8 @@ function headerCloses(text: string, start: number): boolean {
   let rows = 0;
   for (let i = start; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c === 35 /* # */) {
-      i = text.indexOf('\n', i) - 1;
-      if (i < 0) return false;
-    } else if (c === 34 || c === 39 /* " ' */) {
+    if (c === 35 /* # */) i = commentEnd(text, i) - 1;
+    else if (c === 34 || c === 39 /* " ' */) {
       const close = text.indexOf(text[i], i + 1);
       const nl = text.indexOf('\n', i + 1);
       if (close < 0 || (nl >= 0 && nl < close)) return false;
