@@ -8,10 +8,13 @@ import {
   IPCMessageReader,
   IPCMessageWriter,
   ProposedFeatures,
+  type MessageReader,
+  type MessageWriter,
   StreamMessageReader,
   StreamMessageWriter,
   type Connection,
 } from 'vscode-languageserver/node';
+import { answersFirst } from './lsp/answers-first';
 import { guardInitialize } from './lsp/initialize-guard';
 import { startServer, type ServerOptions } from './lsp/start';
 
@@ -26,10 +29,7 @@ export function main(options: Pick<ServerOptions, 'codeCache' | 'onWarm'> & { tr
 function connectionOver(transport: Transport, shutDown: () => boolean): Connection {
   if (transport.kind === 'stdio') return stdioConnection(shutDown);
   // Node IPC as the library makes it from the command line.
-  if (transport.kind === 'node-ipc') {
-    const writer = new IPCMessageWriter(process);
-    return createConnection(ProposedFeatures.all, guardInitialize(new IPCMessageReader(process), writer), writer);
-  }
+  if (transport.kind === 'node-ipc') return connectionOn(new IPCMessageReader(process), new IPCMessageWriter(process));
   // A socket or pipe the client listens on. Made here to say why it failed: the library's own
   // quietly exited 0 when nothing listened there, and the client had no clue.
   const where = transport.kind === 'socket' ? `port ${transport.port}` : `pipe ${transport.name}`;
@@ -38,17 +38,17 @@ function connectionOver(transport: Transport, shutDown: () => boolean): Connecti
     process.stderr.write(`shapewise-language-server: the connection on ${where} failed: ${e.message}\n`);
     process.exitCode = 1;
   });
-  return createConnection(ProposedFeatures.all, guardInitialize(reader, writer), writer);
+  return connectionOn(reader, writer);
 }
 
 /**
- * How long the messages already read get before the process exits (the connection handles them
- * one per turn of the event loop; an `exit` among them ends the process itself).
+ * How long the requests already read get to be answered before the process exits, or before an
+ * `exit` read after them is handled.
  */
-const QUEUED_MESSAGES_GRACE_MS = 1_000;
+const ANSWER_GRACE_MS = 1_000;
 
-function afterQueued(exit: () => void): void {
-  setTimeout(exit, QUEUED_MESSAGES_GRACE_MS);
+function connectionOn(rawReader: MessageReader, rawWriter: MessageWriter, answers = answersFirst(rawReader, rawWriter, ANSWER_GRACE_MS)): Connection {
+  return createConnection(ProposedFeatures.all, guardInitialize(answers.reader, answers.writer), answers.writer);
 }
 
 /** vscode-jsonrpc's messages for a frame it cannot take (messageReader.ts, messageBuffer.ts). */
@@ -66,6 +66,9 @@ const FRAMING_ERROR = /^(Header must provide a Content-Length property|Content-L
 
 function stdioConnection(shutDown: () => boolean): Connection {
   const reader = new StreamMessageReader(process.stdin);
+  const writer = new StreamMessageWriter(process.stdout);
+  const answers = answersFirst(reader, writer, ANSWER_GRACE_MS);
+  const afterAnswers = (exit: () => void): void => answers.whenAnswered(exit);
   // Headers must end in CR LF CR LF: with bare LFs the library's reader waits for more for ever,
   // without a word. The first header is looked at once, beside the reader.
   let head = '';
@@ -76,7 +79,7 @@ function stdioConnection(shutDown: () => boolean): Connection {
     if (crlf < 0 && lf >= 0 && !head.slice(0, lf).includes('\r')) {
       process.stdin.off('data', firstHeader);
       process.stderr.write('shapewise-language-server: the client sent a message header that does not end in CR LF CR LF (bare line feeds); the stream cannot be read, so the server exits\n');
-      afterQueued(() => process.exit(1));
+      afterAnswers(() => process.exit(1));
     } else if (crlf >= 0 || head.length > 4096) process.stdin.off('data', firstHeader);
   };
   process.stdin.on('data', firstHeader);
@@ -85,21 +88,20 @@ function stdioConnection(shutDown: () => boolean): Connection {
     // handled (`$/cancelRequest` with null params, in the library): the stream is in step then.
     if (!FRAMING_ERROR.test(e.message)) return;
     process.stderr.write(`shapewise-language-server: the client sent a message that cannot be read (${e.message.split('\n', 1)[0]}); the rest of the stream cannot be followed, so the server exits\n`);
-    // After the messages read before it, which are answered first.
-    afterQueued(() => process.exit(1));
+    // After the requests read before it, which are answered first.
+    afterAnswers(() => process.exit(1));
   });
-  const writer = new StreamMessageWriter(process.stdout);
   const exitNow = (): never => process.exit(shutDown() ? 0 : 1);
-  // The client's end closed: the messages read before it (a whole session piped in at once:
-  // initialize, shutdown, exit) are handled first; exiting at once lost them and gave status 1.
-  const closed = (): void => afterQueued(exitNow);
+  // The client's end closed: the requests read before it (a whole session piped in at once:
+  // initialize, shutdown, exit) are answered first; exiting at once lost them and gave status 1.
+  const closed = (): void => afterAnswers(exitNow);
   // The client stopped reading (stdout closed): nobody to answer. Exiting here, before the
   // library logs the failed write to that same closed connection and dies of an uncaught error.
   writer.onError(([e]) => {
     process.stderr.write(`shapewise-language-server: cannot write to the client (${e.message}); exiting\n`);
     exitNow();
   });
-  const connection = createConnection(ProposedFeatures.all, guardInitialize(reader, writer), writer);
+  const connection = connectionOn(reader, writer, answers);
   process.stdin.on('end', closed);
   process.stdin.on('close', closed);
   for (const level of ['log', 'info', 'warn', 'error', 'debug', 'trace', 'dir'] as const) {

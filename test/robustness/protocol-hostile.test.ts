@@ -3,7 +3,10 @@
 // in bounded time, with results equal to a fresh analysis of the text; where the analysis gives
 // up or stops part-way, the user is told why by one Information diagnostic on the first line
 // ("Shapewise: not analysed: ..."), and the Shapewise output gets one log line per document.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CodeActionRequest,
@@ -734,7 +737,66 @@ describe('dist/server.js over stdio', () => {
     }
     expect(stderr()).toBe('shapewise-language-server: the client sent a message header that does not end in CR LF CR LF (bare line feeds); the stream cannot be read, so the server exits\n');
   }, 60_000);
+
+  // A whole session written at once, and the client's end closed: the library handled `exit` as
+  // soon as it was read, while initialize still waited for the parser, and refused to write once
+  // the input had ended ("Connection is closed", uncaught): from a pipe nothing was answered and
+  // the status was 1, from a file initialize's answer was lost.
+  for (const via of ['pipe', 'file'] as const) {
+    it(`a whole session piped in at once (from a ${via}): every request is answered before the process exits, with 0 after shutdown`, async () => {
+      const open = { textDocument: { uri: 'file:///piped.py', languageId: 'python', version: 1, text: SMALL } };
+      const session = [
+        { id: 1, method: 'initialize', params: { processId: null, rootUri: null, capabilities: {} } },
+        { method: 'initialized', params: {} },
+        { method: 'textDocument/didOpen', params: open },
+        { id: 2, method: 'textDocument/inlayHint', params: { textDocument: { uri: 'file:///piped.py' }, range: WHOLE } },
+        { id: 3, method: 'shutdown' },
+        { method: 'exit' },
+      ];
+      const { messages, exited, stderr } = pipedSession(session, via);
+      expect(await within(exited, ANSWER_MS, 'exit')).toBe(0);
+      expect(messages.filter((m) => m.id !== undefined).map((m) => m.id).sort()).toEqual([1, 2, 3]);
+      expect(stderr()).toBe('');
+    }, 60_000);
+  }
+
+  it('the client\'s end closed right after initialize, with no shutdown: initialize is answered, then the process exits with 1', async () => {
+    const { messages, exited, stderr } = pipedSession([{ id: 1, method: 'initialize', params: { processId: null, rootUri: null, capabilities: {} } }], 'pipe');
+    expect(await within(exited, ANSWER_MS, 'exit')).toBe(1);
+    expect(messages.find((m) => m.id === 1)?.result).toMatchObject({ serverInfo: { name: 'shapewise' } });
+    expect(stderr()).toBe('');
+  }, 60_000);
 });
+
+/** `session`'s frames written at once to the built server's stdin, from a pipe or a file, then its end. */
+function pipedSession(session: object[], via: 'pipe' | 'file') {
+  const bytes = session.map((m) => frameOf(m)).join('');
+  let input: 'pipe' | number = 'pipe';
+  if (via === 'file') {
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'shapewise-session-')), 'session.bin');
+    writeFileSync(file, bytes);
+    input = openSync(file, 'r');
+  }
+  const child = spawn(process.execPath, [serverJs, '--stdio', '--no-code-cache'], { stdio: [input, 'pipe', 'pipe'] });
+  if (typeof input === 'number') closeSync(input);
+  else child.stdin?.end(bytes);
+  return watch(child);
+}
+
+function frameOf(message: object): string {
+  const body = JSON.stringify({ jsonrpc: '2.0', ...message });
+  return `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+}
+
+/** Every message the child sends on stdout, its exit status and its stderr. */
+function watch(child: ChildProcess) {
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const messages: { id?: unknown; method?: string; result?: unknown; error?: { code: number } }[] = [];
+  if (child.stdout) new StreamMessageReader(child.stdout).listen((m) => messages.push(m as never));
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  return { exited, messages, stderr: () => stderr };
+}
 
 /**
  * The built server on stdio with no client library in between: frames written as they are (a
@@ -742,14 +804,5 @@ describe('dist/server.js over stdio', () => {
  */
 function rawServer() {
   const child = spawn(process.execPath, [serverJs, '--stdio', '--no-code-cache'], { stdio: ['pipe', 'pipe', 'pipe'] });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const messages: { id?: unknown; method?: string; result?: unknown; error?: { code: number } }[] = [];
-  new StreamMessageReader(child.stdout).listen((m) => messages.push(m as never));
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const frame = (message: object): string => {
-    const body = JSON.stringify({ jsonrpc: '2.0', ...message });
-    return `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
-  };
-  return { child, exited, messages, stderr: () => stderr, frame, send: (message: object) => void child.stdin.write(frame(message)) };
+  return { child, ...watch(child), frame: frameOf, send: (message: object) => void child.stdin.write(frameOf(message)) };
 }
