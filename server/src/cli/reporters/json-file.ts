@@ -2,7 +2,8 @@
 // checker's worker threads write and encode it, so that a file's layers never cross to the main
 // thread (cloning them cost more than the analysis). Written for speed: a large file has
 // hundreds of thousands of layer lines; the bytes are those of the generic layout (layout.ts).
-import type { FileReport, LayerEntry, Place } from '../types';
+import type { DiagnosticEntry, FileReport, LayerEntry, Place } from '../types';
+import { ByteSink, utf8 } from './byte-sink';
 import { primitive, stringifyJsonAt } from './layout';
 
 /** Where a file's object sits in the document: inside `files`, two levels down. */
@@ -37,84 +38,154 @@ function cellJson(p: Place): Record<string, number> {
   return o;
 }
 
-const encoder = new TextEncoder();
+const decoder = new TextDecoder();
 
 /** One file's object exactly as formatJson writes it, less the indentation before its first brace. */
 export function formatJsonFile(report: FileReport): string {
-  const { head, layers, tail } = jsonFileParts(report);
-  return head + layers + tail;
+  return decoder.decode(encodeJsonFile(report));
 }
 
 /**
- * formatJsonFile as UTF-8, in a buffer of its own (a worker moves it to the main thread). The
- * layers are encoded apart: their text is nearly always ASCII, which V8 keeps one byte per
- * character and encodes several times faster than text joined with the messages' arrows.
+ * formatJsonFile as UTF-8, in a buffer of its own (a worker moves it to the main thread): the
+ * bytes of stringifyJsonAt(fileJson(report), FILE_INDENT, FILE_DEPTH), written straight from
+ * the entries (layout.test.ts checks that they are the same).
  */
 export function encodeJsonFile(report: FileReport): Uint8Array<ArrayBuffer> {
-  const parts = jsonFileParts(report);
-  const head = encoder.encode(parts.head);
-  const layers = encoder.encode(parts.layers);
-  const tail = encoder.encode(parts.tail);
-  const out = new Uint8Array(head.length + layers.length + tail.length);
-  out.set(head, 0);
-  out.set(layers, head.length);
-  out.set(tail, head.length + layers.length);
-  return out;
-}
-
-/**
- * The layout of stringifyJsonAt(fileJson(report), FILE_INDENT, FILE_DEPTH) in three pieces:
- * what comes before the layers, the layers (nearly all of a report, written straight from their
- * entries), the diagnostics and the end.
- */
-function jsonFileParts(report: FileReport): { head: string; layers: string; tail: string } {
+  // About 200 bytes a layer, 300 a diagnostic: rarely grown.
+  const sink = new ByteSink(1024 + 200 * report.layers.length + 300 * report.diagnostics.length);
   const inner = FILE_INDENT + '  ';
   let head = '{\n';
   for (const [k, v] of Object.entries(fileHead(report))) head += `${inner}${JSON.stringify(k)}: ${stringifyJsonAt(v, inner, FILE_DEPTH + 1)},\n`;
-  head += `${inner}"layers": `;
-  const tail = `,\n${inner}"diagnostics": ${stringifyJsonAt(diagnosticsJson(report), inner, FILE_DEPTH + 1)}\n${FILE_INDENT}}`;
-  return { head, layers: layersJson(report.layers, inner), tail };
+  sink.text(head + `${inner}"layers": `);
+  writeLayers(sink, report.layers);
+  sink.text(`,\n${inner}"diagnostics": `);
+  writeDiagnostics(sink, report.diagnostics);
+  sink.text(`\n${FILE_INDENT}}`);
+  return sink.take();
 }
 
-/** Quoted class names: a report repeats the same few thousands of times. */
-const quotedNames = new Map<string, string>();
-function quotedName(name: string): string {
-  let q = quotedNames.get(name);
+/** The pieces around the entries of `layers` and `diagnostics` (objects one key per line). */
+const ITEM = FILE_INDENT + '    ';
+const OPEN_ARRAY = utf8('[\n');
+const CLOSE_ARRAY = utf8(`\n${FILE_INDENT}  ]`);
+const EMPTY_ARRAY = utf8('[]');
+const NULL = utf8('null');
+const BETWEEN_ITEMS = utf8(',\n');
+const CLOSE_ITEM = utf8(`\n${ITEM}}`);
+const keyBytes = (k: string, first = false): Uint8Array => utf8(`${first ? `${ITEM}{\n` : ',\n'}${ITEM}  "${k}": `);
+const LINE = keyBytes('line', true);
+const COLUMN = keyBytes('column');
+const CELL = keyBytes('cell');
+const CELL_LINE = keyBytes('cellLine');
+const LAYER = keyBytes('layer');
+const INPUT_SHAPE = keyBytes('inputShape');
+const OUTPUT_SHAPE = keyBytes('outputShape');
+const PADDING_MODE = utf8(`,\n${ITEM}  "padding": { "mode": `);
+const PADDING_BEFORE = utf8(', "before": ');
+const PADDING_AFTER = utf8(', "after": ');
+const PADDING_CLOSE = utf8(' }');
+const END_LINE = keyBytes('endLine');
+const END_COLUMN = keyBytes('endColumn');
+const SEVERITY = keyBytes('severity');
+const CODE = keyBytes('code');
+const MESSAGE = keyBytes('message');
+
+/** Quoted strings a report repeats thousands of times (class names, modes, codes), as bytes. */
+const quoted = new Map<string, Uint8Array>();
+function quotedBytes(s: string): Uint8Array {
+  let q = quoted.get(s);
   if (q === undefined) {
-    q = primitive(name);
-    if (quotedNames.size < 1000) quotedNames.set(name, q);
+    q = utf8(primitive(s));
+    if (quoted.size < 1000) quoted.set(s, q);
   }
   return q;
 }
 
-/** The `layers` array as the generic layout writes layerJson's objects (one key per line). */
-function layersJson(layers: readonly LayerEntry[], indent: string): string {
-  if (layers.length === 0) return '[]';
-  const item = indent + '  ';
-  const key = `,\n${item}  `;
-  const open = `${item}{\n${item}  "line": `;
-  const close = `\n${item}}`;
-  // Shapes and pads are shared between layers (a layer's input is the previous one's output,
-  // and equal applications share one engine result): each array is written once.
-  const arrays = new Map<readonly unknown[], string>();
-  const array = (a: readonly unknown[] | null): string => {
-    if (a === null) return 'null';
-    let s = arrays.get(a);
-    if (s === undefined) arrays.set(a, (s = flatArray(a)));
-    return s;
-  };
-  const out: string[] = [];
-  for (const l of layers) {
-    // One string per layer, built by concatenation: cheaper than a piece per key to join.
-    let s = open + primitive(l.line) + key + '"column": ' + primitive(l.column);
-    if (l.cell !== undefined) s += key + '"cell": ' + primitive(l.cell);
-    if (l.cellLine !== undefined) s += key + '"cellLine": ' + primitive(l.cellLine);
-    s += key + '"layer": ' + quotedName(l.layer) + key + '"inputShape": ' + array(l.inputShape) + key + '"outputShape": ' + array(l.outputShape);
-    const p = l.padding;
-    if (p) s += key + '"padding": { "mode": ' + primitive(p.mode) + ', "before": ' + array(p.before) + ', "after": ' + array(p.after) + ' }';
-    out.push(s + close);
+function writePlace(sink: ByteSink, p: Place): void {
+  sink.bytes(LINE);
+  sink.number(p.line);
+  sink.bytes(COLUMN);
+  sink.number(p.column);
+}
+
+function writeCell(sink: ByteSink, p: Place): void {
+  if (p.cell !== undefined) {
+    sink.bytes(CELL);
+    sink.number(p.cell);
   }
-  return `[\n${out.join(',\n')}\n${indent}]`;
+  if (p.cellLine !== undefined) {
+    sink.bytes(CELL_LINE);
+    sink.number(p.cellLine);
+  }
+}
+
+/** The `layers` array as the generic layout writes layerJson's objects. */
+function writeLayers(sink: ByteSink, layers: readonly LayerEntry[]): void {
+  if (layers.length === 0) {
+    sink.bytes(EMPTY_ARRAY);
+    return;
+  }
+  // Shapes and pads are shared between layers (a layer's input is the previous one's output,
+  // and equal applications share one engine result): each array is encoded once.
+  const arrays = new Map<readonly unknown[], Uint8Array>();
+  const array = (a: readonly unknown[] | null): Uint8Array => {
+    if (a === null) return NULL;
+    let b = arrays.get(a);
+    if (b === undefined) arrays.set(a, (b = utf8(flatArray(a))));
+    return b;
+  };
+  sink.bytes(OPEN_ARRAY);
+  for (let i = 0; i < layers.length; i++) {
+    const l = layers[i];
+    if (i > 0) sink.bytes(BETWEEN_ITEMS);
+    writePlace(sink, l);
+    writeCell(sink, l);
+    sink.bytes(LAYER);
+    sink.bytes(quotedBytes(l.layer));
+    sink.bytes(INPUT_SHAPE);
+    sink.bytes(array(l.inputShape));
+    sink.bytes(OUTPUT_SHAPE);
+    sink.bytes(array(l.outputShape));
+    const p = l.padding;
+    if (p) {
+      sink.bytes(PADDING_MODE);
+      sink.bytes(quotedBytes(p.mode));
+      sink.bytes(PADDING_BEFORE);
+      sink.bytes(array(p.before));
+      sink.bytes(PADDING_AFTER);
+      sink.bytes(array(p.after));
+      sink.bytes(PADDING_CLOSE);
+    }
+    sink.bytes(CLOSE_ITEM);
+  }
+  sink.bytes(CLOSE_ARRAY);
+}
+
+/** The `diagnostics` array as the generic layout writes diagnosticsJson's objects. */
+function writeDiagnostics(sink: ByteSink, diagnostics: readonly DiagnosticEntry[]): void {
+  if (diagnostics.length === 0) {
+    sink.bytes(EMPTY_ARRAY);
+    return;
+  }
+  sink.bytes(OPEN_ARRAY);
+  for (let i = 0; i < diagnostics.length; i++) {
+    const d = diagnostics[i];
+    if (i > 0) sink.bytes(BETWEEN_ITEMS);
+    writePlace(sink, d);
+    sink.bytes(END_LINE);
+    sink.number(d.endLine);
+    sink.bytes(END_COLUMN);
+    sink.number(d.endColumn);
+    writeCell(sink, d);
+    sink.bytes(SEVERITY);
+    sink.bytes(quotedBytes(d.severity));
+    sink.bytes(CODE);
+    sink.bytes(quotedBytes(d.code));
+    sink.bytes(MESSAGE);
+    sink.text(primitive(d.message));
+    sink.bytes(CLOSE_ITEM);
+  }
+  sink.bytes(CLOSE_ARRAY);
 }
 
 /** An array of numbers, strings and nulls on one line. */
