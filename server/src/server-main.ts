@@ -11,10 +11,10 @@ import {
   type MessageReader,
   type MessageWriter,
   StreamMessageReader,
-  StreamMessageWriter,
   type Connection,
 } from 'vscode-languageserver/node';
 import { answersFirst } from './lsp/answers-first';
+import { FrameWriter } from './lsp/frame-writer';
 import { guardInitialize } from './lsp/initialize-guard';
 import { startServer, type ServerOptions } from './lsp/start';
 
@@ -66,7 +66,7 @@ const FRAMING_ERROR = /^(Header must provide a Content-Length property|Content-L
 
 function stdioConnection(shutDown: () => boolean): Connection {
   const reader = new StreamMessageReader(process.stdin);
-  const writer = new StreamMessageWriter(process.stdout);
+  const writer = new FrameWriter(process.stdout);
   const answers = answersFirst(reader, writer, ANSWER_GRACE_MS);
   const afterAnswers = (exit: () => void): void => answers.whenAnswered(exit);
   // Headers must end in CR LF CR LF: with bare LFs the library's reader waits for more for ever,
