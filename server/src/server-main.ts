@@ -43,11 +43,12 @@ function connectionOver(transport: Transport, shutDown: () => boolean): Connecti
 
 /**
  * How long the requests already read get to be answered before the process exits, or before an
- * `exit` read after them is handled.
+ * `exit` read after them is handled; then how long the writes under way get to finish (a client
+ * that does not read).
  */
-const ANSWER_GRACE_MS = 1_000;
+const ANSWER_TIMES = { graceMs: 1_000, flushMs: 5_000 };
 
-function connectionOn(rawReader: MessageReader, rawWriter: MessageWriter, answers = answersFirst(rawReader, rawWriter, ANSWER_GRACE_MS)): Connection {
+function connectionOn(rawReader: MessageReader, rawWriter: MessageWriter, answers = answersFirst(rawReader, rawWriter, ANSWER_TIMES)): Connection {
   return createConnection(ProposedFeatures.all, guardInitialize(answers.reader, answers.writer), answers.writer);
 }
 
@@ -67,7 +68,7 @@ const FRAMING_ERROR = /^(Header must provide a Content-Length property|Content-L
 function stdioConnection(shutDown: () => boolean): Connection {
   const reader = new StreamMessageReader(process.stdin);
   const writer = new FrameWriter(process.stdout);
-  const answers = answersFirst(reader, writer, ANSWER_GRACE_MS);
+  const answers = answersFirst(reader, writer, ANSWER_TIMES);
   const afterAnswers = (exit: () => void): void => answers.whenAnswered(exit);
   // Headers must end in CR LF CR LF: with bare LFs the library's reader waits for more for ever,
   // without a word. The first header is looked at once, beside the reader.

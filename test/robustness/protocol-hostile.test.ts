@@ -706,21 +706,34 @@ describe('dist/server.js over stdio', () => {
     }
   }, 60_000);
 
-  it('shutdown sent while initialize waits for the parser: nothing is published after it, and exit ends the process with 0', async () => {
+  it('shutdown sent while initialize waits for the parser: initialize is answered first, nothing is published after the shutdown, and exit ends the process with 0', async () => {
     const { child, messages, exited, frame } = rawServer();
     try {
-      // All at once, the parser still loading: initialize is answered before or after shutdown.
+      // All at once, the parser still loading: nothing after initialize is handled before it is answered.
       child.stdin.write(frame({ id: 1, method: 'initialize', params: { processId: null, rootUri: null, capabilities: {} } }) + frame({ id: 2, method: 'shutdown' }));
       for (let i = 0; i < 200 && !(messages.some((m) => m.id === 1) && messages.some((m) => m.id === 2)); i++) await new Promise((r) => setTimeout(r, 25));
-      // The shutdown is answered first: initialize was still waiting for the parser.
-      expect(messages.findIndex((m) => m.id === 2)).toBeLessThan(messages.findIndex((m) => m.id === 1));
+      expect(messages.find((m) => m.id === 1)?.result).toMatchObject({ serverInfo: { name: 'shapewise' } });
+      expect(messages.findIndex((m) => m.id === 1)).toBeLessThan(messages.findIndex((m) => m.id === 2));
       child.stdin.write(frame({ method: 'textDocument/didOpen', params: { textDocument: { uri: 'file:///late.py', languageId: 'python', version: 1, text: SMALL } } }));
       await new Promise((r) => setTimeout(r, 500));
-      const shutdownAt = messages.findIndex((m) => m.id === 2);
-      expect(shutdownAt).toBeGreaterThanOrEqual(0);
       expect(messages.some((m) => m.method === 'textDocument/publishDiagnostics')).toBe(false);
       child.stdin.write(frame({ method: 'exit' }));
       expect(await within(exited, ANSWER_MS, 'exit')).toBe(0);
+    } finally {
+      child.kill();
+    }
+  }, 60_000);
+
+  // The library marked itself shut down before the server refused the request, and exit then
+  // gave 0 while the client's end stayed open (1 when it closed).
+  it('shutdown before initialize is refused, and exit then ends the process with 1', async () => {
+    const { child, messages, exited, send } = rawServer();
+    try {
+      send({ id: 1, method: 'shutdown' });
+      for (let i = 0; i < 200 && !messages.some((m) => m.id === 1); i++) await new Promise((r) => setTimeout(r, 25));
+      expect(messages.find((m) => m.id === 1)?.error?.code).toBe(ErrorCodes.ServerNotInitialized);
+      send({ method: 'exit' });
+      expect(await within(exited, ANSWER_MS, 'exit')).toBe(1);
     } finally {
       child.kill();
     }
@@ -755,7 +768,9 @@ describe('dist/server.js over stdio', () => {
       ];
       const { messages, exited, stderr } = pipedSession(session, via);
       expect(await within(exited, ANSWER_MS, 'exit')).toBe(0);
-      expect(messages.filter((m) => m.id !== undefined).map((m) => m.id).sort()).toEqual([1, 2, 3]);
+      expect(messages.filter((m) => m.id !== undefined).map((m) => m.id)).toEqual([1, 2, 3]);
+      // The didOpen came while initialize waited for the parser: it was dropped, and there were no hints.
+      expect((messages.find((m) => m.id === 2)?.result as { label: string }[]).map((h) => h.label)).toEqual(['→ (None, 65, 65, 3)', '→ (None, 33, 33, 8)']);
       expect(stderr()).toBe('');
     }, 60_000);
   }
@@ -765,6 +780,29 @@ describe('dist/server.js over stdio', () => {
     expect(await within(exited, ANSWER_MS, 'exit')).toBe(1);
     expect(messages.find((m) => m.id === 1)?.result).toMatchObject({ serverInfo: { name: 'shapewise' } });
     expect(stderr()).toBe('');
+  }, 60_000);
+  // The process exited after its grace with an answer still in the pipe, and the client read a
+  // header announcing megabytes followed by the first 64 KB of them.
+  it('a client that reads only seconds after its whole session was written gets every answer whole', async () => {
+    const text = HEADER + 'inp = keras.Input((65, 65, 3))\nx = inp\n' + 'x = layers.Conv2D(8, 3, padding="same")(x)\n'.repeat(3_000);
+    const session = [
+      { id: 1, method: 'initialize', params: { processId: null, rootUri: null, capabilities: {} } },
+      { method: 'initialized', params: {} },
+      { method: 'textDocument/didOpen', params: { textDocument: { uri: 'file:///big.py', languageId: 'python', version: 1, text } } },
+      { id: 2, method: 'textDocument/inlayHint', params: { textDocument: { uri: 'file:///big.py' }, range: WHOLE } },
+      { id: 3, method: 'shutdown' },
+      { method: 'exit' },
+    ];
+    const child = spawn(process.execPath, [serverJs, '--stdio', '--no-code-cache'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    child.stdout.pause();
+    child.stdin.end(session.map((m) => frameOf(m)).join(''));
+    await new Promise((r) => setTimeout(r, 2_500));
+    const { messages, exited } = watch(child);
+    child.stdout.resume();
+    expect(await within(exited, ANSWER_MS, 'exit')).toBe(0);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(messages.filter((m) => m.id !== undefined).map((m) => m.id)).toEqual([1, 2, 3]);
+    expect((messages.find((m) => m.id === 2)?.result as unknown[]).length).toBe(3_001);
   }, 60_000);
 });
 

@@ -1,43 +1,98 @@
-// The answers to the requests already read are written before the connection ends. A client that
-// pipes a whole session at once (initialize ... shutdown, exit), or closes its end right after
-// its last request, lost them: the library handles `exit` as soon as it is read, while an earlier
-// request still waits (initialize waits for the parser), and once the reader closes it refuses to
-// write at all ("Connection is closed", an uncaught error that ended the process with status 1).
-// Here `exit` and the reader's close are held until every request read so far is answered, or
-// until `graceMs` has passed (a request that is never answered must not keep the process alive).
+// Messages are handled in the order the protocol means, and the process ends between frames,
+// with the answers to what was read written. A client that pipes a whole session at once
+// (initialize, didOpen, requests, shutdown, exit), or closes its end right after its last
+// request, lost answers and documents: the library handles each message as soon as it is read,
+// so `exit` ended the process while earlier requests still waited (initialize waits for the
+// parser), a didOpen that came while initialize waited was dropped, and once the reader closed
+// the library refused to write at all ("Connection is closed", an uncaught error). Here:
+// - nothing read after `initialize` is handed on before `initialize` is answered;
+// - `exit` waits for the answers to the requests read before it, `graceMs` at most (a request
+//   that is never answered must not keep the process alive);
+// - `exit`, and the end of the connection, wait for the writes under way (a process that exits
+//   with a frame half written leaves the client a truncated message), `flushMs` more at most
+//   (a client that never reads).
 import { Emitter, Message, type Disposable, type MessageReader, type MessageWriter } from 'vscode-languageserver/node';
 
 export interface AnswersFirst {
   reader: MessageReader;
   writer: MessageWriter;
   /**
-   * Calls `done` once the messages already received are read and every request among them is
-   * answered; after the grace at most.
+   * Calls `done` once the messages already received are read, every request among them is
+   * answered (the grace at most) and no write is under way (the flush time more at most).
    */
   whenAnswered(done: () => void): void;
 }
 
-export function answersFirst(reader: MessageReader, writer: MessageWriter, graceMs: number): AnswersFirst {
-  /** Requests read and not yet answered, by id (a careless client may repeat an id). */
-  const pending = new Map<string, number>();
-  let waiting: (() => void)[] = [];
-  const key = (id: string | number): string => `${typeof id}:${id}`;
+export interface AnswersFirstTimes {
+  graceMs: number;
+  flushMs: number;
+}
 
-  const release = (): void => {
-    const ready = waiting;
-    waiting = [];
-    for (const done of ready) done();
+interface Held {
+  message: Message;
+  /** Its place among the messages read. */
+  seq: number;
+  /** For an `exit` kept back: when it was first kept back. */
+  since?: number;
+}
+
+/**
+ * The key the library files a request under (`String(id)`): a request whose id repeats one still
+ * waiting replaces it there, and only one of them is answered.
+ */
+const idKey = (id: string | number): string => String(id);
+
+export function answersFirst(reader: MessageReader, writer: MessageWriter, times: AnswersFirstTimes): AnswersFirst {
+  const { graceMs, flushMs } = times;
+  /** Requests read and not yet answered: their place among the messages read, by key. */
+  const pending = new Map<string, number>();
+  /** Messages read and not yet handed on, in order. */
+  const held: Held[] = [];
+  /** An `initialize` handed on and not yet answered. */
+  let initializing: string | undefined;
+  /** Writes handed to the stream and not yet done. */
+  let writing = 0;
+  let seq = 0;
+  let pass: (message: Message) => void = () => undefined;
+
+  const pendingBefore = (at: number): boolean => {
+    for (const s of pending.values()) if (s < at) return true;
+    return false;
   };
-  /** Messages the reader has handed on: it decodes them in turns of the event loop after their bytes came. */
-  let delivered = 0;
-  // The reader hands on one message per turn of the event loop (setImmediate), after the bytes
-  // came and after the stream's end is told: read until two turns pass without a message.
+  const later = (ms: number): void => void setTimeout(pump, ms + 1);
+
+  const keptBack = (h: Held): boolean => {
+    if (initializing !== undefined) return true;
+    if (!Message.isNotification(h.message) || h.message.method !== 'exit') return false;
+    const now = performance.now();
+    if (h.since === undefined) {
+      h.since = now;
+      later(graceMs);
+      later(graceMs + flushMs);
+    }
+    if (pendingBefore(h.seq) && now < h.since + graceMs) return true;
+    return writing > 0 && now < h.since + graceMs + flushMs;
+  };
+
+  function pump(): void {
+    while (held.length > 0 && !keptBack(held[0])) {
+      const { message } = held.shift() as Held;
+      if (Message.isRequest(message) && message.method === 'initialize' && message.id !== null) initializing = idKey(message.id);
+      pass(message);
+    }
+    checkWaiters();
+  }
+
+  /** Messages the reader has handed over: it decodes them in turns of the event loop after their bytes came. */
+  let received = 0;
+  // The reader hands over one message per turn of the event loop (setImmediate), after the bytes
+  // came and after the stream's end is told: wait until two turns pass without a message.
   const settled = (then: () => void): void => {
     let seen = -1;
     let quiet = 0;
     const turn = (): void => {
-      if (delivered !== seen) {
-        seen = delivered;
+      if (received !== seen) {
+        seen = received;
         quiet = 0;
       } else if (++quiet >= 2) {
         then();
@@ -47,61 +102,48 @@ export function answersFirst(reader: MessageReader, writer: MessageWriter, grace
     };
     setImmediate(turn);
   };
+
+  let waiters: { done: () => void; since: number }[] = [];
+  function checkWaiters(): void {
+    if (waiters.length === 0) return;
+    const now = performance.now();
+    const ready = waiters.filter((w) => (pending.size === 0 || now >= w.since + graceMs) && (writing === 0 || now >= w.since + graceMs + flushMs));
+    if (ready.length === 0) return;
+    waiters = waiters.filter((w) => !ready.includes(w));
+    for (const w of ready) w.done();
+  }
   const whenAnswered = (done: () => void): void => {
-    let called = false;
-    const once = (): void => {
-      if (called) return;
-      called = true;
-      clearTimeout(timer);
-      done();
-    };
-    const timer = setTimeout(once, graceMs);
     settled(() => {
-      if (pending.size === 0) once();
-      else waiting.push(once);
+      waiters.push({ done, since: performance.now() });
+      later(graceMs);
+      later(graceMs + flushMs);
+      checkWaiters();
     });
   };
 
   const answered = (message: Message): void => {
     if (!Message.isResponse(message) || message.id === null) return;
-    const k = key(message.id);
-    const n = pending.get(k);
-    if (n === undefined) return;
-    if (n > 1) pending.set(k, n - 1);
-    else pending.delete(k);
-    if (pending.size === 0) release();
+    const k = idKey(message.id);
+    pending.delete(k);
+    if (k === initializing) initializing = undefined;
   };
 
   const closed = new Emitter<void>();
   reader.onClose(() => whenAnswered(() => closed.fire()));
 
-  const heldReader: MessageReader = {
+  const orderedReader: MessageReader = {
     onError: reader.onError,
     onClose: closed.event,
     onPartialMessage: reader.onPartialMessage,
     dispose: () => reader.dispose(),
     listen: (callback: (message: Message) => void): Disposable => {
-      // Once an `exit` is held, what comes after it waits with it, in order.
-      let held: Message[] | undefined;
+      pass = callback;
       return reader.listen((message) => {
-        delivered++;
-        if (held) {
-          held.push(message);
-          return;
-        }
-        if (Message.isRequest(message) && message.id !== null) {
-          const k = key(message.id);
-          pending.set(k, (pending.get(k) ?? 0) + 1);
-        } else if (Message.isNotification(message) && message.method === 'exit' && pending.size > 0) {
-          const queue: Message[] = [message];
-          held = queue;
-          whenAnswered(() => {
-            held = undefined;
-            for (const m of queue) callback(m);
-          });
-          return;
-        }
-        callback(message);
+        received++;
+        seq++;
+        if (Message.isRequest(message) && message.id !== null) pending.set(idKey(message.id), seq);
+        held.push({ message, seq });
+        pump();
       });
     },
   };
@@ -112,13 +154,16 @@ export function answersFirst(reader: MessageReader, writer: MessageWriter, grace
     dispose: () => writer.dispose(),
     end: () => writer.end(),
     write: async (message: Message): Promise<void> => {
+      writing++;
       try {
         await writer.write(message);
       } finally {
+        writing--;
         answered(message);
+        pump();
       }
     },
   };
 
-  return { reader: heldReader, writer: countingWriter, whenAnswered };
+  return { reader: orderedReader, writer: countingWriter, whenAnswered };
 }
