@@ -14,6 +14,7 @@ import {
   type Connection,
 } from 'vscode-languageserver/node';
 import { answersFirst } from './lsp/answers-first';
+import { FrameCheck } from './lsp/frame-check';
 import { FrameWriter } from './lsp/frame-writer';
 import { guardInitialize } from './lsp/initialize-guard';
 import { startServer, type ServerOptions } from './lsp/start';
@@ -70,20 +71,18 @@ function stdioConnection(shutDown: () => boolean): Connection {
   const writer = new FrameWriter(process.stdout);
   const answers = answersFirst(reader, writer, ANSWER_TIMES);
   const afterAnswers = (exit: () => void): void => answers.whenAnswered(exit);
-  // Headers must end in CR LF CR LF: with bare LFs the library's reader waits for more for ever,
-  // without a word. The first header is looked at once, beside the reader.
-  let head = '';
-  const firstHeader = (chunk: Buffer | string): void => {
-    head += chunk.toString('latin1');
-    const crlf = head.indexOf('\r\n\r\n');
-    const lf = head.indexOf('\n\n');
-    if (crlf < 0 && lf >= 0 && !head.slice(0, lf).includes('\r')) {
-      process.stdin.off('data', firstHeader);
-      process.stderr.write('shapewise-language-server: the client sent a message header that does not end in CR LF CR LF (bare line feeds); the stream cannot be read, so the server exits\n');
-      afterAnswers(() => process.exit(1));
-    } else if (crlf >= 0 || head.length > 4096) process.stdin.off('data', firstHeader);
+  // Headers that end in bare line feeds, and a negative Content-Length, leave the library's
+  // reader waiting for ever without a word: the frames are followed beside it.
+  const frames = new FrameCheck();
+  const followFrames = (chunk: Buffer | string): void => {
+    const fault = frames.push(typeof chunk === 'string' ? Buffer.from(chunk, 'latin1') : chunk);
+    if (fault === undefined) return;
+    process.stdin.off('data', followFrames);
+    const what = fault === 'bare line feeds' ? 'a message header that does not end in CR LF CR LF (bare line feeds)' : 'a message header with a negative Content-Length';
+    process.stderr.write(`shapewise-language-server: the client sent ${what}; the stream cannot be read, so the server exits\n`);
+    afterAnswers(() => process.exit(1));
   };
-  process.stdin.on('data', firstHeader);
+  process.stdin.on('data', followFrames);
   reader.onError((e) => {
     // The reader also reports bodies that are not JSON and errors thrown while a message is
     // handled (`$/cancelRequest` with null params, in the library): the stream is in step then.

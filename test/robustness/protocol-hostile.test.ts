@@ -739,6 +739,19 @@ describe('dist/server.js over stdio', () => {
     }
   }, 60_000);
 
+  it('a negative Content-Length is said on stderr and the server exits, rather than going deaf', async () => {
+    const { child, exited, stderr, messages, frame } = rawServer();
+    try {
+      child.stdin.write(frame({ id: 1, method: 'shapewise/x', params: {} }) + 'Content-Length: -5\r\n\r\n' + frame({ id: 2, method: 'shapewise/y', params: {} }));
+      expect(await within(exited, ANSWER_MS, 'exit')).toBe(1);
+      // The request before the bad frame is answered.
+      expect(messages.map((m) => m.id)).toEqual([1]);
+    } finally {
+      child.kill();
+    }
+    expect(stderr()).toBe('shapewise-language-server: the client sent a message header with a negative Content-Length; the stream cannot be read, so the server exits\n');
+  }, 60_000);
+
   it('a header that ends in bare line feeds is said on stderr and the server exits, rather than waiting for ever', async () => {
     const { child, exited, stderr } = rawServer();
     try {
