@@ -8,12 +8,10 @@ import {
   IPCMessageReader,
   IPCMessageWriter,
   ProposedFeatures,
-  type MessageReader,
-  type MessageWriter,
   StreamMessageReader,
   type Connection,
 } from 'vscode-languageserver/node';
-import { answersFirst } from './lsp/answers-first';
+import { answersFirst, type AnswersFirst } from './lsp/answers-first';
 import { FrameCheck } from './lsp/frame-check';
 import { FrameWriter } from './lsp/frame-writer';
 import { guardInitialize } from './lsp/initialize-guard';
@@ -30,7 +28,7 @@ export function main(options: Pick<ServerOptions, 'codeCache' | 'onWarm'> & { tr
 function connectionOver(transport: Transport, shutDown: () => boolean): Connection {
   if (transport.kind === 'stdio') return stdioConnection(shutDown);
   // Node IPC as the library makes it from the command line.
-  if (transport.kind === 'node-ipc') return connectionOn(new IPCMessageReader(process), new IPCMessageWriter(process));
+  if (transport.kind === 'node-ipc') return connectionOn(answersFirst(new IPCMessageReader(process), new IPCMessageWriter(process), ANSWER_TIMES));
   // A socket or pipe the client listens on. Made here to say why it failed: the library's own
   // quietly exited 0 when nothing listened there, and the client had no clue.
   const where = transport.kind === 'socket' ? `port ${transport.port}` : `pipe ${transport.name}`;
@@ -39,7 +37,7 @@ function connectionOver(transport: Transport, shutDown: () => boolean): Connecti
     process.stderr.write(`shapewise-language-server: the connection on ${where} failed: ${e.message}\n`);
     process.exitCode = 1;
   });
-  return connectionOn(reader, writer);
+  return connectionOn(answersFirst(reader, writer, ANSWER_TIMES));
 }
 
 /**
@@ -49,7 +47,7 @@ function connectionOver(transport: Transport, shutDown: () => boolean): Connecti
  */
 const ANSWER_TIMES = { graceMs: 1_000, flushMs: 5_000 };
 
-function connectionOn(rawReader: MessageReader, rawWriter: MessageWriter, answers = answersFirst(rawReader, rawWriter, ANSWER_TIMES)): Connection {
+function connectionOn(answers: AnswersFirst): Connection {
   return createConnection(ProposedFeatures.all, guardInitialize(answers.reader, answers.writer), answers.writer);
 }
 
@@ -58,19 +56,22 @@ const FRAMING_ERROR = /^(Header must provide a Content-Length property|Content-L
 
 /**
  * stdio, with the reader made here: a frame the reader cannot take (no Content-Length, one that
- * is not a number, a header line without a colon, or a body shorter than announced, which leaves
- * the next header garbled) leaves the rest of the stream unreadable, and the library's own
- * reader then went deaf without a word while the process lived on. Said on stderr, and the server
- * exits, so the editor restarts it. The rest is what the library does for --stdio: exit when
- * the client's end closes (0 after shutdown), and console output to the client's log, never to
+ * is not a number or is negative, a header line without a colon, a header ending in bare line
+ * feeds, or a body shorter than announced, which leaves the next header garbled) leaves the rest
+ * of the stream unreadable, and the library's own reader then went deaf without a word while the
+ * process lived on. Said on stderr, and the server exits (after answering what it read before),
+ * so the editor restarts it. The rest is what the library does for --stdio: exit when the
+ * client's end closes (0 after shutdown), and console output to the client's log, never to
  * stdout.
  */
-
 function stdioConnection(shutDown: () => boolean): Connection {
   const reader = new StreamMessageReader(process.stdin);
   const writer = new FrameWriter(process.stdout);
   const answers = answersFirst(reader, writer, ANSWER_TIMES);
-  const afterAnswers = (exit: () => void): void => answers.whenAnswered(exit);
+  const unreadable = (why: string): void => {
+    process.stderr.write(`shapewise-language-server: the client sent ${why}, so the server exits\n`);
+    answers.whenAnswered(() => process.exit(1));
+  };
   // Headers that end in bare line feeds, and a negative Content-Length, leave the library's
   // reader waiting for ever without a word: the frames are followed beside it.
   const frames = new FrameCheck();
@@ -78,30 +79,25 @@ function stdioConnection(shutDown: () => boolean): Connection {
     const fault = frames.push(typeof chunk === 'string' ? Buffer.from(chunk, 'latin1') : chunk);
     if (fault === undefined) return;
     process.stdin.off('data', followFrames);
-    const what = fault === 'bare line feeds' ? 'a message header that does not end in CR LF CR LF (bare line feeds)' : 'a message header with a negative Content-Length';
-    process.stderr.write(`shapewise-language-server: the client sent ${what}; the stream cannot be read, so the server exits\n`);
-    afterAnswers(() => process.exit(1));
+    unreadable(`${fault === 'bare line feeds' ? 'a message header that does not end in CR LF CR LF (bare line feeds)' : 'a message header with a negative Content-Length'}; the stream cannot be read`);
   };
   process.stdin.on('data', followFrames);
   reader.onError((e) => {
     // The reader also reports bodies that are not JSON and errors thrown while a message is
     // handled (`$/cancelRequest` with null params, in the library): the stream is in step then.
-    if (!FRAMING_ERROR.test(e.message)) return;
-    process.stderr.write(`shapewise-language-server: the client sent a message that cannot be read (${e.message.split('\n', 1)[0]}); the rest of the stream cannot be followed, so the server exits\n`);
-    // After the requests read before it, which are answered first.
-    afterAnswers(() => process.exit(1));
+    if (FRAMING_ERROR.test(e.message)) unreadable(`a message that cannot be read (${e.message.split('\n', 1)[0]}); the rest of the stream cannot be followed`);
   });
   const exitNow = (): never => process.exit(shutDown() ? 0 : 1);
   // The client's end closed: the requests read before it (a whole session piped in at once:
   // initialize, shutdown, exit) are answered first; exiting at once lost them and gave status 1.
-  const closed = (): void => afterAnswers(exitNow);
+  const closed = (): void => answers.whenAnswered(exitNow);
   // The client stopped reading (stdout closed): nobody to answer. Exiting here, before the
   // library logs the failed write to that same closed connection and dies of an uncaught error.
   writer.onError(([e]) => {
     process.stderr.write(`shapewise-language-server: cannot write to the client (${e.message}); exiting\n`);
     exitNow();
   });
-  const connection = connectionOn(reader, writer, answers);
+  const connection = connectionOn(answers);
   process.stdin.on('end', closed);
   process.stdin.on('close', closed);
   for (const level of ['log', 'info', 'warn', 'error', 'debug', 'trace', 'dir'] as const) {

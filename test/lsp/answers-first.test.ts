@@ -52,16 +52,22 @@ function fakes() {
   };
 }
 
+/** answersFirst over the fakes, with a listener that keeps what it is handed. */
+function started(times = LONG) {
+  const f = fakes();
+  const a = answersFirst(f.reader, f.writer, times);
+  const seen: Message[] = [];
+  a.reader.listen((m) => seen.push(m));
+  return { f, a, seen };
+}
+
 const turns = (n = 5) => new Promise<void>((r) => (function next(k: number) { if (k === 0) r(); else setImmediate(() => next(k - 1)); })(n));
 const methods = (seen: Message[]) => seen.map((m) => String((m as { method?: string }).method));
 const answer = (id: number | string, result: unknown = null) => ({ jsonrpc: '2.0', id, result }) as Message;
 
 describe('answersFirst', () => {
   it('hands on nothing read after initialize until initialize is answered, then all of it in order', async () => {
-    const f = fakes();
-    const a = answersFirst(f.reader, f.writer, LONG);
-    const seen: Message[] = [];
-    a.reader.listen((m) => seen.push(m));
+    const { f, a, seen } = started();
     f.read({ id: 1, method: 'initialize', params: {} });
     f.read({ method: 'initialized', params: {} });
     f.read({ method: 'textDocument/didOpen', params: {} });
@@ -73,10 +79,7 @@ describe('answersFirst', () => {
   });
 
   it('holds exit, and what follows it, until the requests before it are answered', async () => {
-    const f = fakes();
-    const a = answersFirst(f.reader, f.writer, LONG);
-    const seen: Message[] = [];
-    a.reader.listen((m) => seen.push(m));
+    const { f, a, seen } = started();
     f.read({ id: 1, method: 'a' });
     f.read({ id: 'two', method: 'shutdown' });
     f.read({ method: 'exit' });
@@ -92,10 +95,7 @@ describe('answersFirst', () => {
   });
 
   it('holds exit while a write is under way (a frame half written), and passes it on once it is done', async () => {
-    const f = fakes();
-    const a = answersFirst(f.reader, f.writer, LONG);
-    const seen: Message[] = [];
-    a.reader.listen((m) => seen.push(m));
+    const { f, a, seen } = started();
     f.slowWrites();
     f.read({ id: 1, method: 'a' });
     const writing = a.writer.write(answer(1));
@@ -108,19 +108,13 @@ describe('answersFirst', () => {
   });
 
   it('passes exit on at once when nothing is waiting', () => {
-    const f = fakes();
-    const a = answersFirst(f.reader, f.writer, LONG);
-    const seen: Message[] = [];
-    a.reader.listen((m) => seen.push(m));
+    const { f, seen } = started();
     f.read({ method: 'exit' });
     expect(methods(seen)).toEqual(['exit']);
   });
 
   it('an id repeated while the first waits, as a number and as a string, is waited for once (the library answers it once)', async () => {
-    const f = fakes();
-    const a = answersFirst(f.reader, f.writer, LONG);
-    const seen: Message[] = [];
-    a.reader.listen((m) => seen.push(m));
+    const { f, a, seen } = started();
     f.read({ id: 5, method: 'a' });
     f.read({ id: '5', method: 'a' });
     f.read({ id: 5, method: 'a' });
@@ -130,10 +124,7 @@ describe('answersFirst', () => {
   });
 
   it('gives up waiting after the grace, for the answers, and after the flush time more, for the writes', async () => {
-    const f = fakes();
-    const a = answersFirst(f.reader, f.writer, { graceMs: 100, flushMs: 100 });
-    const seen: Message[] = [];
-    a.reader.listen((m) => seen.push(m));
+    const { f, a, seen } = started({ graceMs: 100, flushMs: 100 });
     f.slowWrites();
     f.read({ id: 1, method: 'never answered' });
     f.read({ id: 2, method: 'answered, never flushed' });

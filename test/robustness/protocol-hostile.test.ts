@@ -29,7 +29,7 @@ import { serverJs, startBuiltServer } from '../lsp/built-server';
 import { TestClient, hintSummary } from '../lsp/harness';
 // @ts-expect-error plain JavaScript module without type declarations
 import { generateKerasFile } from '../bench/generate.mjs';
-import { Oracle, inBounds, lineStarts, lspPosition, randomBytes, randomText, stripData, within } from './support';
+import { Oracle, inBounds, lineStarts, lspPosition, pollUntil, randomBytes, randomText, stripData, within } from './support';
 
 const generate = generateKerasFile as (lines: number, seed?: number) => string;
 const HEADER = 'import keras\nfrom keras import layers\n';
@@ -648,7 +648,7 @@ describe('dist/server.js over stdio', () => {
         'small hints',
       );
       expect(small?.map((x) => x.label)).toEqual(['→ (None, 65, 65, 3)', '→ (None, 33, 33, 8)']);
-      for (let i = 0; i < 200 && !published.some((p) => p.uri === 'file:///huge.py'); i++) await new Promise((r) => setTimeout(r, 50));
+      await pollUntil(() => published.some((p) => p.uri === 'file:///huge.py'), 200, 50);
       const huge = published.find((p) => p.uri === 'file:///huge.py');
       expect(huge?.diagnostics.map((d) => d.message)).toEqual([
         'Shapewise: not analysed: the parser gave up on this file (too deeply nested or too large).',
@@ -697,7 +697,7 @@ describe('dist/server.js over stdio', () => {
       send({ id: 2, method: 'initialize', params: {} });
       send({ id: 3, method: 'initialize', params: { processId: null, rootUri: null, capabilities: null } });
       send({ id: 4, method: 'initialize', params: { processId: null, rootUri: null, capabilities: {} } });
-      for (let i = 0; i < 400 && answers.filter((a) => a.id !== undefined).length < 4; i++) await new Promise((r) => setTimeout(r, 25));
+      await pollUntil(() => answers.filter((a) => a.id !== undefined).length >= 4, 400);
       const byId = (id: number) => answers.find((a) => a.id === id);
       for (const id of [1, 2, 3]) expect(byId(id)?.error?.code, `initialize ${id}`).toBe(ErrorCodes.InvalidParams);
       expect(byId(4)?.result).toMatchObject({ serverInfo: { name: 'shapewise' } });
@@ -711,7 +711,7 @@ describe('dist/server.js over stdio', () => {
     try {
       // All at once, the parser still loading: nothing after initialize is handled before it is answered.
       child.stdin.write(frame({ id: 1, method: 'initialize', params: { processId: null, rootUri: null, capabilities: {} } }) + frame({ id: 2, method: 'shutdown' }));
-      for (let i = 0; i < 200 && !(messages.some((m) => m.id === 1) && messages.some((m) => m.id === 2)); i++) await new Promise((r) => setTimeout(r, 25));
+      await pollUntil(() => messages.some((m) => m.id === 1) && messages.some((m) => m.id === 2), 200);
       expect(messages.find((m) => m.id === 1)?.result).toMatchObject({ serverInfo: { name: 'shapewise' } });
       expect(messages.findIndex((m) => m.id === 1)).toBeLessThan(messages.findIndex((m) => m.id === 2));
       child.stdin.write(frame({ method: 'textDocument/didOpen', params: { textDocument: { uri: 'file:///late.py', languageId: 'python', version: 1, text: SMALL } } }));
@@ -730,7 +730,7 @@ describe('dist/server.js over stdio', () => {
     const { child, messages, exited, send } = rawServer();
     try {
       send({ id: 1, method: 'shutdown' });
-      for (let i = 0; i < 200 && !messages.some((m) => m.id === 1); i++) await new Promise((r) => setTimeout(r, 25));
+      await pollUntil(() => messages.some((m) => m.id === 1), 200);
       expect(messages.find((m) => m.id === 1)?.error?.code).toBe(ErrorCodes.ServerNotInitialized);
       send({ method: 'exit' });
       expect(await within(exited, ANSWER_MS, 'exit')).toBe(1);

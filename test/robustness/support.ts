@@ -224,6 +224,11 @@ export function randomBytes(seed: number, length: number): Buffer {
   return b;
 }
 
+/** Waits until `done()` holds, looking every `everyMs`, `tries` times at most (then returns anyway). */
+export async function pollUntil(done: () => boolean, tries: number, everyMs = 25): Promise<void> {
+  for (let i = 0; i < tries && !done(); i++) await sleep(everyMs);
+}
+
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }

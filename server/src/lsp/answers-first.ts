@@ -52,6 +52,7 @@ export function answersFirst(reader: MessageReader, writer: MessageWriter, times
   let initializing: string | undefined;
   /** Writes handed to the stream and not yet done. */
   let writing = 0;
+  /** Messages the reader has handed over (it decodes them in turns of the event loop after their bytes came). */
   let seq = 0;
   let pass: (message: Message) => void = () => undefined;
 
@@ -83,16 +84,14 @@ export function answersFirst(reader: MessageReader, writer: MessageWriter, times
     checkWaiters();
   }
 
-  /** Messages the reader has handed over: it decodes them in turns of the event loop after their bytes came. */
-  let received = 0;
   // The reader hands over one message per turn of the event loop (setImmediate), after the bytes
   // came and after the stream's end is told: wait until two turns pass without a message.
   const settled = (then: () => void): void => {
     let seen = -1;
     let quiet = 0;
     const turn = (): void => {
-      if (received !== seen) {
-        seen = received;
+      if (seq !== seen) {
+        seen = seq;
         quiet = 0;
       } else if (++quiet >= 2) {
         then();
@@ -139,7 +138,6 @@ export function answersFirst(reader: MessageReader, writer: MessageWriter, times
     listen: (callback: (message: Message) => void): Disposable => {
       pass = callback;
       return reader.listen((message) => {
-        received++;
         seq++;
         if (Message.isRequest(message) && message.id !== null) pending.set(idKey(message.id), seq);
         held.push({ message, seq });

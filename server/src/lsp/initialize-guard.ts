@@ -6,6 +6,9 @@
 // `exit` then ended the process with status 0.
 import { ErrorCodes, type Disposable, type Message, type MessageReader, type MessageWriter } from 'vscode-languageserver/node';
 
+/** The answer to a request that comes before `initialize` (here and in start.ts). */
+export const NOT_INITIALIZED = 'The server is not initialized yet: send initialize first.';
+
 export function guardInitialize(reader: MessageReader, writer: MessageWriter): MessageReader {
   let initializeSeen = false;
   const refuse = (id: unknown, code: number, message: string): void =>
@@ -25,7 +28,7 @@ export function guardInitialize(reader: MessageReader, writer: MessageWriter): M
           }
           initializeSeen = true;
         } else if (m.method === 'shutdown' && m.id !== undefined && !initializeSeen) {
-          refuse(m.id, ErrorCodes.ServerNotInitialized, 'The server is not initialized yet: send initialize first.');
+          refuse(m.id, ErrorCodes.ServerNotInitialized, NOT_INITIALIZED);
           return;
         }
         callback(message);

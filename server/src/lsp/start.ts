@@ -25,6 +25,7 @@ import { serverCapabilities } from './capabilities';
 import { codeActions } from './code-actions';
 import { DiagnosticsPublisher } from './diagnostics';
 import { hover, unknownWhy } from './hover';
+import { NOT_INITIALIZED } from './initialize-guard';
 import { inlayHints, resolveTooltip, type HintData } from './inlay-hints';
 import { checkChange, checkClose, checkOpen, notebookUri } from './notebook-params';
 import { checkRequest } from './request-params';
@@ -201,7 +202,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   function answering<P, R>(phase: string, empty: R, where: (params: P) => { uri: string; at?: string }, handler: (params: P, token: CancellationToken) => Promise<R>) {
     return async (params: P, token: CancellationToken): Promise<R> => {
       refuseAfterShutdown();
-      if (!initializing) throw new ResponseError(ErrorCodes.ServerNotInitialized, 'The server is not initialized yet: send initialize first.');
+      if (!initializing) throw new ResponseError(ErrorCodes.ServerNotInitialized, NOT_INITIALIZED);
       state?.debouncer.noteMessage();
       try {
         return await handler(params, token);
@@ -437,7 +438,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   connection.onShutdown(() => {
     refuseAfterShutdown();
-    if (!initializing) throw new ResponseError(ErrorCodes.ServerNotInitialized, 'The server is not initialized yet: send initialize first.');
+    if (!initializing) throw new ResponseError(ErrorCodes.ServerNotInitialized, NOT_INITIALIZED);
     shutDown = true;
     options.onShutdown?.();
     const s = state;

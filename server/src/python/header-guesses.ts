@@ -1,9 +1,11 @@
 // Guesses for a function's `def` line broken while it is edited (`def block(x, filters, k=`,
 // `def block(x, filters, k=):`): the syntax-error recovery would blank the line, and the
 // function's body would run at module level, where its parameters are unknown, while its calls
-// lost what they made. A `class` line with its bases (`class Block(layers.Layer, `) likewise. Each guess rewrites the line, in its own length, into a header with the
-// parameters before the one being typed, which the recovery keeps only when the text then parses
-// without an error.
+// lost what they made. A `class` line with its bases (`class Block(layers.Layer, `) likewise.
+// Each guess rewrites the line, in its own length, into a header with the parameters before the
+// one being typed, which the recovery keeps only when the text then parses without an error.
+
+import { stringEnd } from './segments';
 
 /** A replacement of `text.slice(start, end)` by `replacement` (as long). */
 export interface HeaderGuess {
@@ -69,16 +71,12 @@ export function defHeaderGuesses(line: string, start: number, usedInBody: (name:
 /** `name`, `*args`, `name: T`, `name=value`, `name: T = value` (roughly: the value not checked). */
 const WHOLE_PARAMETER = /^\s*(\*{1,2})?[A-Za-z_][A-Za-z0-9_]*\s*(:\s*[^=\s][^=]*)?(=\s*\S.*)?$/;
 
-/** Where a comment starts on the line after `from` (strings skipped roughly), else its length. */
+/** Where a comment starts on the line after `from` (strings skipped), else its length. */
 function commentStart(line: string, from: number): number {
   for (let i = from; i < line.length; i++) {
-    const ch = line[i];
-    if (ch === '#') return i;
-    if (ch === '"' || ch === "'") {
-      const endQuote = line.indexOf(ch, i + 1);
-      if (endQuote < 0) return line.length;
-      i = endQuote;
-    }
+    const c = line.charCodeAt(i);
+    if (c === 35 /* # */) return i;
+    if (c === 34 || c === 39 /* " ' */) i = stringEnd(line, i, c) - 1;
   }
   return line.length;
 }

@@ -119,12 +119,23 @@ function writeCell(sink: ByteSink, p: Place): void {
   }
 }
 
-/** The `layers` array as the generic layout writes layerJson's objects. */
-function writeLayers(sink: ByteSink, layers: readonly LayerEntry[]): void {
-  if (layers.length === 0) {
+/** An array of objects as the generic layout writes them (one key per line): `writeObject` writes one object's keys. */
+function writeObjects<T>(sink: ByteSink, items: readonly T[], writeObject: (item: T) => void): void {
+  if (items.length === 0) {
     sink.bytes(EMPTY_ARRAY);
     return;
   }
+  sink.bytes(OPEN_ARRAY);
+  for (let i = 0; i < items.length; i++) {
+    if (i > 0) sink.bytes(BETWEEN_ITEMS);
+    writeObject(items[i]);
+    sink.bytes(CLOSE_ITEM);
+  }
+  sink.bytes(CLOSE_ARRAY);
+}
+
+/** The `layers` array as the generic layout writes layerJson's objects. */
+function writeLayers(sink: ByteSink, layers: readonly LayerEntry[]): void {
   // Shapes and pads are shared between layers (a layer's input is the previous one's output,
   // and equal applications share one engine result): each array is encoded once.
   const arrays = new Map<readonly unknown[], Uint8Array>();
@@ -134,10 +145,7 @@ function writeLayers(sink: ByteSink, layers: readonly LayerEntry[]): void {
     if (b === undefined) arrays.set(a, (b = utf8(flatArray(a))));
     return b;
   };
-  sink.bytes(OPEN_ARRAY);
-  for (let i = 0; i < layers.length; i++) {
-    const l = layers[i];
-    if (i > 0) sink.bytes(BETWEEN_ITEMS);
+  writeObjects(sink, layers, (l) => {
     writePlace(sink, l);
     writeCell(sink, l);
     sink.bytes(LAYER);
@@ -156,21 +164,12 @@ function writeLayers(sink: ByteSink, layers: readonly LayerEntry[]): void {
       sink.bytes(array(p.after));
       sink.bytes(PADDING_CLOSE);
     }
-    sink.bytes(CLOSE_ITEM);
-  }
-  sink.bytes(CLOSE_ARRAY);
+  });
 }
 
 /** The `diagnostics` array as the generic layout writes diagnosticsJson's objects. */
 function writeDiagnostics(sink: ByteSink, diagnostics: readonly DiagnosticEntry[]): void {
-  if (diagnostics.length === 0) {
-    sink.bytes(EMPTY_ARRAY);
-    return;
-  }
-  sink.bytes(OPEN_ARRAY);
-  for (let i = 0; i < diagnostics.length; i++) {
-    const d = diagnostics[i];
-    if (i > 0) sink.bytes(BETWEEN_ITEMS);
+  writeObjects(sink, diagnostics, (d) => {
     writePlace(sink, d);
     sink.bytes(END_LINE);
     sink.number(d.endLine);
@@ -183,9 +182,7 @@ function writeDiagnostics(sink: ByteSink, diagnostics: readonly DiagnosticEntry[
     sink.bytes(quotedBytes(d.code));
     sink.bytes(MESSAGE);
     sink.text(primitive(d.message));
-    sink.bytes(CLOSE_ITEM);
-  }
-  sink.bytes(CLOSE_ARRAY);
+  });
 }
 
 /** An array of numbers, strings and nulls on one line. */
